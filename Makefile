@@ -1,0 +1,29 @@
+# Two commands: `make run` and `make test`. Both set up .venv on first use and are quick afterwards.
+PY := .venv/bin/python
+STAMP := .venv/.installed
+
+.PHONY: run test setup bench clean
+
+$(PY):
+	python3 -m venv .venv
+
+# torch first, pinned: the CPU build lies on this machine's disk; an unpinned torch pulls GBs of CUDA.
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(PY) -m nlp.cli demo
+
+test: setup
+	$(PY) -m pytest -q -n 2
+
+bench: setup
+	$(PY) benchmarks/bench_parse.py
+
+clean:
+	rm -rf .venv .pytest_cache build *.egg-info

@@ -1,0 +1,110 @@
+"""The one data model: a normalized text and frozen views onto it.
+
+Field names follow ``shared/contracts/analysis.schema.json``. All offsets are character offsets into
+``Document.text``. Stages never mutate these objects; they return copies (``model_copy(update=...)``).
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
+
+Kind = Literal["shufa_report", "annual_report", "self_report", "rectification_report", "feedback", "transcript",
+               "other"]
+Script = Literal["simplified", "traditional", "mixed"]
+Label = Literal["achievement", "problem", "cause", "measure", "other"]
+SectionRole = Literal["achievements", "problems", "causes", "measures", "other"]
+KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+LABELS: tuple[str, ...] = Label.__args__  # type: ignore[attr-defined]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Span(_Frozen):
+    """A piece of ``Document.text``: ``text == document.text[start:end]``."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+    @model_validator(mode="after")
+    def _check_length(self) -> Span:
+        if self.end < self.start or self.end - self.start != len(self.text):
+            raise ValueError(f"span [{self.start}, {self.end}) does not match its text of length {len(self.text)}")
+        return self
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> Span:
+        """The span ``text[start:end]``."""
+        return cls(start=start, end=end, text=text[start:end])
+
+
+class Document(_Frozen):
+    """A parsed file: normalized text plus what is known about it.
+
+    ``page_starts[k]`` is the offset in ``text`` where page ``k + 1`` begins (PDF only; empty otherwise).
+    """
+
+    id: str
+    filename: str
+    kind: Kind = "other"
+    unit: str | None = None
+    title: str | None = None
+    year: int | None = None
+    pages: int | None = None
+    script: Script = "simplified"
+    text: str
+    warnings: tuple[str, ...] = ()
+    media_type: str = "text/plain"
+    page_starts: tuple[int, ...] = ()
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def chars(self) -> int:
+        return len(self.text)
+
+    def page_of(self, offset: int) -> int | None:
+        """The 1-based page holding ``offset``, or None when the source had no pages."""
+        if not self.page_starts:
+            return None
+        return max(1, bisect.bisect_right(self.page_starts, offset))
+
+    def span(self, start: int, end: int) -> Span:
+        return Span.of(self.text, start, end)
+
+
+class Section(_Frozen):
+    """A heading and the text it governs, ``[start, end)``; ``parent`` indexes the enclosing section."""
+
+    title: str
+    level: int = Field(ge=1)
+    start: int
+    end: int
+    heading_end: int
+    role: SectionRole | None = None
+    parent: int | None = None
+
+
+class Sentence(_Frozen):
+    """One body sentence. ``label`` and ``score`` are None until a classifier sets them."""
+
+    i: int
+    start: int
+    end: int
+    text: str
+    section: int | None = None
+    speaker: str | None = None
+    label: Label | None = None
+    score: float | None = None
+
+
+class ParsedDocument(_Frozen):
+    """What ``prereview parse`` prints: the document, its sections and its (unlabelled) sentences."""
+
+    document: Document
+    sections: tuple[Section, ...] = ()
+    sentences: tuple[Sentence, ...] = ()

@@ -1,0 +1,75 @@
+"""Errors with stable codes. The code is the contract; reviewer-facing Chinese text lives in glossary."""
+
+from __future__ import annotations
+
+
+class PrereviewError(Exception):
+    """Base of every error prereview raises on purpose. ``code`` is stable; ``str(err)`` is for logs."""
+
+    code = "PREREVIEW_ERROR"
+    http_status = 400
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or self.code)
+        self.detail = detail
+
+    @property
+    def message_zh(self) -> str:
+        from nlp.glossary import error_message
+
+        return error_message(self.code)
+
+
+class IngestError(PrereviewError):
+    """The file cannot be turned into text."""
+
+    code = "INGEST_ERROR"
+    http_status = 422
+
+
+class EmptyDocumentError(IngestError):
+    code = "EMPTY_DOCUMENT"
+
+
+class EncryptedFileError(IngestError):
+    code = "ENCRYPTED_FILE"
+
+
+class ImageOnlyError(IngestError):
+    code = "IMAGE_ONLY_PDF"
+
+
+class CorruptFileError(IngestError):
+    code = "CORRUPT_FILE"
+
+
+class UnsupportedTypeError(IngestError):
+    code = "UNSUPPORTED_TYPE"
+    http_status = 415
+
+
+class TooLargeError(IngestError):
+    code = "TOO_LARGE"
+    http_status = 413
+
+
+class ArchiveBombError(IngestError):
+    code = "ARCHIVE_BOMB"
+    http_status = 413
+
+
+class NotChineseError(IngestError):
+    code = "NOT_CHINESE"
+
+
+class GarbledTextError(IngestError):
+    code = "GARBLED_TEXT"
+
+
+class ConfigError(PrereviewError, ValueError):
+    code = "CONFIG_ERROR"
+
+
+class ModelBundleError(PrereviewError):
+    code = "MODEL_BUNDLE_ERROR"
+    http_status = 500

@@ -1,0 +1,37 @@
+"""Codes to the Chinese words reviewers read (the analogue of ``spacy.explain``)."""
+
+from __future__ import annotations
+
+# fmt: off
+ERROR_MESSAGES = {
+    "EMPTY_DOCUMENT":   "文件为空，或清理后没有可审读的正文。",
+    "ENCRYPTED_FILE":   "文件已加密或设有打开密码，请提供未加密的版本。",
+    "IMAGE_ONLY_PDF":   "该PDF没有文字层（可能是扫描件），需要先进行OCR文字识别，或提供Word/文字版PDF。",
+    "CORRUPT_FILE":     "文件已损坏或不完整，无法读取，请重新导出后上传。",
+    "UNSUPPORTED_TYPE": "不支持的文件类型（按文件内容判断），请提供PDF、DOCX、TXT或网页HTML文件。",
+    "TOO_LARGE":        "文件超过大小上限，请拆分或压缩后再上传。",
+    "ARCHIVE_BOMB":     "文件解压后体积异常巨大，已拒绝处理。",
+    "NOT_CHINESE":      "文件内容不是中文，本工具只审读中文报告。",
+    "GARBLED_TEXT":     "文件中的文字无法正确解码（字体缺少编码映射或出现乱码），请提供Word版或重新导出的PDF。",
+    "CONFIG_ERROR":     "配置有误。",
+    "MODEL_BUNDLE_ERROR": "模型文件缺失或损坏，请重新训练或安装模型。",
+}
+
+SECTION_ROLES = {
+    "achievements": "工作成效", "problems": "问题不足", "causes": "原因分析", "measures": "整改措施", "other": "其他",
+}
+
+LABELS = {
+    "achievement": "成绩", "problem": "问题", "cause": "原因", "measure": "措施", "other": "其他",
+}
+
+KINDS = {
+    "shufa_report": "述法报告", "annual_report": "法治政府建设年度报告", "self_report": "自查报告",
+    "rectification_report": "整改情况报告", "feedback": "督察反馈意见", "transcript": "谈话记录", "other": "其他文件",
+}
+# fmt: on
+
+
+def error_message(code: str) -> str:
+    """The reviewer-facing Chinese sentence for an error code."""
+    return ERROR_MESSAGES.get(code, "处理文件时出错。")

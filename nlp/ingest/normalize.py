@@ -1,0 +1,229 @@
+"""Repair extracted lines into one clean text. Each repair that fires adds a plain-words warning.
+
+Order matters: characters first (widths, radicals, pinyin, script), then whole lines (site chrome,
+page furniture, repeated blocks), then line joins. Everything works on lines that remember their page,
+so page provenance survives every repair.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from nlp.ingest.raw import RawDocument, RawLine
+from nlp.segment.headings import heading_level
+
+_CJK = "\u4e00-\u9fff\u3400-\u4dbf"
+_CJK_PUNCT = "，。、；：？！“”‘’（）《》【】…—"
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = dict.fromkeys(map(ord, "\u3000\u00a0\u2002\u2003\u2009\u202f\t"), " ")
+_FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+_FULLWIDTH_ALNUM.update({0xFF05: ord("%"), 0xFF0E: ord(".")})
+_HALF_TO_FULL = {",": "，", ";": "；", "?": "？", "!": "！", ":": "："}
+_BETWEEN_CJK_SPACE = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])[ ]+(?=[{_CJK}{_CJK_PUNCT}])")
+_HALF_PUNCT = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])([,;?!:])|([,;?!:])(?=[{_CJK}])")
+_PARENS = re.compile(rf"\(([^()]*[{_CJK}][^()]*)\)")
+_TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_PINYIN = re.compile(rf"(?<=[{_CJK}])\s?[（(]\s*(?=[a-zA-Z{_TONE}'’ ·]*[{_TONE}1-5])[a-zA-Z{_TONE}1-5'’ ·]{{1,60}}\s*[)）]")
+_MASKED = re.compile(r"(?<![A-Za-z])(?:[*＊×]{1,3}|X{1,3})(?=[次件个项名人家份期场余%％批起条])|[×＊*]{2,}")
+_END = tuple("。！？；：…”’）」』】!?;:")
+
+# Site chrome: lines a saved page carries around the article. Anchored, and only on short lines
+# without a full stop, so body sentences that mention 来源 or 打印 are never touched.
+# fmt: off
+_CHROME = re.compile("|".join([
+    r"^(您|你)?(现在|当前)的?位置", r"^当前位置", r"^首页\s*[>＞›»/]", r"[>＞›»]\s*(正文|详情|政务公开|通知公告)\s*$",
+    r"^(来源|信息来源|文章来源|发布时间|发布日期|发布机构|更新时间|浏览次数|阅读次数|点击数|访问量|作者)\s*[：:]",
+    r"(发布时间|浏览次数|阅读次数|点击数|访问次数)\s*[：:]", r"字体\s*[：:]?\s*[\[【]?\s*大", r"【\s*大\s*】|\[\s*大\s*\]",
+    r"^(分享到|打印本页|打印|关闭窗口|关闭|收藏|扫一扫|返回顶部|【打印】|【关闭】|\[打印\]|\[关闭\])",
+    r"^(责任编辑|编辑|审核|校对|审校|供稿)\s*[：:]", r"版权所有|Copyright|©|ICP备|网站标识码|公网安备|主办单位|承办单位|技术支持",
+    r"^(网站地图|联系我们|相关推荐|相关链接|相关阅读|相关新闻|上一篇|下一篇|评论列表|发表评论|我要评论|网友评论|无障碍|English|登录|注册)",
+    r"^(索引号|主题分类|发文机关|发文日期|成文日期|发布机构|文\s*号|有效性|体裁分类|公开方式|公开范围|组配分类)\s*[：:|]",
+    r"^(附件下载|相关附件|【相关阅读】)",
+]))
+# fmt: on
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """Normalization's result: the text, the page map, heading hints and what was repaired."""
+
+    text: str
+    page_starts: tuple[int, ...]
+    heading_hints: tuple[tuple[int, int], ...]  # (offset of a line start, level)
+    script: str
+    warnings: tuple[str, ...]
+
+
+def normalize(raw: RawDocument) -> CleanText:
+    """Apply every repair to ``raw`` and build the one normalized text."""
+    warnings = list(raw.warnings)
+    lines = [replace(ln, text=fix_characters(ln.text)) for ln in raw.lines]
+    lines, n_pinyin = _strip_pinyin(lines)
+    if n_pinyin:
+        warnings.append(f"删除了{n_pinyin}处网页添加的拼音注音。")
+    lines, script = _to_simplified(lines)
+    if script != "simplified":
+        warnings.append("原文含繁体字，已转换为简体字进行分析。" if script == "traditional" else "原文繁简混排，已统一转换为简体字。")
+    lines = [ln for ln in lines if ln.text.strip()]
+    lines, n_chrome = _drop_chrome(lines)
+    if n_chrome:
+        warnings.append(f"删除了{n_chrome}行网站栏目、元数据等非正文内容。")
+    lines, n_numbers = _drop_page_numbers(lines)
+    if n_numbers and raw.media_type != "application/pdf":
+        warnings.append(f"删除了{n_numbers}行页码。")
+    lines, n_repeat, title_repeats = _drop_repeats(lines)
+    if title_repeats:
+        warnings.append(f"标题重复出现{title_repeats + 1}次，只保留一次。")
+    if n_repeat:
+        warnings.append(f"删除了{n_repeat}段重复出现的正文（网页常把正文重复显示）。")
+    if raw.wrapped:
+        lines, n_joined = _join_wrapped(lines)
+        if n_joined:
+            warnings.append(f"合并了{n_joined}处被换行打断的句子。")
+    masked = sum(len(_MASKED.findall(ln.text)) for ln in lines)
+    if masked:
+        warnings.append(f"发现{masked}处被遮盖的数字（如“*次”），已保留原样，相关指标无法核实。")
+    return _assemble(lines, script, warnings)
+
+
+def fix_characters(text: str) -> str:
+    """Widths, radicals, invisible characters and letter-spacing in one line."""
+    text = text.translate(_ZERO_WIDTH).translate(_SPACES)
+    text = "".join(ch for ch in text if ch >= " " or ch == "\n")
+    text = text.translate(_FULLWIDTH_ALNUM)
+    text = "".join(unicodedata.normalize("NFKC", ch) if "\u2e80" <= ch <= "\u2fdf" else ch for ch in text)
+    text = _HALF_PUNCT.sub(lambda m: _HALF_TO_FULL[m.group(1) or m.group(2)], text)
+    text = _PARENS.sub(r"（\1）", text)
+    text = re.sub(r" {2,}", " ", text)
+    return _BETWEEN_CJK_SPACE.sub("", text).strip()
+
+
+def _strip_pinyin(lines: list[RawLine]) -> tuple[list[RawLine], int]:
+    count = 0
+    out = []
+    for ln in lines:
+        new, n = _PINYIN.subn("", ln.text)
+        count += n
+        out.append(replace(ln, text=new) if n else ln)
+    return out, count
+
+
+@lru_cache(maxsize=1)
+def _converter():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _to_simplified(lines: list[RawLine]) -> tuple[list[RawLine], str]:
+    cc = _converter()
+    out, trad_lines, simp_lines = [], 0, 0
+    for ln in lines:
+        converted = cc.convert(ln.text)
+        han = sum(1 for ch in ln.text if "\u4e00" <= ch <= "\u9fff")
+        changed = sum(1 for a, b in zip(ln.text, converted, strict=False) if a != b)
+        if han >= 8:
+            if changed >= max(2, 0.06 * han):
+                trad_lines += 1
+            elif changed == 0:
+                simp_lines += 1
+        out.append(replace(ln, text=converted) if changed or len(converted) != len(ln.text) else ln)
+    if not trad_lines:
+        return out, "simplified"
+    return out, "traditional" if trad_lines >= 4 * max(simp_lines, 1) or not simp_lines else "mixed"
+
+
+def _drop_chrome(lines: list[RawLine]) -> tuple[list[RawLine], int]:
+    keep = [ln for ln in lines if not is_chrome(ln.text)]
+    return keep, len(lines) - len(keep)
+
+
+def is_chrome(line: str) -> bool:
+    """True for navigation, metadata and footer lines of a saved web page."""
+    return len(line) <= 120 and "。" not in line and bool(_CHROME.search(line))
+
+
+_PAGE_NO = re.compile(r"^[\s\-—–_·•]*(第\s*\d+\s*页(\s*[，,/]?\s*共\s*\d+\s*页)?|[-—–]\s*\d{1,4}\s*[-—–])[\s\-—–_·•]*$")
+
+
+def _drop_page_numbers(lines: list[RawLine]) -> tuple[list[RawLine], int]:
+    keep = [ln for ln in lines if not _PAGE_NO.match(ln.text)]
+    return keep, len(lines) - len(keep)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s\u3000]", "", text)
+
+
+def _drop_repeats(lines: list[RawLine]) -> tuple[list[RawLine], int, int]:
+    """Drop lines that repeat an earlier line: long ones always, short ones inside a repeated run or the title."""
+    keys = [_key(ln.text) for ln in lines]
+    seen: set[str] = set()
+    dup = []
+    for k in keys:
+        dup.append(len(k) >= 4 and k in seen)
+        seen.add(k)
+    title_key = next((k for k, ln in zip(keys, lines, strict=True) if ln.heading == 0 or len(k) >= 4), "")
+    keep, removed, title_repeats = [], 0, 0
+    for i, ln in enumerate(lines):
+        if dup[i]:
+            in_run = (i > 0 and dup[i - 1]) or (i + 1 < len(lines) and dup[i + 1])
+            if keys[i] == title_key:
+                title_repeats += 1
+                continue
+            if len(keys[i]) >= 20 or in_run:
+                removed += 1
+                continue
+        keep.append(ln)
+    return keep, removed, title_repeats
+
+
+def _join_wrapped(lines: list[RawLine]) -> tuple[list[RawLine], int]:
+    """Join visual lines broken inside a sentence (PDF, hard-wrapped TXT)."""
+    lengths = sorted(len(ln.text) for ln in lines if len(ln.text) >= 8)
+    if not lengths:
+        return lines, 0
+    width = lengths[int(len(lengths) * 0.9)]
+    out: list[RawLine] = []
+    joined = 0
+    for ln in lines:
+        if out and _continues(out[-1], ln, width):
+            prev = out[-1]
+            sep = " " if prev.text[-1:].isascii() and ln.text[:1].isascii() and prev.text[-1:].isalnum() else ""
+            out[-1] = replace(prev, text=prev.text + sep + ln.text)
+            joined += 1
+        else:
+            out.append(ln)
+    return out, joined
+
+
+def _continues(prev: RawLine, line: RawLine, width: int) -> bool:
+    if prev.text.endswith(_END) or prev.heading is not None or line.heading is not None:
+        return False
+    if heading_level(prev.text) or heading_level(line.text) or " | " in prev.text or " | " in line.text:
+        return False
+    return len(prev.text) >= 0.75 * width
+
+
+def _assemble(lines: list[RawLine], script: str, warnings: list[str]) -> CleanText:
+    parts: list[str] = []
+    page_starts: list[int] = []
+    hints: list[tuple[int, int]] = []
+    pos = 0
+    last_page = 0
+    for ln in lines:
+        if parts:
+            parts.append("\n")
+            pos += 1
+        if ln.page is not None:
+            while last_page < ln.page:
+                page_starts.append(pos)
+                last_page += 1
+        if ln.heading is not None:
+            hints.append((pos, ln.heading))
+        parts.append(ln.text)
+        pos += len(ln.text)
+    return CleanText("".join(parts), tuple(page_starts), tuple(hints), script, tuple(warnings))

@@ -1,0 +1,45 @@
+"""Signals that extracted text is garbled rather than Chinese: control characters, (cid:N), rare glyphs."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+@lru_cache(maxsize=1)
+def common_chars() -> frozenset[str]:
+    """The 5,000 commonest Han characters (from jieba's dictionary), shipped in ``nlp/data``."""
+    raw = resources.files("nlp").joinpath("data/common_chars.txt").read_text(encoding="utf-8")
+    return frozenset("".join(line for line in raw.splitlines() if not line.startswith("#")))
+
+
+def is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
+
+
+def garble_score(text: str) -> float:
+    """Share of visible characters that are control characters, U+FFFD, private-use or (cid:N) residue."""
+    visible = [ch for ch in text if not ch.isspace()]
+    if not visible:
+        return 0.0
+    bad = sum(1 for ch in visible if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff" or (ord(ch) < 32))
+    bad += 6 * len(_CID.findall(text))
+    return bad / len(visible)
+
+
+def han_stats(text: str) -> tuple[int, int, int, int]:
+    """(letters, Han characters, common Han characters, kana) over the text's letters."""
+    common = common_chars()
+    letters = han = frequent = kana = 0
+    for ch in text:
+        if ch.isalpha():
+            letters += 1
+            if is_han(ch):
+                han += 1
+                frequent += ch in common
+            elif "\u3040" <= ch <= "\u30ff":
+                kana += 1
+    return letters, han, frequent, kana
