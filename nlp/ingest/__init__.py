@@ -40,6 +40,9 @@ def read_document(data: bytes, filename: str, limits: IngestLimits | None = None
     suffix = PurePath(filename).suffix.lower()
     if suffix and suffix not in _EXPECTED_SUFFIX[media_type]:
         raw.warnings.insert(0, f"文件扩展名为{suffix}，但内容是{_NAMES[media_type]}，已按内容读取。")
+    raw_garble = garble_score("\n".join(line.text for line in raw.lines))
+    if raw_garble > 0.05:
+        raise GarbledTextError(f"garble score {raw_garble:.2f}: control characters or (cid:N) residue")
     clean = normalize(raw)
     check_language(clean.text, limits)
     doc = Document(id=hashlib.sha256(data).hexdigest(), filename=filename, text=clean.text, pages=raw.pages,
@@ -70,14 +73,12 @@ def _read(data: bytes, media_type: str, limits: IngestLimits) -> RawDocument:
 def check_language(text: str, limits: IngestLimits) -> None:
     """Refuse text that is empty, garbled, or not Chinese, with the code that says which."""
     letters, han, frequent, kana = han_stats(text)
-    if garble_score(text) > 0.05:
-        raise GarbledTextError(f"garble score {garble_score(text):.2f}: control characters or (cid:N) residue")
-    if han < MIN_HAN:
-        if letters >= 200 and han < limits.min_chinese_share * letters:
-            raise _not_chinese_or_garbled(text, letters, han)
+    if han < MIN_HAN and letters < 20:
         raise EmptyDocumentError(f"only {han} Chinese characters after cleaning")
     if han < limits.min_chinese_share * letters:
         raise _not_chinese_or_garbled(text, letters, han)
+    if han < MIN_HAN:
+        raise EmptyDocumentError(f"only {han} Chinese characters after cleaning")
     if kana > 0.1 * han:
         raise NotChineseError(f"{kana} kana against {han} Han characters: Japanese")
     if frequent < limits.min_common_char_share * han:

@@ -17,7 +17,7 @@ from nlp.segment.headings import heading_level
 
 _CJK = "\u4e00-\u9fff\u3400-\u4dbf"
 _CJK_PUNCT = "，。、；：？！“”‘’（）《》【】…—"
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffe\uffff"), None)
 _SPACES = dict.fromkeys(map(ord, "\u3000\u00a0\u2002\u2003\u2009\u202f\t"), " ")
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
 _FULLWIDTH_ALNUM.update({0xFF05: ord("%"), 0xFF0E: ord(".")})
@@ -37,7 +37,7 @@ _CHROME = re.compile("|".join([
     r"^(您|你)?(现在|当前)的?位置", r"^当前位置", r"^首页\s*[>＞›»/]", r"[>＞›»]\s*(正文|详情|政务公开|通知公告)\s*$",
     r"^(来源|信息来源|文章来源|发布时间|发布日期|发布机构|更新时间|浏览次数|阅读次数|点击数|访问量|作者)\s*[：:]",
     r"(发布时间|浏览次数|阅读次数|点击数|访问次数)\s*[：:]", r"字体\s*[：:]?\s*[\[【]?\s*大", r"【\s*大\s*】|\[\s*大\s*\]",
-    r"^(分享到|打印本页|打印|关闭窗口|关闭|收藏|扫一扫|返回顶部|【打印】|【关闭】|\[打印\]|\[关闭\])",
+    r"^[【\[]?\s*(分享到|打印本页|打印|关闭窗口|关闭|收藏|扫一扫|返回顶部)",
     r"^(责任编辑|编辑|审核|校对|审校|供稿)\s*[：:]", r"版权所有|Copyright|©|ICP备|网站标识码|公网安备|主办单位|承办单位|技术支持",
     r"^(网站地图|联系我们|相关推荐|相关链接|相关阅读|相关新闻|上一篇|下一篇|评论列表|发表评论|我要评论|网友评论|无障碍|English|登录|注册)",
     r"^(索引号|主题分类|发文机关|发文日期|成文日期|发布机构|文\s*号|有效性|体裁分类|公开方式|公开范围|组配分类)\s*[：:|]",

@@ -51,6 +51,9 @@ def read_pdf(data: bytes, limits: IngestLimits) -> RawDocument:
         raise EmptyDocumentError("a PDF with no text on any page")
     if images and sum(1 for p in pages if not any(ln.strip() for ln in p)) >= max(1, len(pages) // 3):
         warnings.append("部分页面没有文字层（可能是扫描页），这些页面未能读取，需要OCR。")
+    vertical = sum(_join_vertical(page) for page in pages)
+    if vertical:
+        warnings.append(f"检测到{vertical}页竖排文字，已按列顺序合并，阅读顺序可能仍有偏差。")
     removed = _strip_running_lines(pages)
     if removed:
         warnings.append(f"删除了{removed}行页眉、页脚或页码。")
@@ -108,12 +111,22 @@ def _page_lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
 
 
+def _join_vertical(page: list[str]) -> bool:
+    """Vertical text comes out of pdfium one or two characters a line: join each column run into one line."""
+    body = [line for line in page if line]
+    if len(body) < 20 or sum(1 for line in body if len(line) <= 2) < 0.6 * len(body):
+        return False
+    page[:] = ["".join(body)]
+    return True
+
+
 def _strip_running_lines(pages: list[list[str]]) -> int:
     """Remove page numbers and headers/footers repeated on many pages; return how many lines went."""
     candidates: Counter[str] = Counter()
     for page in pages:
         for line in _edge_lines(page):
-            candidates[_DIGITS.sub("#", line)] += 1
+            if len(line) <= 40 and not line.endswith(("。", "；")):  # running lines are short labels
+                candidates[_DIGITS.sub("#", line)] += 1
     running = {key for key, n in candidates.items() if len(pages) >= 3 and n >= max(2, len(pages) // 2)}
     removed = 0
     for page in pages:

@@ -8,58 +8,52 @@ import statistics
 import charset_normalizer
 
 from nlp.errors import UnsupportedTypeError
+from nlp.ingest.quality import common_chars, is_han
 from nlp.ingest.raw import RawDocument, RawLine
 from nlp.ingest.sniff import TEXT
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # charset-normalizer names the Chinese legacy encodings by subset; the superset decodes all of them.
+_CANDIDATES = ("gb18030", "utf-16-le", "utf-16-be", "big5hkscs")
 _WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "hz": "gb18030", "big5": "big5hkscs", "cp950": "big5hkscs"}
 
 
 def decode_text(data: bytes) -> str:
-    """Decode bytes of unknown encoding; raise UnsupportedTypeError when they are not text at all."""
+    """Decode bytes of unknown encoding; raise UnsupportedTypeError when they are not text at all.
+
+    Candidates are tried strictly, in order, and the first whose Han characters are mostly common
+    ones wins: GB18030 and UTF-16 decode nearly any bytes, so "no error" alone proves nothing.
+    """
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data.decode(codec, errors="replace")
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        return data.decode(utf16, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data[:4096]:
-        raise UnsupportedTypeError("binary content (NUL bytes), not text")
-    for codec in ("gb18030",):
+    for codec in _CANDIDATES:
         try:
             text = data.decode(codec)
-            if _plausible(text):
-                return text
         except UnicodeDecodeError:
-            pass
+            continue
+        if _plausible(text):
+            return text
+    if b"\x00" in data[:4096]:
+        raise UnsupportedTypeError("binary content (NUL bytes), not text")
     best = charset_normalizer.from_bytes(data[:200_000]).best()
     if best is None:
         raise UnsupportedTypeError("bytes that decode as no known text encoding")
     return data.decode(_WIDEN.get(best.encoding, best.encoding), errors="replace")
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
-    sample = data[:4000]
-    if len(sample) < 4:
-        return None
-    even = sample[0::2].count(0) / (len(sample) / 2)
-    odd = sample[1::2].count(0) / (len(sample) / 2)
-    # ASCII-heavy UTF-16 has NULs in every other byte; CJK-heavy UTF-16 has none, so also try a strict decode.
-    if odd > 0.3 and even < 0.05:
-        return "utf-16-le"
-    if even > 0.3 and odd < 0.05:
-        return "utf-16-be"
-    return None
-
-
 def _plausible(text: str) -> bool:
-    han = sum(1 for ch in text[:5000] if "\u4e00" <= ch <= "\u9fff")
-    return han > 0.2 * len(text[:5000].strip() or "x")
+    sample = text[:5000]
+    visible = [ch for ch in sample if not ch.isspace()]
+    han = [ch for ch in visible if is_han(ch)]
+    if not han or len(han) < 0.2 * len(visible) or any(ch < " " and ch not in "\t\r\n" for ch in sample):
+        return False
+    common = common_chars()
+    return sum(ch in common for ch in han) >= 0.9 * len(han)
 
 
 def read_text(data: bytes) -> RawDocument:

@@ -25,7 +25,7 @@ def garble_score(text: str) -> float:
     visible = [ch for ch in text if not ch.isspace()]
     if not visible:
         return 0.0
-    bad = sum(1 for ch in visible if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff" or (ord(ch) < 32))
+    bad = sum(1 for ch in visible if ch in "\ufffd\ufffe\uffff" or "\ue000" <= ch <= "\uf8ff" or (ord(ch) < 32))
     bad += 6 * len(_CID.findall(text))
     return bad / len(visible)
 

@@ -11,8 +11,9 @@ _KIND_RULES = (
     ("feedback", re.compile(r"反馈意见|督察.{0,6}(通报|情况的?通报)|督察组.{0,10}反馈")),
     ("rectification_report", re.compile(r"整改(落实)?(工作)?情况的?报告|整改报告|整改情况")),
     ("shufa_report", re.compile(r"述法")),
+    ("self_report", re.compile(r"自查|自评")),
     ("annual_report", re.compile(r"法治政府建设.{0,12}(年度)?(报告|情况)|依法行政.{0,6}年度报告")),
-    ("self_report", re.compile(r"自查|自评|工作汇报|工作报告|工作情况的?报告")),
+    ("self_report", re.compile(r"工作汇报|工作报告|工作情况的?报告")),
 )
 # fmt: on
 _UNIT_SUFFIX = (r"人民政府|委员会|管理委员会|办公室|局|厅|委|办|院|所|中心|站|队|镇|乡|街道办事处|街道|县|区|市|省"

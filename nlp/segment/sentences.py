@@ -46,6 +46,17 @@ def _split_line(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
             closing.append(OPENERS[ch])
         elif closing and ch == closing[-1]:
             closing.pop()
+            if not closing and i > start and text[i - 1] in TERMINATORS:
+                # “……决不能以罚代管！” ends the sentence together with its closing quote
+                j = i + 1
+                while j < end and text[j] in CLOSERS:
+                    j += 1
+                span = _strip(text, sent_start, j)
+                if span:
+                    yield span
+                sent_start = j
+                i = j
+                continue
         elif closing and i - opened_at > _MAX_NESTED_CHARS:
             closing.clear()  # unbalanced quote: stop protecting
         if not closing and (ch in TERMINATORS or (ch == ELLIPSIS and _ellipsis_ends(text, i, end))):
