@@ -17,16 +17,23 @@ from nlp.segment.headings import heading_level
 
 _CJK = "\u4e00-\u9fff\u3400-\u4dbf"
 _CJK_PUNCT = "，。、；：？！“”‘’（）《》【】…—"
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffe\uffff"), None)
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffe\uffff\ufffd"), None)
+_PRIVATE_USE = dict.fromkeys(range(0xE000, 0xF900), None)  # icon-font bullets and unmapped glyphs
+_UNKNOWN = re.compile("[\ufffd\ue000-\uf8ff]")
 _SPACES = dict.fromkeys(map(ord, "\u3000\u00a0\u2002\u2003\u2009\u202f\t"), " ")
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
 _FULLWIDTH_ALNUM.update({0xFF05: ord("%"), 0xFF0E: ord(".")})
+_CONTROL = dict.fromkeys([c for c in range(32) if c != 10], None)
+_CHAR_TABLE = {**_CONTROL, **_ZERO_WIDTH, **_PRIVATE_USE, **_SPACES, **_FULLWIDTH_ALNUM}
+_HAN_CHAR = re.compile("[\u4e00-\u9fff]")
+_KANGXI = re.compile("[\u2e80-\u2fdf]")
+_MULTI_SPACE = re.compile(r" {2,}")
 _HALF_TO_FULL = {",": "，", ";": "；", "?": "？", "!": "！", ":": "："}
 _BETWEEN_CJK_SPACE = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])[ ]+(?=[{_CJK}{_CJK_PUNCT}])")
 _HALF_PUNCT = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])([,;?!:])|([,;?!:])(?=[{_CJK}])")
-_PARENS = re.compile(rf"\(([^()]*[{_CJK}][^()]*)\)")
+_PARENS = re.compile(rf"\(([^()\n]*[{_CJK}][^()\n]*)\)")
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_PINYIN = re.compile(rf"(?<=[{_CJK}])\s?[（(]\s*(?=[a-zA-Z{_TONE}'’ ·]*[{_TONE}1-5])[a-zA-Z{_TONE}1-5'’ ·]{{1,60}}\s*[)）]")
+_PINYIN = re.compile(rf"(?<=[{_CJK}]) ?[（(] *(?=[a-zA-Z{_TONE}'’ ·]*[{_TONE}1-5])[a-zA-Z{_TONE}1-5'’ ·]{{1,60}} *[)）]")
 _MASKED = re.compile(r"(?<![A-Za-z])(?:[*＊×]{1,3}|X{1,3})(?=[次件个项名人家份期场余%％批起条])|[×＊*]{2,}")
 _END = tuple("。！？；：…”’）」』】!?;:")
 
@@ -60,10 +67,13 @@ class CleanText:
 def normalize(raw: RawDocument) -> CleanText:
     """Apply every repair to ``raw`` and build the one normalized text."""
     warnings = list(raw.warnings)
-    lines = [replace(ln, text=fix_characters(ln.text)) for ln in raw.lines]
-    lines, n_pinyin = _strip_pinyin(lines)
+    # Character repairs never touch a line break, so they run once over the joined text (fast) and the
+    # lines are split back out with their pages.
+    lines, n_pinyin, n_unknown = _fix_lines(raw.lines)
     if n_pinyin:
         warnings.append(f"删除了{n_pinyin}处网页添加的拼音注音。")
+    if n_unknown:
+        warnings.append(f"删除了{n_unknown}个无法识别的字符（字体缺少编码映射）。")
     lines, script = _to_simplified(lines)
     if script != "simplified":
         warnings.append("原文含繁体字，已转换为简体字进行分析。" if script == "traditional" else "原文繁简混排，已统一转换为简体字。")
@@ -89,26 +99,26 @@ def normalize(raw: RawDocument) -> CleanText:
     return _assemble(lines, script, warnings)
 
 
+def _fix_lines(lines: list[RawLine]) -> tuple[list[RawLine], int, int]:
+    if not lines:
+        return [], 0, 0
+    joined = "\n".join(ln.text.replace("\n", " ") for ln in lines)
+    n_unknown = len(_UNKNOWN.findall(joined))
+    joined, n_pinyin = _PINYIN.subn("", fix_characters(joined))
+    pieces = joined.split("\n")
+    if len(pieces) != len(lines):  # a repair crossed a line break: redo line by line
+        pieces = [_PINYIN.sub("", fix_characters(ln.text.replace("\n", " "))) for ln in lines]
+    return [replace(ln, text=text.strip()) for ln, text in zip(lines, pieces, strict=True)], n_pinyin, n_unknown
+
+
 def fix_characters(text: str) -> str:
-    """Widths, radicals, invisible characters and letter-spacing in one line."""
-    text = text.translate(_ZERO_WIDTH).translate(_SPACES)
-    text = "".join(ch for ch in text if ch >= " " or ch == "\n")
-    text = text.translate(_FULLWIDTH_ALNUM)
-    text = "".join(unicodedata.normalize("NFKC", ch) if "\u2e80" <= ch <= "\u2fdf" else ch for ch in text)
+    """Widths, radicals, invisible characters and letter-spacing; line breaks are left where they are."""
+    text = text.translate(_CHAR_TABLE)
+    text = _KANGXI.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     text = _HALF_PUNCT.sub(lambda m: _HALF_TO_FULL[m.group(1) or m.group(2)], text)
     text = _PARENS.sub(r"（\1）", text)
-    text = re.sub(r" {2,}", " ", text)
-    return _BETWEEN_CJK_SPACE.sub("", text).strip()
-
-
-def _strip_pinyin(lines: list[RawLine]) -> tuple[list[RawLine], int]:
-    count = 0
-    out = []
-    for ln in lines:
-        new, n = _PINYIN.subn("", ln.text)
-        count += n
-        out.append(replace(ln, text=new) if n else ln)
-    return out, count
+    text = _MULTI_SPACE.sub(" ", text)
+    return _BETWEEN_CJK_SPACE.sub("", text).strip(" ")
 
 
 @lru_cache(maxsize=1)
@@ -119,11 +129,18 @@ def _converter():  # type: ignore[no-untyped-def]
 
 
 def _to_simplified(lines: list[RawLine]) -> tuple[list[RawLine], str]:
-    cc = _converter()
+    converted_lines = _converter().convert("\n".join(ln.text for ln in lines)).split("\n")
+    if len(converted_lines) != len(lines):  # never seen; fall back to line by line
+        converted_lines = [_converter().convert(ln.text) for ln in lines]
+    if all(c == ln.text for c, ln in zip(converted_lines, lines, strict=True)):
+        return lines, "simplified"
     out, trad_lines, simp_lines = [], 0, 0
-    for ln in lines:
-        converted = cc.convert(ln.text)
-        han = sum(1 for ch in ln.text if "\u4e00" <= ch <= "\u9fff")
+    for ln, converted in zip(lines, converted_lines, strict=True):
+        if converted == ln.text:
+            out.append(ln)
+            simp_lines += len(_HAN_CHAR.findall(ln.text)) >= 8
+            continue
+        han = len(_HAN_CHAR.findall(ln.text))
         changed = sum(1 for a, b in zip(ln.text, converted, strict=False) if a != b)
         if han >= 8:
             if changed >= max(2, 0.06 * han):

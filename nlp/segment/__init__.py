@@ -32,6 +32,7 @@ def split_sentences(text: str, headings: list[tuple[int, int, int]], sections: l
                     title: Line | None) -> list[Sentence]:
     """Body sentences: every sentence of every line, minus the title and heading spans."""
     heading_at = {start: end for start, end, _ in headings}
+    starts = [sec.start for sec in sections]
     sentences: list[Sentence] = []
     for line in iter_lines(text):
         if title is not None and line.start == title.start:
@@ -39,5 +40,5 @@ def split_sentences(text: str, headings: list[tuple[int, int, int]], sections: l
         start = heading_at.get(line.start, line.start)
         for s, e in iter_sentence_spans(text, start, line.end):
             sentences.append(Sentence(i=len(sentences), start=s, end=e, text=text[s:e],
-                                      section=section_at(sections, s)))
+                                      section=section_at(sections, s, starts)))
     return sentences

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -100,10 +101,16 @@ def build_sections(text: str, headings: list[tuple[int, int, int]]) -> list[Sect
     return sections
 
 
-def section_at(sections: list[Section], offset: int) -> int | None:
-    """Index of the innermost section containing ``offset``."""
-    best = None
-    for k, sec in enumerate(sections):
-        if sec.start <= offset < sec.end and (best is None or sec.level >= sections[best].level):
-            best = k
-    return best
+def section_at(sections: list[Section], offset: int, starts: list[int] | None = None) -> int | None:
+    """Index of the innermost section containing ``offset``.
+
+    Sections are in document order and nest, so the innermost one is the last started one that
+    still contains the offset. Pass ``starts`` (the sections' start offsets) when calling in a loop.
+    """
+    starts = starts if starts is not None else [s.start for s in sections]
+    k = bisect.bisect_right(starts, offset) - 1
+    while k >= 0:
+        if sections[k].end > offset:
+            return k
+        k -= 1
+    return None

@@ -8,13 +8,15 @@ again afterwards.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 TERMINATORS = frozenset("。！？；!?;")
 ELLIPSIS = "…"
 CLOSERS = frozenset("”’）》」』】〕)\"'")
 OPENERS = {"《": "》", "“": "”", "「": "」", "『": "』"}
-_MAX_NESTED_CHARS = 300  # an unbalanced 《 or “ must not swallow a whole paragraph
+_MAX_NESTED_CHARS = 300
+_INTERESTING = re.compile("[" + re.escape("".join(TERMINATORS) + ELLIPSIS + "".join(OPENERS) + "".join(OPENERS.values())) + "]")  # an unbalanced 《 or “ must not swallow a whole paragraph
 
 
 def iter_sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
@@ -39,6 +41,10 @@ def _split_line(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     opened_at = 0
     i = start
     while i < end:
+        m = _INTERESTING.search(text, i, end)  # jump over plain characters in C, not Python
+        if m is None:
+            break
+        i = m.start()
         ch = text[i]
         if ch in OPENERS:
             if not closing:
