@@ -18,19 +18,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nlp.pipeline import parse  # noqa: E402
-from tests.builders import make_docx, make_pdf  # noqa: E402
+from nlp.corpus.render import docx_bytes, pdf_bytes, wrap_pages  # noqa: E402
 
 
 def corpus_texts() -> list[str]:
     path = ROOT / "corpora" / "annotated" / "documents.jsonl"
     return [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
-
-
-def pdf_pages(text: str, per_page: int = 38, width: int = 38) -> list[list[str]]:
-    lines = []
-    for para in text.split("\n"):
-        lines += [para[i:i + width] for i in range(0, len(para), width)] or [""]
-    return [lines[i:i + per_page] for i in range(0, len(lines), per_page)]
 
 
 def timed(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
@@ -50,10 +43,10 @@ def main() -> None:
     parse("热身。".encode() * 20, "warm.txt")  # jieba, OpenCC and imports load once, outside the timing
     txt = [t.encode("utf-8") for t in texts]
     gbk = [t.encode("gb18030") for t in texts]
-    docx_files = [make_docx([("p", line) for line in t.split("\n")]) for t in texts]
-    pdf_files = [make_pdf(pdf_pages(t)) for t in texts[:40]]
+    docx_files = [docx_bytes([("p", line) for line in t.split("\n")]) for t in texts]
+    pdf_files = [pdf_bytes(wrap_pages(t)) for t in texts[:40]]
     n_chars = sum(len(t) for t in texts)
-    n_pages = sum(len(pdf_pages(t)) for t in texts[:40])
+    n_pages = sum(len(wrap_pages(t)) for t in texts[:40])
     rows = []
     for name, files, unit, amount in [
         ("TXT utf-8", txt, "chars/s", n_chars), ("TXT gb18030", gbk, "chars/s", n_chars),

@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+from nlp.corpus.render import docx_bytes, pdf_bytes
+
 REPORT_TITLE = "白水县应急管理局2024年度法治政府建设情况报告"
 # fmt: off
 REPORT = [
@@ -38,58 +40,12 @@ def make_txt(encoding: str = "utf-8", lines: Sequence[str] | None = None) -> byt
 
 def make_docx(items: Sequence[tuple[str, str]] | None = None, table: Sequence[Sequence[str]] | None = None,
               styles: bool = True) -> bytes:
-    import docx
-
-    document = docx.Document()
-    for kind, text in items or REPORT:
-        if kind == "title" and styles:
-            document.add_heading(text, level=0)
-        elif kind in ("h1", "h2") and styles:
-            document.add_heading(text, level=int(kind[1]))
-        else:
-            document.add_paragraph(text)
-        if table and kind == "h1" and text.startswith("一"):
-            grid = document.add_table(rows=len(table), cols=len(table[0]))
-            for r, row in enumerate(table):
-                for c, cell in enumerate(row):
-                    grid.cell(r, c).text = cell
-    buf = io.BytesIO()
-    document.save(buf)
-    return buf.getvalue()
-
-
-def _cjk_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    name = "STSong-Light"
-    if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(name))
-    return name
+    return docx_bytes(items or REPORT, table=table, styles=styles)
 
 
 def make_pdf(pages: Sequence[Sequence[str]], header: str | None = None, page_numbers: bool = True,
              encrypt: str | None = None, letter_spacing: Sequence[str] = ()) -> bytes:
-    """One drawn line per string; ``letter_spacing`` lines are drawn with a space between characters."""
-    from reportlab.lib.pdfencrypt import StandardEncryption
-    from reportlab.pdfgen import canvas
-
-    font = _cjk_font()
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, encrypt=StandardEncryption(encrypt, canPrint=1) if encrypt else None)
-    for number, lines in enumerate(pages, start=1):
-        c.setFont(font, 12)
-        if header:
-            c.drawString(72, 800, header)
-        y = 760
-        for line in lines:
-            c.drawString(72, y, " ".join(line) if line in letter_spacing else line)
-            y -= 18
-        if page_numbers:
-            c.drawString(290, 40, f"- {number} -")
-        c.showPage()
-    c.save()
-    return buf.getvalue()
+    return pdf_bytes(pages, header=header, page_numbers=page_numbers, encrypt=encrypt, letter_spacing=letter_spacing)
 
 
 def make_image_only_pdf() -> bytes:

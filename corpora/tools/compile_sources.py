@@ -1,7 +1,8 @@
 """Compile corpora/sources/**/*.txt into corpora/annotated/documents.jsonl, or --check some files.
 
 Usage:
-    python corpora/tools/compile_sources.py            # check all, write the JSONL
+    .venv/bin/python corpora/tools/compile_sources.py  # check all, write the JSONL and splits.json
+    python3 corpora/tools/compile_sources.py --check FILE...   # bare python is enough to check
     python corpora/tools/compile_sources.py --check FILE...
 """
 
@@ -21,6 +22,25 @@ from nlp.corpus.sources import SourceError, parse_source  # noqa: E402
 def _codes() -> frozenset[str]:
     taxonomy = json.loads((ROOT / "nlp" / "data" / "taxonomy.json").read_text(encoding="utf-8"))
     return frozenset(d["code"] for d in taxonomy["domains"])
+
+
+def _write_splits(annotated: Path) -> None:
+    """Fixed splits follow from the documents (stable family hashes), and the generator's pools from the
+    train split; needs the project's venv."""
+    from nlp.corpus.schema import load_documents
+    from nlp.corpus.splits import SPLITS, assign_splits
+
+    from nlp.corpus.pools import build_pools, write_pools
+
+    docs = load_documents(annotated)
+    table = assign_splits(docs)
+    splits = {name: sorted(k for k, v in table.items() if v == name) for name in SPLITS}
+    path = ROOT / "corpora" / "splits.json"
+    path.write_text(json.dumps(splits, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {path.relative_to(ROOT)}: " + ", ".join(f"{k} {len(v)}" for k, v in splits.items()))
+    sentences, headings = build_pools(docs, table)
+    write_pools(ROOT / "corpora" / "pools", sentences, headings)
+    print(f"wrote corpora/pools: {len(sentences)} train sentences, {len(headings)} headings")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             for rec in sorted(records, key=lambda r: r["id"]):
                 fh.write(json.dumps(rec, ensure_ascii=False, sort_keys=True) + "\n")
         print(f"wrote {len(records)} documents to {out.relative_to(ROOT)}")
+        _write_splits(out)
     return 0
 
 

@@ -172,7 +172,7 @@ def _attrs(raw: str, name: str, lineno: int) -> tuple[dict[str, str], set[str]]:
     for part in raw.split():
         key, sep, value = part.partition("=")
         if sep:
-            if key not in ("d", "v", "m", "claim", "contra", "spk"):
+            if key not in ("d", "v", "m", "g", "claim", "contra", "spk"):
                 raise SourceError(f"{name}:{lineno}: unknown attribute {key!r}")
             attrs[key] = value
         elif part.startswith("#") and part[1:].isdigit():
@@ -232,7 +232,7 @@ def _issues(sentences: list[dict[str, Any]], header: dict[str, Any], name: str,
             issues[-1]["evidence"].append({"start": s["start"], "end": s["end"]})
             continue
         if "d" not in a:
-            if "v" in a or "vague" in s["flags"] or "m" in a or "contra" in a:
+            if "v" in a or "vague" in s["flags"] or "m" in a or "contra" in a or "g" in a:
                 raise SourceError(f"{where}: v=, vague, m= and contra= belong to an issue line, which needs d=")
             continue
         if taxonomy_codes is not None and a["d"] not in taxonomy_codes:
@@ -248,12 +248,14 @@ def _issues(sentences: list[dict[str, Any]], header: dict[str, Any], name: str,
             measure = {"start": m["start"], "end": m["end"]}
         issues.append({"id": f"{header['id']}-i{len(issues) + 1}", "domain": a["d"], "visibility": visibility,
                        "latent_basis": basis, "vague": "vague" in s["flags"], "measure": measure,
-                       "evidence": [{"start": s["start"], "end": s["end"]}], "contra": a.get("contra")})
+                       "evidence": [{"start": s["start"], "end": s["end"]}], "contra": a.get("contra"),
+                       "group": a.get("g")})
     for code in header["omission"]:
         if taxonomy_codes is not None and code not in taxonomy_codes:
             raise SourceError(f"{name}: unknown omission domain {code!r}")
         issues.append({"id": f"{header['id']}-i{len(issues) + 1}", "domain": code, "visibility": "latent",
-                       "latent_basis": "omission", "vague": False, "measure": None, "evidence": [], "contra": None})
+                       "latent_basis": "omission", "vague": False, "measure": None, "evidence": [], "contra": None,
+                       "group": None})
     return issues, claims
 
 
