@@ -7,6 +7,7 @@ augmentation, review-round tests (planted common problems shared by k units) and
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 import re
@@ -126,16 +127,22 @@ def _compose(index: int, unit: str, profile: str, groups: list[dict], specific: 
     year = rng.choice([2023, 2024, 2024, 2025])
     title = TITLES[kind].format(unit=unit, year=year)
     out = Writer()
-    n_issues, n_causes = {"good": (rng.randint(7, 12), rng.randint(4, 7)), "achievement_heavy": (rng.randint(1, 2), rng.randint(0, 1)),
-                          "vague": (rng.randint(5, 8), rng.randint(2, 4)), "no_problems": (0, 0)}.get(profile, (6, 3))
+    scale = cfg.target_chars / 6000
+    n_issues, n_causes = {"good": (rng.randint(9, 14), rng.randint(5, 8)), "achievement_heavy": (rng.randint(1, 2), rng.randint(0, 1)),
+                          "vague": (rng.randint(6, 9), rng.randint(2, 4)), "no_problems": (0, 0)}.get(profile, (6, 3))
+    n_issues, n_causes = max(1, round(n_issues * scale)) if n_issues else 0, round(n_causes * scale)
+    if profile == "good":  # a real problem part: about a third of the report
+        n_issues = max(3, round(cfg.target_chars * rng.uniform(0.28, 0.36) / 120))
     verdict, reasons = _expected_verdict(profile)
     out.header(id=f"g{index:05d}", kind=kind, title=title, unit=unit, level="city" if "市" in unit[:3] else "county",
                year=year, style="generated", verdict=verdict, reasons=",".join(reasons))
     out.line("T", title)
     out.para([("O", _pick(pools, "other", rng, unit=unit)) for _ in range(2)])
     issues = _issue_items(profile, n_issues, groups, specific, pools, rng)
-    problem_chars = sum(len(t) for _, t, _ in issues) + 45 * n_causes + 120
-    budget = max(600, cfg.target_chars - 2 * problem_chars) if profile in ("good", "vague") else cfg.target_chars
+    elaborate = profile == "good"
+    problem_chars = sum(len(t) for _, t, _ in issues) * (1.5 if elaborate else 1) + 45 * n_causes + 120
+    budget = {"good": problem_chars * rng.uniform(1.0, 1.5),
+              "vague": cfg.target_chars - problem_chars}.get(profile, cfg.target_chars)
     section = 0
     section += 1
     out.line("H1", f"{ENUM[section - 1]}、{rng.choice(HEADINGS['achievements'])}")
@@ -156,6 +163,8 @@ def _compose(index: int, unit: str, profile: str, groups: list[dict], specific: 
         for k, (attrs, text, _) in enumerate(issues):
             end = "。" if k == len(issues) - 1 else "；"
             items.append((f"P[{attrs}]", f"{ENUM[k % 10]}是{_ending(strip_enumerator(text), end)}"))
+            if elaborate and rng.random() < 0.8:  # a second sentence that says more about the same problem
+                items.append(("P[+]", _pick(pools, "problem", rng, unit=unit)))
         out.para(items)
         if n_causes:
             out.para([("C", _pick(pools, "cause", rng, unit=unit)) for _ in range(n_causes)])
@@ -167,19 +176,34 @@ def _compose(index: int, unit: str, profile: str, groups: list[dict], specific: 
 
 def _issue_items(profile: str, n: int, groups: list[dict], specific: list[dict], pools: Pools,
                  rng: random.Random) -> list[tuple[str, str, dict | None]]:
-    """(attributes, sentence, group) for each issue: planted groups first, then specific ones."""
+    """(attributes, sentence, group) per issue: the unit's planted common groups first, then specific ones
+    drawn from unshared paraphrase groups or from the train pool's own issue sentences."""
+    if n == 0:
+        return []
     items: list[tuple[str, str, dict | None]] = []
-    chosen = list(groups) if profile in ("good", "vague", "achievement_heavy") else []
-    if profile == "vague":
-        chosen += rng.sample(pools.vague_groups, min(max(0, n - len(chosen)), len(pools.vague_groups)))
-    while len(chosen) < n and specific:
-        chosen.append(rng.choice(specific))
-    for group in chosen[: max(n, len(groups)) if n else 0]:
-        text = _vary_numbers(rng.choice(group["problems"]), rng)
-        hedged = bool(re.search(r"有待|提升空间|个别|部分|不同程度|还需|仍需|尚", text))
-        attrs = f"d={group['domain']} v={'h' if hedged else 'e'} g={group['group']}" + (" vague" if group["vague"] else "")
-        items.append((attrs, text, group))
+    for group in groups:
+        items.append(_group_item(group, rng))
+    vague_only = profile == "vague"
+    pool_rows = [r for r in pools.by_label.get("problem_issue", []) if not vague_only or r["vague"]]
+    groups_left = pools.vague_groups if vague_only else specific
+    while len(items) < n and (pool_rows or groups_left):
+        if groups_left and (not pool_rows or rng.random() < 0.4):
+            items.append(_group_item(rng.choice(groups_left), rng))
+        else:
+            row = rng.choice(pool_rows)
+            code = {"explicit": "e", "hedged": "h", "indicator": "i", "cross_source": "x"}.get(
+                row["latent_basis"] or row["visibility"], "e")
+            key = hashlib.sha1(row["text"].encode("utf-8")).hexdigest()[:10]
+            attrs = f"d={row['domain']} v={code} g=s{key}" + (" vague" if row["vague"] else "")
+            items.append((attrs, row["text"], None))
     return items
+
+
+def _group_item(group: dict, rng: random.Random) -> tuple[str, str, dict]:
+    text = _vary_numbers(rng.choice(group["problems"]), rng)
+    hedged = bool(re.search(r"有待|提升空间|个别|部分|不同程度|还需|仍需|尚", text))
+    attrs = f"d={group['domain']} v={'h' if hedged else 'e'} g={group['group']}" + (" vague" if group["vague"] else "")
+    return attrs, text, group
 
 
 def _measures_for(issues: list[tuple[str, str, dict | None]], pools: Pools, rng: random.Random,

@@ -35,6 +35,7 @@ _PARENS = re.compile(rf"\(([^()\n]*[{_CJK}][^()\n]*)\)")
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _PINYIN = re.compile(rf"(?<=[{_CJK}]) ?[（(] *(?=[a-zA-Z{_TONE}'’ ·]*[{_TONE}1-5])[a-zA-Z{_TONE}1-5'’ ·]{{1,60}} *[)）]")
 _MASKED = re.compile(r"(?<![A-Za-z])(?:[*＊×]{1,3}|X{1,3})(?=[次件个项名人家份期场余%％批起条])|[×＊*]{2,}")
+_TITLE_LIKE = re.compile(r"报告|述法|情况|总结|汇报|记录|意见|通报")
 _END = tuple("。！？；：…”’）」』】!?;:")
 
 # Site chrome: lines a saved page carries around the article. Anchored, and only on short lines
@@ -206,23 +207,32 @@ def _join_wrapped(lines: list[RawLine]) -> tuple[list[RawLine], int]:
     width = lengths[int(len(lengths) * 0.9)]
     out: list[RawLine] = []
     joined = 0
+    last = ""  # the last physical line: joins are decided on it, not on the paragraph built so far
     for ln in lines:
-        if out and _continues(out[-1], ln, width):
+        if len(out) == 1 and _TITLE_LIKE.search(out[0].text) and len(out[0].text) <= 60:
+            out.append(ln)  # the first line is the title: it never runs on into the body
+            last = ln.text
+            continue
+        if out and _continues(replace(out[-1], text=last), ln, width):
             prev = out[-1]
-            sep = " " if prev.text[-1:].isascii() and ln.text[:1].isascii() and prev.text[-1:].isalnum() else ""
+            # English words broken at a line end get their space back; digits and Chinese do not
+            sep = " " if prev.text[-1:].isascii() and prev.text[-1:].isalpha() and ln.text[:1].isascii() and ln.text[:1].isalpha() else ""
             out[-1] = replace(prev, text=prev.text + sep + ln.text)
             joined += 1
         else:
             out.append(ln)
+        last = ln.text
     return out, joined
 
 
 def _continues(prev: RawLine, line: RawLine, width: int) -> bool:
-    if prev.text.endswith(_END) or prev.heading is not None or line.heading is not None:
+    if prev.heading is not None or line.heading is not None:
         return False
+    if prev.text.endswith(_END) and len(prev.text) < width:
+        return False  # a full-width line ending in 。 was cut at the margin, not at a paragraph end
     if heading_level(prev.text) or heading_level(line.text) or " | " in prev.text or " | " in line.text:
         return False
-    return len(prev.text) >= 0.75 * width
+    return len(prev.text) >= 0.85 * width
 
 
 def _assemble(lines: list[RawLine], script: str, warnings: list[str]) -> CleanText:
