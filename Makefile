@@ -24,6 +24,7 @@ test: setup
 
 bench: setup
 	$(PY) benchmarks/bench_parse.py
+	$(PY) benchmarks/bench_analyze.py
 
 clean:
 	rm -rf .venv .pytest_cache build *.egg-info

@@ -93,14 +93,99 @@ def parsed_to_text(parsed: ParsedDocument) -> str:
 
 @app.command()
 def demo() -> None:
-    """解析自带的示例报告并显示结构（make run 的默认任务）。"""
-    from nlp.pipeline import parse as parse_bytes
+    """预审自带的示例报告并显示结论（make run 的默认任务）。"""
+    from nlp.bundle import load_bundle
+    from nlp.pipeline import analyze as analyze_bytes
+    from nlp.report.summary import result_to_text
 
     _setup_logging(False)
     sample = Path(__file__).parent / "data" / "sample_report.txt"
-    parsed = parse_bytes(sample.read_bytes(), sample.name)
-    typer.echo(parsed_to_text(parsed))
-    typer.echo("\n用法：prereview parse 文件 [--format json|text]")
+    result = analyze_bytes(sample.read_bytes(), sample.name, load_bundle())
+    typer.echo(result_to_text(result))
+    typer.echo("\n用法：prereview analyze 文件… [--format json|text]；prereview parse 文件；prereview --help")
+
+
+@app.command()
+def analyze(
+    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readable=True, help="one or more reports")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="json (one result per line) or text")] = OutputFormat.text,
+    kind: Annotated[str | None, typer.Option("--kind", help="document kind, if known")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="reporting unit, if known")] = None,
+    models: Annotated[Path | None, typer.Option("--models", help="model bundle folder (default: models/default)")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """预审报告：句子角色、问题占比、问题清单与“通过 / 修改 / 退回”结论。多个文件时按顺序相互比对是否雷同。"""
+    from nlp.bundle import load_bundle
+    from nlp.cluster.duplicates import shingles
+    from nlp.doc import KINDS as DOC_KINDS
+    from nlp.pipeline import analyze as analyze_bytes
+    from nlp.report.summary import result_to_text
+
+    _setup_logging(verbose)
+    if kind is not None and kind not in DOC_KINDS:
+        raise typer.BadParameter(f"unknown kind {kind!r}; expected one of {', '.join(DOC_KINDS)}", param_hint="--kind")
+    try:
+        bundle = load_bundle(models)
+    except PrereviewError as err:
+        typer.echo(f"错误 [{err.code}] {err.message_zh}（{err.detail}）", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    earlier: list[tuple[str, frozenset[int]]] = []
+    failed = 0
+    for path in files:
+        try:
+            result = analyze_bytes(path.read_bytes(), path.name, bundle, kind=kind, unit=unit, reference=list(earlier))
+        except PrereviewError as err:
+            typer.echo(f"错误 [{err.code}] {path.name}：{err.message_zh}（{err.detail or err.code}）", err=True)
+            failed += 1
+            continue
+        earlier.append((path.name, shingles(result.document.text)))
+        if format is OutputFormat.json:
+            typer.echo(result.model_dump_json())
+        else:
+            typer.echo(result_to_text(result))
+    if failed:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command()
+def train(
+    out: Annotated[Path | None, typer.Option("--out", help="bundle folder (default: models/default)")] = None,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    corpus: Annotated[Path | None, typer.Option("--corpus")] = None,
+) -> None:
+    """由 corpora/ 重新训练全部模型，保存到 models/ 并生成模型说明（含测试集指标）。"""
+    from nlp.bundle import default_model_dir, load_bundle
+    from nlp.classify.card import render_card
+    from nlp.classify.evaluate import evaluate_bundle, format_report
+    from nlp.classify.train import train_bundle
+
+    _setup_logging(False)
+    root = _corpus_dir(corpus)
+    target = out or default_model_dir()
+    train_bundle(root, target, seed=seed, log=typer.echo)
+    results = evaluate_bundle(load_bundle(target), root)
+    meta_path = target / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["metrics"] = results
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    (target / "README.md").write_text(render_card(meta), encoding="utf-8")
+    typer.echo(format_report(results))
+    typer.echo(f"模型已保存：{target}")
+
+
+@app.command()
+def evaluate(
+    models: Annotated[Path | None, typer.Option("--models")] = None,
+    corpus: Annotated[Path | None, typer.Option("--corpus")] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
+) -> None:
+    """在测试集与留出风格集上评测：各类别精确率、召回率、F1、混淆矩阵、结论一致率、问题抽取与分类。"""
+    from nlp.bundle import load_bundle
+    from nlp.classify.evaluate import evaluate_bundle, format_report
+
+    _setup_logging(False)
+    results = evaluate_bundle(load_bundle(models), _corpus_dir(corpus))
+    typer.echo(json.dumps(results, ensure_ascii=False) if format is OutputFormat.json else format_report(results))
 
 
 corpus_app = typer.Typer(no_args_is_help=True, help="语料库：校验、统计、生成")

@@ -16,3 +16,44 @@ class IngestLimits(BaseModel):
     max_pages: int = Field(2000, description="read at most this many PDF pages")
     min_chinese_share: float = Field(0.3, description="share of Han characters among letters below which a text is not Chinese")
     min_common_char_share: float = Field(0.85, description="share of common Han characters below which text is garbled")
+
+
+class VerdictPolicy(BaseModel):
+    """Thresholds of the pass / revise / return decision (``nlp/data/policy.toml``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_problem_share: float = 0.30
+    share_margin: float = 0.03
+    max_vague_share: float = 0.5
+    max_unanswered_share: float = 0.5
+    require_causes: tuple[str, ...] = ("annual_report", "shufa_report")
+    near_duplicate_jaccard: float = 0.6
+
+
+class AnalysisConfig(BaseModel):
+    """Everything analysis needs besides the models: verdict policy, required topics, indicator overrides."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    verdict: VerdictPolicy = VerdictPolicy()
+    required_topics: dict[str, tuple[tuple[str, str], ...]] = {}
+    expected_topics: dict[str, tuple[tuple[str, str], ...]] = {}
+    indicators: dict[str, tuple[str, float]] = {}
+    limits: IngestLimits = IngestLimits()
+
+
+def load_config(path: str | None = None) -> AnalysisConfig:
+    """Read a policy TOML (default: the one shipped in ``nlp/data``); unknown keys are an error."""
+    import tomllib
+    from importlib import resources
+
+    from nlp.errors import ConfigError
+
+    raw = (open(path, "rb").read() if path else resources.files("nlp").joinpath("data/policy.toml").read_bytes())
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+        data.pop("version", None)
+        return AnalysisConfig.model_validate(data)
+    except (tomllib.TOMLDecodeError, ValueError) as exc:
+        raise ConfigError(f"invalid policy file {path or 'policy.toml'}: {exc}") from exc

@@ -108,3 +108,72 @@ class ParsedDocument(_Frozen):
     document: Document
     sections: tuple[Section, ...] = ()
     sentences: tuple[Sentence, ...] = ()
+
+
+Decision = Literal["pass", "revise", "return"]
+Visibility = Literal["explicit", "latent"]
+LatentBasis = Literal["hedged", "indicator", "omission", "cross_source"]
+Scope = Literal["common", "specific"]
+
+
+class Indicator(_Frozen):
+    """A figure the report cites, matched to the taxonomy's indicator list."""
+
+    name: str
+    value: float
+    unit: str | None = "%"
+    start: int
+    end: int
+    alert: bool
+    sentence: int | None = None
+
+
+class Issue(_Frozen):
+    """One checklist item: a problem the report states, implies, or leaves out."""
+
+    id: str
+    text: str
+    domain: str
+    visibility: Visibility
+    latent_basis: LatentBasis | None = None
+    scope: Scope | None = None
+    vague: bool
+    evidence: tuple[Span, ...] = ()
+    measure: Span | None = None
+    sentences: tuple[int, ...] = ()
+
+
+class Metrics(_Frozen):
+    problem_share: float
+    achievement_share: float
+    measure_share: float
+    problems_total: int
+    problems_vague: int
+    problems_with_measure: int
+    causes_total: int = 0
+    indicators: tuple[Indicator, ...] = ()
+
+
+class Reason(_Frozen):
+    """Why a report is sent back: a stable code, a sentence to paste into a letter, and the evidence."""
+
+    code: str
+    message: str
+    evidence: tuple[Span, ...] = ()
+
+
+class Verdict(_Frozen):
+    decision: Decision
+    reasons: tuple[Reason, ...] = ()
+
+
+class AnalysisResult(_Frozen):
+    """The pre-review of one document: the contract of ``prereview analyze --format json`` and the API."""
+
+    schema_version: Literal["1"] = "1"
+    document: Document
+    sections: tuple[Section, ...] = ()
+    sentences: tuple[Sentence, ...]
+    metrics: Metrics
+    verdict: Verdict
+    issues: tuple[Issue, ...]

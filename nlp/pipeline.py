@@ -1,11 +1,28 @@
-"""The only place the order of stages lives."""
+"""The only place the order of stages lives: bytes → Document → sentences → labels → issues → verdict."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from nlp.bundle import ModelBundle
+from nlp.classify.data import parsed_inputs
+from nlp.classify.sentence_model import label_sentences
+from nlp.cluster.duplicates import most_similar, shingles
 from nlp.config import IngestLimits
-from nlp.doc import ParsedDocument
+from nlp.doc import AnalysisResult, ParsedDocument
+from nlp.errors import EmptyDocumentError
+from nlp.extract.indicators import find_indicators
+from nlp.extract.issues import build_issues, group_problem_sentences, indicator_issues
+from nlp.extract.measures import match_measures
+from nlp.extract.omissions import find_omissions
 from nlp.ingest import read_document
+from nlp.review.metrics import compute_metrics
+from nlp.review.reasons import ReviewInput
+from nlp.review.verdict import decide
 from nlp.segment import segment
+from nlp.taxonomy import load_taxonomy
+
+Reference = Iterable[tuple[str, frozenset[int]]]
 
 
 def parse(data: bytes, filename: str, *, limits: IngestLimits | None = None, kind: str | None = None,
@@ -18,3 +35,40 @@ def parse(data: bytes, filename: str, *, limits: IngestLimits | None = None, kin
     """
     doc, clean = read_document(data, filename, limits)
     return segment(doc, dict(clean.heading_hints), kind=kind, unit=unit, year=year)
+
+
+def analyze(data: bytes, filename: str, models: ModelBundle, *, kind: str | None = None, unit: str | None = None,
+            year: int | None = None, reference: Reference = ()) -> AnalysisResult:
+    """Pre-review one file. ``reference`` holds (name, shingles) of other reports of the round, for near-copies.
+
+    Example:
+        >>> bundle = load_bundle()
+        >>> result = analyze(data, "report.docx", bundle)
+        >>> result.verdict.decision, result.metrics.problem_share
+    """
+    parsed = parse(data, filename, limits=models.config.limits, kind=kind, unit=unit, year=year)
+    return analyze_parsed(parsed, models, reference=reference)
+
+
+def analyze_parsed(parsed: ParsedDocument, models: ModelBundle, *, reference: Reference = ()) -> AnalysisResult:
+    """Everything after parsing: labels, indicators, issues, measures, metrics, verdict."""
+    doc = parsed.document
+    if not parsed.sentences:
+        raise EmptyDocumentError("no body sentences after cleaning")
+    inputs = parsed_inputs(doc.text, doc.kind, parsed.sections, parsed.sentences)
+    sentences = label_sentences(parsed.sentences, models.sentence_model.predict_proba(inputs),
+                                models.sentence_model.classes_)
+    indicators = find_indicators(sentences, load_taxonomy(), models.config.indicators)
+    groups = group_problem_sentences(sentences)
+    typed = models.issue_typer.predict([" ".join(s.text for s in g) for g in groups])
+    issues = build_issues(doc, groups, typed)
+    issues = match_measures(issues, sentences)
+    issues += indicator_issues(doc, indicators, issues, sentences)
+    if doc.kind not in ("transcript", "feedback"):
+        issues += find_omissions(doc, models.config)
+    metrics = compute_metrics(sentences, issues, indicators)
+    near = most_similar(shingles(doc.text), reference, skip=doc.filename)
+    near = near if near and near[1] >= models.config.verdict.near_duplicate_jaccard else None
+    verdict = decide(ReviewInput(doc, tuple(sentences), tuple(issues), metrics, models.config, near))
+    return AnalysisResult(document=doc, sections=parsed.sections, sentences=tuple(sentences), metrics=metrics,
+                          verdict=verdict, issues=tuple(issues))

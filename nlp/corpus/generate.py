@@ -101,7 +101,9 @@ def generate(cfg: GeneratorConfig, pools: Pools) -> list[dict[str, Any]]:
     rng = random.Random(cfg.seed)
     units, planted = plan_round(cfg, pools, rng)
     common_ids = {g["group"] for gs in planted.values() for g in gs}
+    # unshared groups are dealt out without replacement, so no problem becomes common by chance
     specific = [g for g in pools.concrete if g["group"] not in common_ids]
+    rng.shuffle(specific)
     records: list[dict[str, Any]] = []
     names = list(cfg.profiles)
     weights = [cfg.profiles[k] for k in names]
@@ -185,10 +187,11 @@ def _issue_items(profile: str, n: int, groups: list[dict], specific: list[dict],
         items.append(_group_item(group, rng))
     vague_only = profile == "vague"
     pool_rows = [r for r in pools.by_label.get("problem_issue", []) if not vague_only or r["vague"]]
-    groups_left = pools.vague_groups if vague_only else specific
-    while len(items) < n and (pool_rows or groups_left):
-        if groups_left and (not pool_rows or rng.random() < 0.4):
-            items.append(_group_item(rng.choice(groups_left), rng))
+    while len(items) < n and (pool_rows or (pools.vague_groups if vague_only else specific)):
+        if vague_only and pools.vague_groups and (not pool_rows or rng.random() < 0.4):
+            items.append(_group_item(rng.choice(pools.vague_groups), rng))
+        elif not vague_only and specific and (not pool_rows or rng.random() < 0.4):
+            items.append(_group_item(specific.pop(), rng))
         else:
             row = rng.choice(pool_rows)
             code = {"explicit": "e", "hedged": "h", "indicator": "i", "cross_source": "x"}.get(

@@ -49,3 +49,43 @@ def test_bad_file_exits_3_with_code_and_no_traceback(tmp_path) -> None:
 def test_missing_file_is_a_usage_error(tmp_path) -> None:
     result = runner.invoke(app, ["parse", str(tmp_path / "nope.pdf")])
     assert result.exit_code == 2
+
+
+def test_analyze_json_one_result_per_line_in_input_order(tmp_path) -> None:
+    import jsonschema
+
+    from tests.nlp.test_pipeline import BRAGGING, GOOD, SCHEMA
+
+    files = []
+    for name, items in (("b.docx", BRAGGING), ("a.docx", GOOD)):
+        path = tmp_path / name
+        path.write_bytes(make_docx(items))
+        files.append(str(path))
+    result = runner.invoke(app, ["analyze", *files, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in result.stdout.splitlines() if x.strip()]
+    assert [x["document"]["filename"] for x in lines] == ["b.docx", "a.docx"]
+    for payload in lines:
+        jsonschema.validate(payload, SCHEMA)
+
+
+def test_analyze_text_marks_problem_sentences(tmp_path) -> None:
+    from tests.nlp.test_pipeline import GOOD
+
+    path = tmp_path / "a.docx"
+    path.write_bytes(make_docx(GOOD))
+    result = runner.invoke(app, ["analyze", str(path)])
+    assert result.exit_code == 0
+    assert "预审结论：" in result.stdout and "【问题】" in result.stdout
+
+
+def test_analyze_keeps_going_past_a_bad_file_and_exits_3(tmp_path) -> None:
+    from tests.nlp.test_pipeline import GOOD
+
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"MZ" + b"\x00" * 200)
+    good = tmp_path / "good.docx"
+    good.write_bytes(make_docx(GOOD))
+    result = runner.invoke(app, ["analyze", str(bad), str(good), "--format", "json"])
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert len([x for x in result.stdout.splitlines() if x.strip()]) == 1

@@ -1,0 +1,115 @@
+"""The model bundle: a folder that describes itself (pipeline.toml, meta.json, README.md card, models).
+
+``load_bundle`` loads only our own bundles (pickles we made), warns on a library-version mismatch and
+raises ModelBundleError on a missing file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tomllib
+import warnings
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nlp.classify.features import SentenceInput
+from nlp.config import AnalysisConfig, load_config
+from nlp.errors import ModelBundleError
+
+logger = logging.getLogger(__name__)
+TRACKED = ("prereview", "scikit-learn", "spacy", "jieba", "numpy", "scipy", "sentence-transformers")
+
+
+def library_versions() -> dict[str, str]:
+    out = {}
+    for name in TRACKED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "absent"
+    return out
+
+
+@dataclass
+class SentenceModel:
+    """The chosen sentence classifier: scikit-learn, spaCy, or their average."""
+
+    kind: str
+    sklearn: Any = None
+    spacy: Any = None
+
+    @property
+    def classes_(self) -> np.ndarray:
+        return (self.sklearn or self.spacy).classes_
+
+    def predict_proba(self, X: list[SentenceInput]) -> np.ndarray:
+        if not X:
+            return np.zeros((0, len(self.classes_)))
+        if self.kind == "sklearn":
+            return self.sklearn.predict_proba(X)
+        if self.kind == "spacy":
+            return self.spacy.predict_proba(X)
+        return (self.sklearn.predict_proba(X) + self.spacy.predict_proba(X)) / 2
+
+
+@dataclass
+class ModelBundle:
+    """Everything analysis loads once per process."""
+
+    path: Path
+    sentence_model: SentenceModel
+    issue_typer: Any
+    config: AnalysisConfig
+    meta: dict[str, Any]
+
+
+def default_model_dir() -> Path:
+    return Path(__file__).resolve().parents[1] / "models" / "default"
+
+
+def load_bundle(path: Path | None = None) -> ModelBundle:
+    """Load a bundle folder written by ``prereview train``."""
+    import joblib
+
+    path = path or default_model_dir()
+    try:
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        pipeline = tomllib.loads((path / "pipeline.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelBundleError(f"no usable model bundle at {path}: {exc}; run `prereview train`") from exc
+    _warn_versions(meta.get("versions", {}))
+    kind = pipeline["sentence_model"]["kind"]
+    try:
+        sk = joblib.load(path / "sentence_sklearn.joblib") if kind in ("sklearn", "ensemble") else None
+        sp = _load_spacy(path / "sentence_spacy") if kind in ("spacy", "ensemble") else None
+        typer = joblib.load(path / "issue_typer.joblib")
+    except (OSError, ValueError, EOFError) as exc:
+        raise ModelBundleError(f"model bundle at {path} is incomplete: {exc}") from exc
+    config = load_config(str(path / "policy.toml")) if (path / "policy.toml").exists() else load_config()
+    return ModelBundle(path, SentenceModel(kind, sk, sp), typer, config, meta)
+
+
+def _load_spacy(folder: Path) -> Any:
+    import spacy
+
+    from nlp.classify.spacy_textcat import SpacyTextcat
+    from nlp.segment.tokens import jieba_tokenizer
+
+    jieba_tokenizer()
+    model = SpacyTextcat()
+    model.nlp_ = spacy.load(folder)
+    model.classes_ = np.array(sorted(model.nlp_.get_pipe("textcat").labels))
+    return model
+
+
+def _warn_versions(saved: dict[str, str]) -> None:
+    now = library_versions()
+    for name in ("scikit-learn", "spacy", "jieba"):
+        if saved.get(name) and saved[name] != now.get(name):
+            warnings.warn(f"model bundle was trained with {name} {saved[name]}, running {now.get(name)}; "
+                          "predictions may differ (retrain with `prereview train`)", stacklevel=3)

@@ -1,0 +1,1 @@
+"""Sentence roles: achievement / problem / cause / measure / other."""

@@ -1,0 +1,93 @@
+"""Features for the sentence classifier: characters, jieba words, and the sentence's place in the report.
+
+Everything here is a module-level class or function so that fitted pipelines pickle (no lambdas).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+
+ROLES = ("achievements", "problems", "causes", "measures", "other", None)
+KINDS = ("shufa_report", "annual_report", "self_report", "rectification_report", "feedback", "transcript", "other")
+
+# fmt: off
+CUES = {
+    "problem": ("不够", "不足", "有待", "欠缺", "薄弱", "滞后", "不到位", "差距", "短板", "仍然", "个别", "还存在", "仍存在",
+                "不强", "不高", "不严", "不规范", "不全面", "不及时", "不平衡", "较弱", "偏少", "偏低", "缺乏", "未能", "尚未",
+                "没有", "流于形式", "提升空间", "问题", "不同程度", "弱项", "短处", "困难", "风险", "隐患", "瑕疵"),
+    "measure":  ("下一步", "将", "持续", "进一步", "着力", "力争", "确保", "计划", "拟", "要", "今后", "加快", "推动", "年底前",
+                 "月底前", "以前", "整改", "建立健全", "抓好", "切实"),
+    "cause":    ("原因", "究其", "主要是", "根源", "根子", "之所以", "主观上", "客观上", "所致", "导致", "造成", "认识不到位",
+                 "重视不够", "在于"),
+    "achievement": ("全面", "实现", "完成", "达到", "建成", "推行", "开展", "办理", "累计", "同比", "提高", "下降", "成效",
+                    "取得", "获评", "首次", "率先", "均", "全部", "100%"),
+}
+# fmt: on
+_ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
+_NUMBER = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class SentenceInput:
+    """What the classifier sees of one sentence: its text and where it stands."""
+
+    text: str
+    role: str | None = None  # the role of the section it is in (from the heading)
+    kind: str = "other"
+    position: float = 0.0  # 0 at the start of the document, 1 at the end
+    speaker: str | None = None
+
+
+def texts(items: list[SentenceInput]) -> list[str]:
+    return [x.text for x in items]
+
+
+class JiebaTokenizer:
+    """jieba word tokenizer for TfidfVectorizer; drops the heavy jieba state when pickled."""
+
+    def __call__(self, text: str) -> list[str]:
+        from nlp.segment.tokens import cut
+
+        return [w for w in cut(text) if w.strip()]
+
+    def __getstate__(self) -> dict[str, object]:
+        return {}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        pass
+
+
+class TextColumn(BaseEstimator, TransformerMixin):
+    """Select the sentence text for a text vectorizer."""
+
+    def fit(self, X: list[SentenceInput], y: object = None) -> TextColumn:
+        return self
+
+    def transform(self, X: list[SentenceInput]) -> list[str]:
+        return texts(X)
+
+
+class ContextFeatures(BaseEstimator, TransformerMixin):
+    """Section role, document kind, position, length, numbers, enumeration and cue-word counts."""
+
+    def fit(self, X: list[SentenceInput], y: object = None) -> ContextFeatures:
+        return self
+
+    def transform(self, X: list[SentenceInput]) -> sparse.csr_matrix:
+        rows = [self._row(x) for x in X]
+        return sparse.csr_matrix(np.asarray(rows, dtype=np.float32))
+
+    @staticmethod
+    def _row(x: SentenceInput) -> list[float]:
+        role = [1.0 if x.role == r else 0.0 for r in ROLES]
+        kind = [1.0 if x.kind == k else 0.0 for k in KINDS]
+        cues = [min(sum(c in x.text for c in words), 3) / 3 for words in CUES.values()]
+        question = 1.0 if x.text.endswith(("？", "?")) or x.text.startswith(("问：", "问:")) else 0.0
+        return [*role, *kind, *cues, x.position, min(len(x.text), 200) / 200,
+                1.0 if _NUMBER.search(x.text) else 0.0, 1.0 if _ENUM_START.match(x.text) else 0.0,
+                1.0 if x.text.endswith("：") else 0.0, question]

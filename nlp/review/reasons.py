@@ -1,0 +1,136 @@
+"""One check per reason code. A check returns a Reason (with evidence) or None; ``CHECKS`` is the table.
+
+A new code costs one function here, one message template, and one golden test.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from nlp.config import AnalysisConfig
+from nlp.doc import Document, Issue, Metrics, Reason, Sentence, Span
+from nlp.extract.cues import OBJECTIVE_CAUSE, SUBJECTIVE_CAUSE
+from nlp.glossary import KINDS
+from nlp.taxonomy import load_taxonomy
+
+MAX_EVIDENCE = 5
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    """Everything a check may look at."""
+
+    document: Document
+    sentences: tuple[Sentence, ...]
+    issues: tuple[Issue, ...]
+    metrics: Metrics
+    config: AnalysisConfig
+    near_duplicate: tuple[str, float] | None = None  # (other document's name, similarity)
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _span(s: Sentence) -> Span:
+    return Span(start=s.start, end=s.end, text=s.text)
+
+
+def check_no_problems(r: ReviewInput) -> Reason | None:
+    """No stated problem, or only one stock sentence (“还存在一些不足”) standing in for a problem section."""
+    stated = [i for i in r.issues if i.latent_basis not in ("omission", "indicator")]
+    if r.document.kind in ("transcript", "feedback"):
+        return None
+    if len(stated) > 1 or (stated and not stated[0].vague):
+        return None
+    achievements = [_span(s) for s in r.sentences if s.label == "achievement"][:2]
+    return Reason(code="NO_PROBLEMS", message="报告通篇只讲成绩，未查摆任何具体问题，不符合述法（报告）须如实查摆问题的要求，请重新撰写。",
+                  evidence=tuple(achievements))
+
+
+def check_near_duplicate(r: ReviewInput) -> Reason | None:
+    if r.near_duplicate is None:
+        return None
+    other, similarity = r.near_duplicate
+    return Reason(code="NEAR_DUPLICATE",
+                  message=f"报告与《{other}》高度雷同（相似度{similarity:.0%}），存在照搬照抄问题，请结合本单位实际重新撰写。")
+
+
+def check_low_problem_share(r: ReviewInput) -> Reason | None:
+    policy = r.config.verdict
+    share = r.metrics.problem_share
+    if share >= policy.min_problem_share - policy.share_margin:
+        return None
+    if r.document.kind in ("transcript", "feedback"):
+        return None
+    problems = [_span(s) for s in r.sentences if s.label == "problem"][:MAX_EVIDENCE]
+    return Reason(code="LOW_PROBLEM_SHARE",
+                  message=f"查摆问题部分仅占报告篇幅的{share:.0%}，低于{policy.min_problem_share:.0%}的要求，存在“讲成绩多、讲问题少”的情况，请充实问题查摆内容。",
+                  evidence=tuple(problems))
+
+
+def check_vague_problems(r: ReviewInput) -> Reason | None:
+    stated = [i for i in r.issues if i.latent_basis not in ("omission", "indicator")]
+    vague = [i for i in stated if i.vague]
+    if not stated or len(vague) <= r.config.verdict.max_vague_share * len(stated):
+        return None
+    return Reason(code="VAGUE_PROBLEMS",
+                  message=f"查摆的{len(stated)}个问题中有{len(vague)}个表述空泛，缺少具体事例、数据或责任单位，请逐条写实写具体。",
+                  evidence=tuple(i.evidence[0] for i in vague[:MAX_EVIDENCE] if i.evidence))
+
+
+def check_no_causes(r: ReviewInput) -> Reason | None:
+    if r.document.kind not in r.config.verdict.require_causes or r.metrics.problems_total == 0:
+        return None
+    if r.metrics.causes_total > 0:
+        return None
+    return Reason(code="NO_CAUSES", message="报告查摆了问题，但没有分析问题产生的原因，请补充原因分析，特别是主观方面的原因。")
+
+
+def check_objective_causes_only(r: ReviewInput) -> Reason | None:
+    causes = [s for s in r.sentences if s.label == "cause"]
+    if not causes:
+        return None
+    text = "".join(s.text for s in causes)
+    if SUBJECTIVE_CAUSE.search(text) or not OBJECTIVE_CAUSE.search(text):
+        return None
+    return Reason(code="OBJECTIVE_CAUSES_ONLY",
+                  message="原因分析只讲人员、经费、任务等客观因素，没有从思想认识、责任落实等主观方面剖析，请深入查找主观原因。",
+                  evidence=tuple(_span(s) for s in causes[:MAX_EVIDENCE]))
+
+
+def check_problems_without_measures(r: ReviewInput) -> Reason | None:
+    stated = [i for i in r.issues if i.latent_basis not in ("omission", "indicator")]
+    unanswered = [i for i in stated if i.measure is None]
+    if not stated or len(unanswered) <= r.config.verdict.max_unanswered_share * len(stated):
+        return None
+    return Reason(code="PROBLEMS_WITHOUT_MEASURES",
+                  message=f"查摆的{len(stated)}个问题中有{len(unanswered)}个没有对应的整改措施，请逐项明确整改措施、责任人和完成时限。",
+                  evidence=tuple(i.evidence[0] for i in unanswered[:MAX_EVIDENCE] if i.evidence))
+
+
+def check_missing_required_topic(r: ReviewInput) -> Reason | None:
+    required = {code for code, _ in r.config.required_topics.get(r.document.kind, ())}
+    missing = [i for i in r.issues if i.latent_basis == "omission" and i.domain in required]
+    if not missing:
+        return None
+    names = "、".join(load_taxonomy().name(i.domain) for i in missing)
+    kind = KINDS.get(r.document.kind, "报告")
+    return Reason(code="MISSING_REQUIRED_TOPIC", message=f"{kind}缺少必备内容：{names}，请按要求补充。")
+
+
+def check_indicator_alert(r: ReviewInput) -> Reason | None:
+    latent = [i for i in r.issues if i.latent_basis == "indicator"]
+    if not latent:
+        return None
+    names = "、".join(dict.fromkeys(re.sub(r"为.*$", "", i.text) for i in latent))
+    return Reason(code="INDICATOR_ALERT",
+                  message=f"报告中{names}已超出预警线，但报告未将其作为问题查摆，请如实分析并提出整改措施。",
+                  evidence=tuple(e for i in latent for e in i.evidence[:1]))
+
+
+Check = Callable[[ReviewInput], Reason | None]
+# Return-level checks come first: they decide alone.
+RETURN_CHECKS: tuple[Check, ...] = (check_no_problems, check_near_duplicate)
+REVISE_CHECKS: tuple[Check, ...] = (check_low_problem_share, check_vague_problems, check_no_causes,
+                                    check_objective_causes_only, check_problems_without_measures,
+                                    check_missing_required_topic, check_indicator_alert)

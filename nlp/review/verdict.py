@@ -1,0 +1,20 @@
+"""pass / revise / return, from the checks."""
+
+from __future__ import annotations
+
+from nlp.doc import Verdict
+from nlp.review.reasons import RETURN_CHECKS, REVISE_CHECKS, ReviewInput
+
+
+def decide(review: ReviewInput) -> Verdict:
+    """Return when a return check fires (no problems at all, a near-copy); revise on any other reason; else pass.
+
+    Transcripts and inspectors' feedback are not reports under review: they always pass, with no reasons.
+    """
+    if review.document.kind in ("transcript", "feedback"):
+        return Verdict(decision="pass", reasons=())
+    returns = [r for r in (check(review) for check in RETURN_CHECKS) if r is not None]
+    revises = [r for r in (check(review) for check in REVISE_CHECKS) if r is not None]
+    if returns:
+        return Verdict(decision="return", reasons=tuple(returns + revises))
+    return Verdict(decision="revise" if revises else "pass", reasons=tuple(revises))

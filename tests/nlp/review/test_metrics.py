@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from nlp.doc import Issue, Sentence, Span
+from nlp.review.metrics import compute_metrics
+
+
+def test_shares_count_characters_of_labelled_body_sentences() -> None:
+    sents = [Sentence(i=0, start=0, end=10, text="a" * 10, label="achievement"),
+             Sentence(i=1, start=10, end=16, text="b" * 6, label="problem"),
+             Sentence(i=2, start=16, end=20, text="c" * 4, label="cause"),
+             Sentence(i=3, start=20, end=30, text="d" * 10, label="measure"),
+             Sentence(i=4, start=30, end=80, text="e" * 50, label="other")]
+    ev = (Span(start=10, end=16, text="b" * 6),)
+    issues = [Issue(id="1", text="x", domain="leadership", visibility="explicit", vague=True, evidence=ev,
+                    measure=Span(start=20, end=30, text="d" * 10)),
+              Issue(id="2", text="y", domain="leadership", visibility="latent", latent_basis="omission", vague=False)]
+    m = compute_metrics(sents, issues, [])
+    assert (m.problem_share, m.achievement_share, m.measure_share) == (round(10 / 30, 4), round(10 / 30, 4), round(10 / 30, 4))
+    assert (m.problems_total, m.problems_vague, m.problems_with_measure, m.causes_total) == (1, 1, 1, 1)

@@ -1,0 +1,89 @@
+"""One golden case per reason code: the check fires on the case built for it and stays quiet on a clean report."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.config import load_config
+from nlp.doc import Document, Issue, Metrics, Sentence, Span
+from nlp.review import reasons as R
+from nlp.review.verdict import decide
+
+CONFIG = load_config()
+
+
+def sent(i: int, label: str, text: str) -> Sentence:
+    return Sentence(i=i, start=i * 100, end=i * 100 + len(text), text=text, label=label)
+
+
+def issue(k: int, vague: bool = False, measure: bool = True, basis: str | None = None, domain: str = "law_enforcement") -> Issue:
+    ev = Span(start=k * 100, end=k * 100 + 4, text="问题证据")
+    return Issue(id=str(k), text=f"问题{k}", domain=domain, visibility="latent" if basis else "explicit",
+                 latent_basis=basis, vague=vague, evidence=() if basis == "omission" else (ev,),
+                 measure=Span(start=0, end=2, text="措施") if measure else None)
+
+
+def review(kind: str = "annual_report", share: float = 0.4, issues: list[Issue] | None = None,
+           sentences: list[Sentence] | None = None, near: tuple[str, float] | None = None) -> R.ReviewInput:
+    issues = issues if issues is not None else [issue(1), issue(2)]
+    sentences = sentences if sentences is not None else [sent(0, "achievement", "全年办理案件36件。"),
+                                                         sent(1, "cause", "主要是思想认识不到位。")]
+    stated = [i for i in issues if i.latent_basis not in ("omission", "indicator")]
+    metrics = Metrics(problem_share=share, achievement_share=1 - share, measure_share=0.1, problems_total=len(stated),
+                      problems_vague=sum(i.vague for i in stated), problems_with_measure=sum(i.measure is not None for i in stated),
+                      causes_total=sum(s.label == "cause" for s in sentences))
+    doc = Document(id="d", filename="d.txt", kind=kind, text="x")
+    return R.ReviewInput(doc, tuple(sentences), tuple(issues), metrics, CONFIG, near)
+
+
+CLEAN = review()
+
+
+# fmt: off
+@pytest.mark.parametrize(("check", "case", "code"), [
+    (R.check_no_problems, review(issues=[], share=0.0), "NO_PROBLEMS"),
+    (R.check_no_problems, review(issues=[issue(1, vague=True)], share=0.02), "NO_PROBLEMS"),
+    (R.check_near_duplicate, review(near=("other.docx", 0.83)), "NEAR_DUPLICATE"),
+    (R.check_low_problem_share, review(share=0.12), "LOW_PROBLEM_SHARE"),
+    (R.check_vague_problems, review(issues=[issue(1, vague=True), issue(2, vague=True), issue(3)]), "VAGUE_PROBLEMS"),
+    (R.check_no_causes, review(sentences=[sent(0, "achievement", "全年办理案件36件。")]), "NO_CAUSES"),
+    (R.check_objective_causes_only, review(sentences=[sent(0, "cause", "主要是人员编制少、任务重、经费不足。")]), "OBJECTIVE_CAUSES_ONLY"),
+    (R.check_problems_without_measures, review(issues=[issue(1, measure=False), issue(2, measure=False), issue(3)]), "PROBLEMS_WITHOUT_MEASURES"),
+    (R.check_missing_required_topic, review(issues=[issue(1), issue(2, basis="omission", domain="leadership")]), "MISSING_REQUIRED_TOPIC"),
+    (R.check_indicator_alert, review(issues=[issue(1), issue(2, basis="indicator")]), "INDICATOR_ALERT"),
+])
+# fmt: on
+def test_each_check_fires_on_its_case_and_not_on_a_clean_report(check, case, code) -> None:  # type: ignore[no-untyped-def]
+    reason = check(case)
+    assert reason is not None and reason.code == code
+    assert reason.message and all("\u4e00" <= ch <= "\u9fff" for ch in reason.message[:2])
+    assert check(CLEAN) is None
+
+
+def test_share_margin_spares_a_report_just_under_the_line() -> None:
+    assert R.check_low_problem_share(review(share=0.28)) is None
+    assert R.check_low_problem_share(review(share=0.26)) is not None
+
+
+def test_expected_topic_omission_is_not_a_reason() -> None:
+    case = review(issues=[issue(1), issue(2, basis="omission", domain="reconsideration_litigation")])
+    assert R.check_missing_required_topic(case) is None
+
+
+def test_subjective_cause_clears_objective_only() -> None:
+    case = review(sentences=[sent(0, "cause", "客观上人员少，主观上对合法性审核重视不够。")])
+    assert R.check_objective_causes_only(case) is None
+
+
+@pytest.mark.parametrize(("case", "decision"), [
+    (CLEAN, "pass"),
+    (review(share=0.1), "revise"),
+    (review(issues=[], share=0.0), "return"),
+    (review(near=("a.docx", 0.9)), "return"),
+])
+def test_decision(case: R.ReviewInput, decision: str) -> None:
+    assert decide(case).decision == decision
+
+
+def test_transcripts_are_not_judged() -> None:
+    assert decide(review(kind="transcript", issues=[], share=0.0)).decision == "pass"
