@@ -58,3 +58,19 @@ def test_page_limit_keeps_the_first_pages_and_warns() -> None:
     raw = read_pdf(make_pdf([PAGE] * 3), IngestLimits(max_pages=2))
     assert {ln.page for ln in raw.lines} == {1, 2}
     assert any("只读取了前2页" in w for w in raw.warnings)
+
+
+def test_letter_spaced_heading_and_broken_lines_parse_cleanly() -> None:
+    from nlp.pipeline import parse
+
+    heading = "二、存在的问题"
+    pages = [["白水县司法局2024年度法治政府建设情况报告", "一、主要成效",
+              "全年办理行政复议案件36件，其中调解和解12件，纠错5件，纠错率",
+              "为13.9%，较上年下降2个百分点。", heading,
+              "一是执法人员力量不足，全局持证执法人员仅11人，与承担的执",
+              "法任务不相适应。"]]
+    parsed = parse(make_pdf(pages, letter_spacing=[heading]), "r.pdf")
+    assert [s.title for s in parsed.sections] == ["一、主要成效", heading]
+    assert parsed.sections[1].role == "problems"
+    assert "纠错率为13.9%，较上年下降2个百分点。" in parsed.document.text
+    assert parsed.document.page_of(parsed.sentences[-1].start) == 1
