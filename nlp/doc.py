@@ -177,3 +177,74 @@ class AnalysisResult(_Frozen):
     metrics: Metrics
     verdict: Verdict
     issues: tuple[Issue, ...]
+
+
+Status = Literal["未启动", "整改中", "已完成待验收", "已销号", "退回重改"]
+FollowUp = Literal["巩固", "反弹", "虚假整改"]
+
+
+class StatusChange(_Frozen):
+    """One entry of an item's history: who changed what, when, and why."""
+
+    at: str
+    by: str
+    from_status: str | None
+    to_status: str
+    note: str = ""
+
+
+class ChecklistItem(_Frozen):
+    """One row of the problem archive (问题清单), with the fields of shared/docs/domain.md."""
+
+    number: int
+    issue_id: str
+    round: str | None = None
+    source: Literal["self_report", "interview", "feedback", "indicator", "omission"] = "self_report"
+    unit: str | None = None
+    document: str
+    original: str
+    start: int | None = None
+    end: int | None = None
+    page: int | None = None
+    text: str
+    domain: str
+    domain_name: str
+    visibility: Visibility
+    latent_basis: LatentBasis | None = None
+    scope: Scope | None = None
+    common_group: str | None = None
+    vague: bool = False
+    severity: Literal["高", "中", "低"] = "中"
+    responsible_unit: str | None = None
+    responsible_person: str | None = None
+    measure: str | None = None
+    target: str | None = None
+    deadline: str | None = None
+    status: Status = "未启动"
+    acceptance_note: str | None = None
+    acceptance_date: str | None = None
+    followup: FollowUp | None = None
+    history: tuple[StatusChange, ...] = ()
+
+
+class UnitChecklist(_Frozen):
+    """The 法治体检单 of one unit: strengths, problems, verdict."""
+
+    unit: str
+    round: str | None = None
+    document: str
+    decision: Decision
+    reasons: tuple[Reason, ...] = ()
+    strengths: tuple[str, ...] = ()
+    items: tuple[ChecklistItem, ...] = ()
+
+
+class CommonProblem(_Frozen):
+    """A 共性问题: one representative line, its domain, the member issues and units."""
+
+    id: str
+    text: str
+    domain: str
+    domain_name: str
+    units: tuple[str, ...]
+    members: tuple[str, ...]

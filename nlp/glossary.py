@@ -15,6 +15,7 @@ ERROR_MESSAGES = {
     "GARBLED_TEXT":     "文件中的文字无法正确解码（字体缺少编码映射或出现乱码），请提供Word版或重新导出的PDF。",
     "CONFIG_ERROR":     "配置有误。",
     "MODEL_BUNDLE_ERROR": "模型文件缺失或损坏，请重新训练或安装模型。",
+    "INVALID_TRANSITION": "整改状态不能这样变更，请按“未启动→整改中→已完成待验收→已销号”的顺序办理。",
 }
 
 SECTION_ROLES = {

@@ -53,6 +53,10 @@ class GeneratorConfig:
     noise_rate: float = 0.3
     profiles: dict[str, float] = field(default_factory=lambda: dict(PROFILES))
     round_name: str = "generated"
+    plant_from: tuple[str, ...] | None = None  # paraphrase group ids to plant common problems from (default: all)
+    # Specific problems from the train pool's own issue sentences too (realistic text, but the corpus's writers
+    # share topics, so some "specific" pool problems are really common); off for scope evaluation.
+    specific_from_pool: bool = True
 
 
 @dataclass
@@ -89,11 +93,30 @@ def plan_round(cfg: GeneratorConfig, pools: Pools, rng: random.Random) -> tuple[
     planted: dict[str, list[dict]] = {u: [] for u in units}
     if n_units >= 3 and pools.concrete:
         k = cfg.common_k or max(3, math.ceil(0.25 * n_units))
-        groups = rng.sample(pools.concrete, min(cfg.common_groups, len(pools.concrete)))
+        candidates = [g for g in pools.concrete if cfg.plant_from is None or g["group"] in cfg.plant_from]
+        groups = rng.sample(candidates, min(cfg.common_groups, len(candidates)))
         for group in groups:
             for unit in rng.sample(units, min(k, n_units)):
                 planted[unit].append(group)
     return units, planted
+
+
+class Deck:
+    """Deal items without replacement, reshuffling when the pile is empty: no problem recurs by chance."""
+
+    def __init__(self, items: list[Any], rng: random.Random) -> None:
+        self.items = list(items)
+        self.rng = rng
+        self.pile: list[Any] = []
+
+    def draw(self) -> Any:
+        if not self.pile:
+            self.pile = list(self.items)
+            self.rng.shuffle(self.pile)
+        return self.pile.pop()
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
 
 
 def generate(cfg: GeneratorConfig, pools: Pools) -> list[dict[str, Any]]:
@@ -101,9 +124,10 @@ def generate(cfg: GeneratorConfig, pools: Pools) -> list[dict[str, Any]]:
     rng = random.Random(cfg.seed)
     units, planted = plan_round(cfg, pools, rng)
     common_ids = {g["group"] for gs in planted.values() for g in gs}
-    # unshared groups are dealt out without replacement, so no problem becomes common by chance
-    specific = [g for g in pools.concrete if g["group"] not in common_ids]
-    rng.shuffle(specific)
+    rows = pools.by_label.get("problem_issue", []) if cfg.specific_from_pool else []
+    decks = {"groups": Deck([g for g in pools.concrete if g["group"] not in common_ids], rng),
+             "rows": Deck(rows, rng), "vague_rows": Deck([r for r in rows if r["vague"]], rng),
+             "vague_groups": Deck(pools.vague_groups, rng)}
     records: list[dict[str, Any]] = []
     names = list(cfg.profiles)
     weights = [cfg.profiles[k] for k in names]
@@ -114,7 +138,7 @@ def generate(cfg: GeneratorConfig, pools: Pools) -> list[dict[str, Any]]:
             record = _copy_of(rng.choice(records), unit, index, cfg, rng)
         else:
             groups = planted[unit] if index < len(units) else []
-            source = _compose(index, unit, "copy" if profile == "copy" else profile, groups, specific, pools, cfg, rng)
+            source = _compose(index, unit, "copy" if profile == "copy" else profile, groups, decks, pools, cfg, rng)
             record = parse_source(source, name=f"gen-{index}")
         record["batch"] = "generated"
         record["round"] = cfg.round_name
@@ -123,7 +147,7 @@ def generate(cfg: GeneratorConfig, pools: Pools) -> list[dict[str, Any]]:
     return records
 
 
-def _compose(index: int, unit: str, profile: str, groups: list[dict], specific: list[dict], pools: Pools,
+def _compose(index: int, unit: str, profile: str, groups: list[dict], decks: dict[str, Deck], pools: Pools,
              cfg: GeneratorConfig, rng: random.Random) -> str:
     kind = rng.choice(list(TITLES))
     year = rng.choice([2023, 2024, 2024, 2025])
@@ -140,7 +164,7 @@ def _compose(index: int, unit: str, profile: str, groups: list[dict], specific: 
                year=year, style="generated", verdict=verdict, reasons=",".join(reasons))
     out.line("T", title)
     out.para([("O", _pick(pools, "other", rng, unit=unit)) for _ in range(2)])
-    issues = _issue_items(profile, n_issues, groups, specific, pools, rng)
+    issues = _issue_items(profile, n_issues, groups, decks, rng)
     elaborate = profile == "good"
     problem_chars = sum(len(t) for _, t, _ in issues) * (1.5 if elaborate else 1) + 45 * n_causes + 120
     budget = {"good": problem_chars * rng.uniform(1.0, 1.5),
@@ -176,24 +200,21 @@ def _compose(index: int, unit: str, profile: str, groups: list[dict], specific: 
     return out.text()
 
 
-def _issue_items(profile: str, n: int, groups: list[dict], specific: list[dict], pools: Pools,
+def _issue_items(profile: str, n: int, groups: list[dict], decks: dict[str, Deck],
                  rng: random.Random) -> list[tuple[str, str, dict | None]]:
     """(attributes, sentence, group) per issue: the unit's planted common groups first, then specific ones
-    drawn from unshared paraphrase groups or from the train pool's own issue sentences."""
+    dealt from the unshared paraphrase groups and the train pool's own issue sentences."""
     if n == 0:
         return []
-    items: list[tuple[str, str, dict | None]] = []
-    for group in groups:
-        items.append(_group_item(group, rng))
+    items: list[tuple[str, str, dict | None]] = [_group_item(group, rng) for group in groups]
     vague_only = profile == "vague"
-    pool_rows = [r for r in pools.by_label.get("problem_issue", []) if not vague_only or r["vague"]]
-    while len(items) < n and (pool_rows or (pools.vague_groups if vague_only else specific)):
-        if vague_only and pools.vague_groups and (not pool_rows or rng.random() < 0.4):
-            items.append(_group_item(rng.choice(pools.vague_groups), rng))
-        elif not vague_only and specific and (not pool_rows or rng.random() < 0.4):
-            items.append(_group_item(specific.pop(), rng))
+    group_deck = decks["vague_groups"] if vague_only else decks["groups"]
+    row_deck = decks["vague_rows"] if vague_only else decks["rows"]
+    while len(items) < n and (group_deck or row_deck):
+        if group_deck and (not row_deck or rng.random() < 0.4):
+            items.append(_group_item(group_deck.draw(), rng))
         else:
-            row = rng.choice(pool_rows)
+            row = row_deck.draw()
             code = {"explicit": "e", "hedged": "h", "indicator": "i", "cross_source": "x"}.get(
                 row["latent_basis"] or row["visibility"], "e")
             key = hashlib.sha1(row["text"].encode("utf-8")).hexdigest()[:10]
