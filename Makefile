@@ -25,6 +25,7 @@ test: setup
 bench: setup
 	$(PY) benchmarks/bench_parse.py
 	$(PY) benchmarks/bench_analyze.py
+	$(PY) benchmarks/bench_round.py
 
 clean:
 	rm -rf .venv .pytest_cache build *.egg-info

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import tomllib
 import warnings
 from dataclasses import dataclass
@@ -59,21 +60,36 @@ class SentenceModel:
 
 @dataclass
 class ModelBundle:
-    """Everything analysis loads once per process."""
+    """Everything analysis loads once per process. The encoder (torch) loads on first use: single-report
+    analysis never needs it, round grouping does."""
 
     path: Path
     sentence_model: SentenceModel
     issue_typer: Any
     config: AnalysisConfig
     meta: dict[str, Any]
+    encoder_path: Path | None = None
+    _encoder: Any = None
+
+    @property
+    def encoder(self) -> Any:
+        if self._encoder is None:
+            from nlp.classify.encoders import load_encoder
+
+            self._encoder = load_encoder(self.encoder_path)
+        return self._encoder
 
 
 def default_model_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "models" / "default"
 
 
-def load_bundle(path: Path | None = None) -> ModelBundle:
-    """Load a bundle folder written by ``prereview train``."""
+def load_bundle(path: Path | None = None, encoder: Path | None = None) -> ModelBundle:
+    """Load a bundle folder written by ``prereview train``.
+
+    ``encoder`` (or ``$PREREVIEW_ENCODER``) points to any sentence-transformers model folder to use instead of
+    the bundle's own static encoder, e.g. a larger Chinese model copied onto the intranet.
+    """
     import joblib
 
     path = path or default_model_dir()
@@ -91,7 +107,13 @@ def load_bundle(path: Path | None = None) -> ModelBundle:
     except (OSError, ValueError, EOFError) as exc:
         raise ModelBundleError(f"model bundle at {path} is incomplete: {exc}") from exc
     config = load_config(str(path / "policy.toml")) if (path / "policy.toml").exists() else load_config()
-    return ModelBundle(path, SentenceModel(kind, sk, sp), typer, config, meta)
+    chosen = encoder or (Path(os.environ["PREREVIEW_ENCODER"]) if os.environ.get("PREREVIEW_ENCODER") else None)
+    if chosen is None:
+        rel = pipeline.get("encoder", {}).get("path")
+        chosen = path / rel if rel else None
+    if chosen is not None and not (chosen / "modules.json").exists():
+        raise ModelBundleError(f"no sentence-transformers model at {chosen} (modules.json missing)")
+    return ModelBundle(path, SentenceModel(kind, sk, sp), typer, config, meta, chosen)
 
 
 def _load_spacy(folder: Path) -> Any:

@@ -120,13 +120,13 @@ def train_encoder(root: Path, out: Path, seed: int = 0, dim: int = 128, epochs: 
     from sentence_transformers.sentence_transformer.modules import StaticEmbedding
 
     from nlp.corpus import load_splits
-    from nlp.corpus.pools import read_jsonl
+    from nlp.corpus.pools import read_paraphrases
     from nlp.corpus.schema import load_documents
 
     torch.manual_seed(seed)
     splits = load_splits(root)
     docs = [d for d in load_documents(root / "annotated") if splits.get(d.id) == "train"]
-    groups = read_jsonl(root / "pools" / "paraphrases.jsonl")
+    groups = read_paraphrases(root)
     train_groups, test_groups = split_groups(groups)
     sentences = [d.text[s.start:s.end] for d in docs for s in d.sentences]
     sentences += [t for g in train_groups for t in (*g["problems"], *g["measures"])]

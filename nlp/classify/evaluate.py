@@ -97,7 +97,8 @@ def document_scores(bundle: ModelBundle, docs: list[AnnotatedDocument], referenc
     }
 
 
-def evaluate_bundle(bundle: ModelBundle, root: Path, splits: tuple[str, ...] = ("test", "heldout")) -> dict[str, Any]:
+def evaluate_bundle(bundle: ModelBundle, root: Path, splits: tuple[str, ...] = ("test", "heldout"),
+                    with_round: bool = True) -> dict[str, Any]:
     docs = load_documents(root / "annotated")
     table = load_splits(root)
     # Near-copies are judged against every other report of the corpus, as a round would be.
@@ -106,6 +107,8 @@ def evaluate_bundle(bundle: ModelBundle, root: Path, splits: tuple[str, ...] = (
     for split in splits:
         chosen = [d for d in docs if table.get(d.id) == split]
         out[split] = {"sentences": sentence_scores(bundle, chosen), **document_scores(bundle, chosen, reference)}
+    if with_round:
+        out["round"] = round_scores(bundle, root)
     return out
 
 
@@ -113,6 +116,11 @@ def format_report(results: dict[str, Any]) -> str:
     """The figures as a readable table."""
     lines = []
     for split, res in results.items():
+        if split == "round":
+            lines.append(f"== generated round: {res['units']} units, {res['issues']} issues, {res['gold_common']} in planted "
+                         f"common problems ==\ncommon/specific F1: common {res['f1_common']:.3f}, macro {res['f1_macro']:.3f}; "
+                         f"identical across {res['shuffles']} shuffled orders: {res['identical_across_orders']}")
+            continue
         s = res["sentences"]
         lines.append(f"== {split}: {s['sentences']} sentences, {res['documents']} documents ==")
         lines.append(f"{'label':<12}{'precision':>10}{'recall':>8}{'f1':>8}{'n':>6}")
@@ -132,3 +140,49 @@ def format_report(results: dict[str, Any]) -> str:
         if res["errors"]:
             lines.append(f"unreadable: {res['errors']}")
     return "\n".join(lines)
+
+
+def round_scores(bundle: ModelBundle, root: Path, units: int = 200, seed: int = 11, shuffles: int = 5) -> dict[str, Any]:
+    """Common/specific on a generated round whose common problems are planted from paraphrase groups the
+    encoder never trained on; identical results across shuffled input orders are required."""
+    import random
+
+    from nlp.classify.encoder_train import split_groups
+    from nlp.cluster.rounds import RoundIssue, common_threshold, group_issues, scope_by_issue
+    from nlp.corpus.generate import GeneratorConfig, generate
+    from nlp.corpus.pools import read_paraphrases
+    from nlp.corpus.writer import load_pools
+    from nlp.extract.issues import checklist_line
+
+    _, held = split_groups(read_paraphrases(root))
+    cfg = GeneratorConfig(n=units, units=units, seed=seed, profiles={"good": 1.0}, target_chars=3500,
+                          plant_from=tuple(g["group"] for g in held))
+    issues, group_of = [], {}
+    for rec in generate(cfg, load_pools(root)):
+        for issue in rec["issues"]:
+            if issue["evidence"]:
+                ev = issue["evidence"][0]
+                text = checklist_line(rec["text"][ev["start"]:ev["end"]])
+                issues.append(RoundIssue(issue["id"], rec["unit"], text, issue["domain"]))
+                group_of[issue["id"]] = issue["group"] or issue["id"]
+    units_of: dict[str, set[str]] = {}
+    for x in issues:
+        units_of.setdefault(group_of[x.id], set()).add(x.unit)
+    need = common_threshold(units)
+    gold = {x.id: "common" if len(units_of[group_of[x.id]]) >= need else "specific" for x in issues}
+    runs = []
+    for k in range(shuffles):
+        order = list(issues)
+        random.Random(k).shuffle(order)
+        groups = group_issues(order, bundle.encoder, n_units=units)
+        runs.append({i: (s, g) for i, (s, g) in scope_by_issue(groups).items()})
+    pred = {i: s for i, (s, _) in runs[0].items()}
+    tp = sum(gold[i] == "common" and pred[i] == "common" for i in gold)
+    fp = sum(gold[i] == "specific" and pred[i] == "common" for i in gold)
+    fn = sum(gold[i] == "common" and pred[i] != "common" for i in gold)
+    tn = len(gold) - tp - fp - fn
+    f1_common = 2 * tp / max(2 * tp + fp + fn, 1)
+    f1_specific = 2 * tn / max(2 * tn + fp + fn, 1)
+    return {"units": units, "issues": len(issues), "gold_common": sum(v == "common" for v in gold.values()),
+            "f1_common": round(f1_common, 4), "f1_macro": round((f1_common + f1_specific) / 2, 4),
+            "identical_across_orders": all(r == runs[0] for r in runs[1:]), "shuffles": shuffles}

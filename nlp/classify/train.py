@@ -25,8 +25,9 @@ from nlp.classify.features import SentenceInput
 from nlp.classify.sentence_model import SentenceClassifier
 from nlp.classify.spacy_textcat import SpacyTextcat
 from nlp.corpus import load_splits
-from nlp.corpus.pools import read_jsonl
+from nlp.corpus.pools import read_paraphrases
 from nlp.corpus.schema import AnnotatedDocument, load_documents
+from nlp.classify.encoder_train import train_encoder
 from nlp.extract.issue_typer import IssueTyper
 
 logger = logging.getLogger(__name__)
@@ -40,8 +41,7 @@ def with_role_dropout(X: list[SentenceInput], y: list[str]) -> tuple[list[Senten
 
 def corpus_hash(root: Path) -> str:
     digest = hashlib.sha256()
-    for rel in ("annotated/documents.jsonl", "splits.json", "pools/paraphrases.jsonl"):
-        path = root / rel
+    for path in [root / "annotated/documents.jsonl", root / "splits.json", *sorted((root / "pools").glob("paraphrases*.jsonl"))]:
         if path.exists():
             digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -60,7 +60,7 @@ def issue_rows(docs: list[AnnotatedDocument]) -> list[tuple[str, str, bool, bool
 
 def train_bundle(root: Path, out: Path, seed: int = 0, spacy_epochs: int = 12,
                  log: Callable[[str], None] = logger.info, doc_filter: Callable[[AnnotatedDocument], bool] | None = None,
-                 ) -> dict[str, Any]:
+                 with_encoder: bool = True) -> dict[str, Any]:
     """Train, select on dev, save the bundle to ``out``; return the selection figures."""
     t0 = time.perf_counter()
     docs = [d for d in load_documents(root / "annotated") if doc_filter is None or doc_filter(d)]
@@ -84,16 +84,18 @@ def train_bundle(root: Path, out: Path, seed: int = 0, spacy_epochs: int = 12,
     sk_final = SentenceClassifier(random_state=seed).fit(X_final, y_final) if chosen in ("sklearn", "ensemble") else None
     sp_final = SpacyTextcat(epochs=spacy_epochs, seed=seed).fit(X_final, y_final) if chosen in ("spacy", "ensemble") else None
     rows = issue_rows(part["train"] + part["dev"])
-    paraphrases = root / "pools" / "paraphrases.jsonl"
-    extra = [(t, g["domain"], bool(g["vague"])) for g in read_jsonl(paraphrases) for t in g["problems"]] \
-        if paraphrases.exists() else []
+    extra = [(t, g["domain"], bool(g["vague"])) for g in read_paraphrases(root) for t in g["problems"]]
     typer = IssueTyper().fit([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows],
                              extra=extra)
     log(f"训练问题分类器：{len(rows)}个语料问题，另加{len(extra)}条释义句（领域、空泛）")
     selection = {"dev_macro_f1": dev_f1, "chosen": chosen, "seed": seed, "train_sentences": len(X_tr),
                  "dev_sentences": len(X_dev), "train_issues": len(rows), "paraphrase_sentences": len(extra),
                  "seconds": round(time.perf_counter() - t0, 1)}
+    encoder = train_encoder(root, out.with_name(out.name + ".encoder"), seed=seed, log=log) if with_encoder else None
+    selection["encoder"] = encoder
     save_bundle(out, chosen, sk_final, sp_final, typer, root, selection)
+    if encoder is not None:
+        shutil.move(str(out.with_name(out.name + ".encoder")), str(out / "encoder"))
     return selection
 
 
@@ -110,9 +112,10 @@ def save_bundle(out: Path, chosen: str, sk: Any, sp: Any, typer: IssueTyper, roo
         sp.nlp_.to_disk(tmp / "sentence_spacy")
     joblib.dump(typer, tmp / "issue_typer.joblib", compress=3)
     (tmp / "policy.toml").write_bytes(resources.files("nlp").joinpath("data/policy.toml").read_bytes())
+    encoder = '\n[encoder]\npath = "encoder"\n' if selection.get("encoder") else ""
     (tmp / "pipeline.toml").write_text(
-        f'# written by `prereview train`\n[sentence_model]\nkind = "{chosen}"\n\n[issue_typer]\nfile = "issue_typer.joblib"\n',
-        encoding="utf-8")
+        f'# written by `prereview train`\n[sentence_model]\nkind = "{chosen}"\n\n[issue_typer]\nfile = "issue_typer.joblib"\n'
+        f"{encoder}", encoding="utf-8")
     meta = {"name": out.name, "versions": library_versions(), "corpus_sha256": corpus_hash(root),
             "selection": selection, "metrics": {}}
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -62,6 +62,11 @@ def write_pools(folder: Path, sentences: list[dict[str, Any]], headings: list[di
                 fh.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
 
 
+def read_paraphrases(root: Path) -> list[dict[str, Any]]:
+    """Every paraphrase group of ``corpora/pools/paraphrases*.jsonl``."""
+    return [g for path in sorted((root / "pools").glob("paraphrases*.jsonl")) for g in read_jsonl(path)]
+
+
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]

@@ -10,16 +10,14 @@ from typing import Any
 
 from nlp.corpus.generate import GeneratorConfig, Pools, generate
 from nlp.corpus.noise import mask_numbers, noisy_text
-from nlp.corpus.pools import read_jsonl
+from nlp.corpus.pools import read_jsonl, read_paraphrases
 from nlp.corpus.render import docx_bytes, pdf_bytes, wrap_pages
 
 
 def load_pools(root: Path) -> Pools:
     """The generator's material from ``corpora/pools``."""
     folder = root / "pools"
-    paraphrases = folder / "paraphrases.jsonl"
-    return Pools(read_jsonl(folder / "sentences.jsonl"), read_jsonl(folder / "headings.jsonl"),
-                 read_jsonl(paraphrases) if paraphrases.exists() else [])
+    return Pools(read_jsonl(folder / "sentences.jsonl"), read_jsonl(folder / "headings.jsonl"), read_paraphrases(root))
 
 
 def write_generated(cfg: GeneratorConfig, pools: Pools, out: Path, formats: list[str], progress: bool = False) -> int:

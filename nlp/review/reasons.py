@@ -47,12 +47,13 @@ def check_no_problems(r: ReviewInput) -> Reason | None:
                   evidence=tuple(achievements))
 
 
-def check_near_duplicate(r: ReviewInput) -> Reason | None:
-    if r.near_duplicate is None:
-        return None
-    other, similarity = r.near_duplicate
+def near_duplicate_reason(other: str, similarity: float) -> Reason:
     return Reason(code="NEAR_DUPLICATE",
                   message=f"报告与《{other}》高度雷同（相似度{similarity:.0%}），存在照搬照抄问题，请结合本单位实际重新撰写。")
+
+
+def check_near_duplicate(r: ReviewInput) -> Reason | None:
+    return near_duplicate_reason(*r.near_duplicate) if r.near_duplicate else None
 
 
 def check_low_problem_share(r: ReviewInput) -> Reason | None:

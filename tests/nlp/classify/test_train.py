@@ -25,7 +25,7 @@ def test_same_seed_same_predictions(tmp_path: Path) -> None:
     X, _, _ = corpus_inputs(test_docs)
     outputs = []
     for name in ("a", "b"):
-        train_bundle(root, tmp_path / name, seed=7, spacy_epochs=2, log=lambda _: None,
+        train_bundle(root, tmp_path / name, seed=7, spacy_epochs=2, log=lambda _: None, with_encoder=False,
                      doc_filter=lambda d: d.id in keep)
         bundle = load_bundle(tmp_path / name)
         outputs.append((bundle.sentence_model.predict_proba(X), bundle.issue_typer.predict([x.text for x in X[:30]])))

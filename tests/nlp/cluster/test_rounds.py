@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import random
+
+from nlp.classify.encoders import HashEncoder
+from nlp.cluster.rounds import RoundIssue, common_threshold, group_issues, scope_by_issue
+
+
+def round_issues() -> list[RoundIssue]:
+    issues = []
+    for u in range(10):
+        issues.append(RoundIssue(f"a{u}", f"单位{u}", f"涉企行政检查多头重复，全年检查{u + 3}次", "business_environment"))
+    for u in range(4):
+        issues.append(RoundIssue(f"b{u}", f"单位{u}", "规范性文件合法性审核把关不严", "normative_documents"))
+    issues.append(RoundIssue("c0", "单位9", "信访积案化解进度缓慢", "dispute_resolution"))
+    return issues
+
+
+def test_threshold() -> None:
+    assert [common_threshold(n) for n in (3, 10, 15, 16, 200)] == [3, 3, 3, 4, 40]
+
+
+def test_groups_scopes_and_no_issue_dropped() -> None:
+    issues = round_issues()
+    groups = group_issues(issues, HashEncoder(), n_units=10)
+    scopes = scope_by_issue(groups)
+    assert set(scopes) == {i.id for i in issues}
+    assert scopes["a0"][0] == "common" and scopes["a0"][1] == scopes["a9"][1]
+    assert scopes["b0"][0] == "common"  # 4 units ≥ max(3, 20% of 10)
+    assert scopes["c0"][0] == "specific"
+    top = groups[0]
+    assert len(top.units) == 10 and top.domain == "business_environment" and "涉企行政检查" in top.representative
+
+
+def test_same_groups_in_any_order() -> None:
+    issues = round_issues()
+    baseline = group_issues(issues, HashEncoder(), n_units=10)
+    for seed in range(5):
+        shuffled = list(issues)
+        random.Random(seed).shuffle(shuffled)
+        assert group_issues(shuffled, HashEncoder(), n_units=10) == baseline
+
+
+def test_scope_is_null_below_three_units() -> None:
+    issues = round_issues()[:2]
+    assert {g.scope for g in group_issues(issues, HashEncoder(), n_units=2)} == {None}
+
+
+def test_blocks_bound_the_distance_matrix() -> None:
+    issues = round_issues()
+    groups = group_issues(issues, HashEncoder(), n_units=10, max_block=5)
+    assert sum(len(g.members) for g in groups) == len(issues)
