@@ -188,6 +188,48 @@ def evaluate(
     typer.echo(json.dumps(results, ensure_ascii=False) if format is OutputFormat.json else format_report(results))
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+@app.command()
+def batch(
+    input: Annotated[str, typer.Argument(help="a folder, a zip, or a glob of reports")],
+    out: Annotated[Path, typer.Option("--out", help="output folder")],
+    round_name: Annotated[str | None, typer.Option("--round", help="name of the review round")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="worker processes")] = 1,
+    engine: Annotated[Engine, typer.Option("--engine", help="local process pool or a Dask cluster")] = Engine.local,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, tcp://host:8786")] = None,
+    models: Annotated[Path | None, typer.Option("--models", help="model bundle folder")] = None,
+    encoder: Annotated[Path | None, typer.Option("--encoder", help="sentence-transformers model folder for grouping")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """批量预审：逐份给出结论，汇总共性问题，输出清单、函件与汇总表；中断后重跑可续跑。"""
+    from nlp.batch.inputs import BatchInputError
+    from nlp.batch.runner import BatchOptions, run_batch
+
+    _setup_logging(verbose)
+    if scheduler and engine is not Engine.dask:
+        raise typer.BadParameter("--scheduler goes with --engine dask", param_hint="--scheduler")
+    opts = BatchOptions(input=input, out=out, round_name=round_name, workers=workers, engine=engine.value,
+                        scheduler=scheduler, models=str(models) if models else None,
+                        encoder=str(encoder) if encoder else None)
+    try:
+        outcome = run_batch(opts)
+    except BatchInputError as err:
+        typer.echo(f"输入有误：{err}", err=True)
+        raise typer.Exit(2) from None
+    except PrereviewError as err:
+        typer.echo(f"错误 [{err.code}] {err.message_zh}（{err.detail}）", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"完成：共{outcome.total}份，成功{outcome.done}份（其中续跑跳过{outcome.skipped}份），失败{outcome.failed}份，"
+               f"用时{outcome.seconds:.1f}秒。输出：{out}")
+    for failure in outcome.failures:
+        typer.echo(f"  失败 [{failure['code']}] {failure['file']}：{failure['message']}", err=True)
+    raise typer.Exit(outcome.exit_code)
+
+
 corpus_app = typer.Typer(no_args_is_help=True, help="语料库：校验、统计、生成")
 app.add_typer(corpus_app, name="corpus")
 

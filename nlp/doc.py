@@ -62,6 +62,14 @@ class Document(_Frozen):
     media_type: str = "text/plain"
     page_starts: tuple[int, ...] = ()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_derived(cls, data: object) -> object:
+        """``chars`` is derived from ``text``: accepted on input (a saved result) and recomputed."""
+        if isinstance(data, dict) and "chars" in data:
+            data = {k: v for k, v in data.items() if k != "chars"}
+        return data
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def chars(self) -> int:

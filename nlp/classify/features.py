@@ -51,9 +51,9 @@ class JiebaTokenizer:
     """jieba word tokenizer for TfidfVectorizer; drops the heavy jieba state when pickled."""
 
     def __call__(self, text: str) -> list[str]:
-        from nlp.segment.tokens import cut
+        from nlp.segment.tokens import words
 
-        return [w for w in cut(text) if w.strip()]
+        return list(words(text))
 
     def __getstate__(self) -> dict[str, object]:
         return {}

@@ -1,6 +1,7 @@
 """A spaCy ``textcat`` (bag of jieba words and bigrams) trained on the same inputs, for comparison.
 
-The section role is given to it as a leading pseudo-word so both models see the same context.
+The section role is given to it as a leading pseudo-word so both models see the same context. Words come
+from jieba without its HMM, the same at training and at inference.
 """
 
 from __future__ import annotations
@@ -16,8 +17,18 @@ _ROLE_WORD = {"achievements": "〔成效部分〕", "problems": "〔问题部分
               "other": "〔其他部分〕", None: "〔无标题〕"}
 
 
-def _text(x: SentenceInput) -> str:
-    return f"{_ROLE_WORD.get(x.role, '〔无标题〕')}{x.text}"
+def _words(x: SentenceInput) -> list[str]:
+    """The role pseudo-word, then jieba's words (no HMM: several times faster, and the same at training)."""
+    from nlp.segment.tokens import words
+
+    return [_ROLE_WORD.get(x.role, "〔无标题〕"), *words(x.text)]
+
+
+def _doc(vocab, x: SentenceInput):  # type: ignore[no-untyped-def]
+    from spacy.tokens import Doc
+
+    words = _words(x)
+    return Doc(vocab, words=words, spaces=[False] * len(words))
 
 
 class SpacyTextcat:
@@ -42,7 +53,7 @@ class SpacyTextcat:
                                                            "no_output_layer": False}})
         for label in LABELS:
             textcat.add_label(label)
-        examples = [Example.from_dict(zh.make_doc(_text(x)), {"cats": {lab: float(lab == gold) for lab in LABELS}})
+        examples = [Example.from_dict(_doc(zh.vocab, x), {"cats": {lab: float(lab == gold) for lab in LABELS}})
                     for x, gold in zip(X, y, strict=True)]
         optimizer = zh.initialize(lambda: examples)
         rng = random.Random(self.seed)
@@ -55,7 +66,9 @@ class SpacyTextcat:
         return self
 
     def predict_proba(self, X: list[SentenceInput]) -> np.ndarray:
-        docs = self.nlp_.pipe([_text(x) for x in X], batch_size=256)
+        # Docs are built from our own segmentation and go straight to the textcat: spaCy's tokenizer is skipped.
+        textcat = self.nlp_.get_pipe("textcat")
+        docs = textcat.pipe((_doc(self.nlp_.vocab, x) for x in X), batch_size=256)
         return np.array([[doc.cats[label] for label in self.classes_] for doc in docs])
 
     def predict(self, X: list[SentenceInput]) -> np.ndarray:

@@ -11,7 +11,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.pipeline import FeatureUnion
 
 from nlp.extract.cues import has_anchor, is_hedged
 from nlp.taxonomy import load_taxonomy
@@ -32,16 +32,21 @@ class RuleFeatures(BaseEstimator, TransformerMixin):
         return sparse.csr_matrix(np.asarray(rows, dtype=np.float32))
 
 
-def _model(C: float, rule_weight: float) -> Pipeline:
+def _features(rule_weight: float) -> FeatureUnion:
     chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1, max_features=60_000)
-    features = FeatureUnion([("chars", chars), ("rules", RuleFeatures())],
-                            transformer_weights={"chars": 1.0, "rules": rule_weight})
-    return Pipeline([("features", features),
-                     ("clf", LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=0))])
+    return FeatureUnion([("chars", chars), ("rules", RuleFeatures())],
+                        transformer_weights={"chars": 1.0, "rules": rule_weight})
+
+
+def _classifier(C: float) -> LogisticRegression:
+    return LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=0)
 
 
 class IssueTyper(BaseEstimator):
-    """Fit on (issue text, domain, hedged, vague); predict all three for new issue texts."""
+    """Fit on (issue text, domain, hedged, vague); predict all three for new issue texts.
+
+    One feature transform serves the three classifiers, so prediction pays for it once.
+    """
 
     def __init__(self, C: float = 8.0, rule_weight: float = 2.0) -> None:
         self.C = C
@@ -51,15 +56,17 @@ class IssueTyper(BaseEstimator):
             extra: list[tuple[str, str, bool]] = ()) -> IssueTyper:  # type: ignore[assignment]
         """``extra``: (text, domain, vague) examples without a hedge label (the paraphrase pool)."""
         extra = list(extra)
-        self.domain_ = _model(self.C, self.rule_weight).fit(texts + [e[0] for e in extra], domains + [e[1] for e in extra])
-        self.hedged_ = _model(self.C, self.rule_weight).fit(texts, hedged)
-        self.vague_ = _model(self.C, self.rule_weight).fit(texts + [e[0] for e in extra], vague + [e[2] for e in extra])
+        self.features_ = _features(self.rule_weight).fit(texts + [e[0] for e in extra])
+        everything = self.features_.transform(texts + [e[0] for e in extra])
+        corpus = everything[: len(texts)]
+        self.domain_ = _classifier(self.C).fit(everything, domains + [e[1] for e in extra])
+        self.hedged_ = _classifier(self.C).fit(corpus, hedged)
+        self.vague_ = _classifier(self.C).fit(everything, vague + [e[2] for e in extra])
         return self
 
     def predict(self, texts: list[str]) -> list[tuple[str, bool, bool]]:
         if not texts:
             return []
-        domains = self.domain_.predict(texts)
-        hedged = self.hedged_.predict(texts)
-        vague = self.vague_.predict(texts)
+        X = self.features_.transform(texts)
+        domains, hedged, vague = self.domain_.predict(X), self.hedged_.predict(X), self.vague_.predict(X)
         return [(str(d), bool(h), bool(v)) for d, h, v in zip(domains, hedged, vague, strict=True)]

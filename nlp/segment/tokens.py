@@ -39,6 +39,13 @@ def cut(text: str) -> list[str]:
     return jieba_tokenizer().lcut(text)
 
 
+@lru_cache(maxsize=50_000)
+def words(text: str) -> tuple[str, ...]:
+    """jieba's dictionary words of ``text`` without the HMM (several times faster), cached: the sentence
+    models both read them, and a sentence is segmented once."""
+    return tuple(w for w in jieba_tokenizer().lcut(text, HMM=False) if w.strip())
+
+
 @lru_cache(maxsize=1)
 def blank_zh():  # type: ignore[no-untyped-def]
     """A spaCy ``blank("zh")`` pipeline whose tokenizer is jieba."""

@@ -81,3 +81,11 @@ def test_bad_input_is_refused_with_the_parser_codes(bundle) -> None:  # type: ig
     with pytest.raises(PrereviewError) as info:
         analyze(b"MZ" + b"\x00" * 100, "x.pdf", bundle)
     assert info.value.code == "UNSUPPORTED_TYPE"
+
+
+def test_result_round_trips_through_json(bundle) -> None:  # type: ignore[no-untyped-def]
+    from nlp.doc import AnalysisResult
+
+    result = analyze(make_docx(GOOD), "good.docx", bundle)
+    again = AnalysisResult.model_validate_json(result.model_dump_json())
+    assert again == result

@@ -33,3 +33,12 @@ def test_same_seed_same_predictions(tmp_path: Path) -> None:
     assert outputs[0][1] == outputs[1][1]
     meta = (tmp_path / "a" / "meta.json").read_text(encoding="utf-8")
     assert '"corpus_sha256"' in meta and '"scikit-learn"' in meta
+
+
+def test_choose_model_prefers_the_fastest_within_tolerance() -> None:
+    from nlp.classify.train import choose_model
+
+    f1 = {"sklearn": 0.941, "spacy": 0.932, "ensemble": 0.949}
+    ms = {"sklearn": 0.5, "spacy": 0.4, "ensemble": 0.9}
+    assert choose_model(f1, ms) == "sklearn"
+    assert choose_model({"sklearn": 0.90, "spacy": 0.95, "ensemble": 0.951}, ms) == "spacy"

@@ -1,0 +1,191 @@
+"""Run a batch: analyse every input (local process pool or a Dask cluster), then the round-level steps once.
+
+Models load once per worker process. Results are written as they complete and recorded by content hash, so
+a re-run (after a crash or kill -9) skips what is done and finishes the rest, with no report lost or twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from nlp.batch.inputs import InputFile, collect
+from nlp.batch.state import BatchState, write_json
+
+logger = logging.getLogger(__name__)
+STATE_FILE = ".prereview-batch.sqlite"
+
+
+@dataclass
+class BatchOptions:
+    input: str
+    out: Path
+    round_name: str | None = None
+    workers: int = 1
+    engine: str = "local"
+    scheduler: str | None = None
+    models: str | None = None
+    encoder: str | None = None
+    progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
+
+
+@dataclass
+class BatchOutcome:
+    total: int
+    done: int
+    failed: int
+    skipped: int
+    seconds: float
+    failures: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+
+@lru_cache(maxsize=2)
+def _bundle(models: str | None, encoder: str | None = None):  # type: ignore[no-untyped-def]
+    from nlp.bundle import load_bundle
+
+    return load_bundle(Path(models) if models else None, Path(encoder) if encoder else None)
+
+
+def analyze_task(name: str, data: bytes, unit: str | None, kind: str | None, year: int | None,
+                 models: str | None) -> tuple[str, str, str | None]:
+    """One report, in a worker: ("ok", AnalysisResult JSON, None) or ("failed", code, message)."""
+    from nlp.errors import PrereviewError
+    from nlp.pipeline import analyze
+
+    try:
+        result = analyze(data, Path(name).name, _bundle(models), kind=kind, unit=unit, year=year)
+    except PrereviewError as err:
+        return "failed", err.code, f"{err.message_zh}（{err.detail or err.code}）"
+    except Exception as err:  # one bad file must never stop the batch; the code says it was unexpected
+        logger.exception("unexpected failure on %s", name)
+        return "failed", "INTERNAL_ERROR", f"{type(err).__name__}: {err}"
+    return "ok", result.model_dump_json(), None
+
+
+def report_names(inputs: list[InputFile]) -> dict[str, str]:
+    """sha256 → output stem: the input file's stem, made unique in input order."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for f in inputs:
+        if f.sha256 in out:
+            continue
+        stem = Path(f.name).stem or "report"
+        name = stem if stem not in used else f"{stem}-{f.sha256[:8]}"
+        used.add(name)
+        out[f.sha256] = name
+    return out
+
+
+def run_batch(opts: BatchOptions) -> BatchOutcome:
+    from nlp.batch.outputs import write_round_outputs
+
+    t0 = time.perf_counter()
+    inputs = collect(opts.input)
+    opts.out.mkdir(parents=True, exist_ok=True)
+    state = BatchState(opts.out / STATE_FILE)
+    names = report_names(inputs)
+    finished = state.done()
+    unique = list({f.sha256: f for f in inputs}.values())
+    todo = [f for f in unique if finished.get(f.sha256, ("",))[0] != "done"
+            or not (opts.out / "reports" / f"{names[f.sha256]}.json").exists()]
+    skipped = len(unique) - len(todo)
+    show = _progress(len(unique), skipped, opts.progress)
+    done = failed = 0
+    try:
+        for f, (status, payload, message) in _execute(todo, opts):
+            if status == "ok":
+                path = opts.out / "reports" / f"{names[f.sha256]}.json"
+                write_json(path, __import__("json").loads(payload))
+                state.record(f.sha256, f.name, "done", output=str(path.relative_to(opts.out)))
+                done += 1
+            else:
+                state.record(f.sha256, f.name, "failed", code=payload, message=message)
+                failed += 1
+            show(done, failed)
+    finally:
+        show(done, failed, final=True)
+    failures = state.failures()
+    write_round_outputs(opts, inputs, names, state, _bundle(opts.models, opts.encoder))
+    state.close()
+    return BatchOutcome(len(unique), done + skipped, len(failures), skipped, time.perf_counter() - t0, failures)
+
+
+def _execute(todo: list[InputFile], opts: BatchOptions) -> Iterator[tuple[InputFile, tuple[str, str, str | None]]]:
+    args = [(f.name, f.data, f.unit, f.kind, f.year, opts.models) for f in todo]
+    if opts.engine == "dask":
+        yield from _execute_dask(todo, args, opts)
+    elif opts.workers <= 1:
+        for f, a in zip(todo, args, strict=True):
+            yield f, analyze_task(*a)
+    else:
+        with ProcessPoolExecutor(max_workers=opts.workers) as pool:
+            futures = {pool.submit(analyze_task, *a): f for f, a in zip(todo, args, strict=True)}
+            for fut in as_completed(futures):
+                yield futures[fut], fut.result()
+
+
+def _execute_dask(todo: list[InputFile], args: list[tuple[Any, ...]], opts: BatchOptions
+                  ) -> Iterator[tuple[InputFile, tuple[str, str, str | None]]]:
+    from distributed import Client, LocalCluster
+    from distributed import as_completed as dask_completed
+
+    cluster = None
+    if opts.scheduler:
+        client = Client(opts.scheduler)
+    else:
+        cluster = LocalCluster(n_workers=max(1, opts.workers), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    try:
+        futures = {client.submit(analyze_task, *a, pure=False): f for f, a in zip(todo, args, strict=True)}
+        for fut in dask_completed(list(futures)):
+            yield futures[fut], fut.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _progress(total: int, skipped: int, wanted: bool | None) -> Callable[..., None]:
+    """A rich progress bar on a terminal (reports/s, ETA, failures), plain log lines otherwise."""
+    interactive = sys.stderr.isatty() if wanted is None else wanted
+    start = time.perf_counter()
+    if interactive:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn("预审"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+                       TimeRemainingColumn(), TextColumn("失败 {task.fields[failed]}"), transient=False)
+        task = bar.add_task("batch", total=total, completed=skipped, rate="", failed=0)
+        bar.start()
+
+        def show(done: int, failed: int, final: bool = False) -> None:
+            rate = (done + failed) / max(time.perf_counter() - start, 1e-9)
+            bar.update(task, completed=skipped + done + failed, rate=f"{rate:.1f}份/秒", failed=failed)
+            if final:
+                bar.stop()
+
+        return show
+    last = [0.0]
+
+    def log(done: int, failed: int, final: bool = False) -> None:
+        now = time.perf_counter()
+        if final or now - last[0] >= 5:
+            last[0] = now
+            n = skipped + done + failed
+            rate = (done + failed) / max(now - start, 1e-9)
+            eta = (total - n) / rate if rate else 0
+            print(f"[prereview batch] {n}/{total} reports, {rate:.1f}/s, ETA {eta:.0f}s, failed {failed}",
+                  file=sys.stderr, flush=True)
+
+    return log

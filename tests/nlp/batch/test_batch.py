@@ -1,0 +1,161 @@
+"""`prereview batch`: outputs and their shapes, a corrupt file mid-batch, resume after kill -9, zip input,
+the manifest, 1 vs N workers, and the Dask engine on a LocalCluster."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import openpyxl
+import pytest
+
+from nlp.batch.runner import BatchOptions, run_batch
+from nlp.corpus import default_corpus_dir
+from nlp.corpus.generate import GeneratorConfig
+from nlp.corpus.writer import load_pools, write_generated
+
+SCHEMA = json.loads(resources.files("nlp").joinpath("data/analysis.schema.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+    """Six generated reports (TXT and DOCX), a corrupt PDF in the middle, and a manifest naming units."""
+    folder = tmp_path_factory.mktemp("generated")
+    write_generated(GeneratorConfig(n=6, seed=21, units=6, target_chars=2500, noise_rate=0.0), load_pools(default_corpus_dir()),
+                    folder, ["txt"])
+    src = folder / "reports"
+    (src / "g00002.txt").rename(src / "g00002.bak")
+    # the third report as a DOCX, to mix formats
+    from nlp.corpus.render import docx_bytes
+
+    text = (src / "g00002.bak").read_text(encoding="utf-8")
+    (src / "g00002.docx").write_bytes(docx_bytes([("p", line) for line in text.split("\n")]))
+    (src / "g00002.bak").unlink()
+    (src / "g00003b.pdf").write_bytes(b"%PDF-1.7\nthis is not really a pdf")
+    manifest = (folder / "manifest.csv").read_text(encoding="utf-8").replace("g00002.txt", "g00002.docx")
+    (src / "manifest.csv").write_text(manifest, encoding="utf-8")
+    return src
+
+
+def run(reports: Path, out: Path, **kw) -> object:  # type: ignore[no-untyped-def]
+    return run_batch(BatchOptions(input=str(reports), out=out, round_name="测试批次", progress=False, **kw))
+
+
+@pytest.fixture(scope="module")
+def batch_out(reports: Path, tmp_path_factory) -> tuple[Path, object]:  # type: ignore[no-untyped-def]
+    out = tmp_path_factory.mktemp("out")
+    return out, run(reports, out)
+
+
+def test_outputs_and_shapes(batch_out, reports: Path) -> None:  # type: ignore[no-untyped-def]
+    out, outcome = batch_out
+    assert outcome.total == 7 and outcome.failed == 1 and outcome.exit_code == 1
+    report_files = sorted((out / "reports").glob("*.json"))
+    assert [p.stem for p in report_files] == ["g00000", "g00001", "g00002", "g00003", "g00004", "g00005"]
+    for path in report_files:
+        jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), SCHEMA)
+    units = sorted((out / "units").glob("*.json"))
+    assert len(units) == 6
+    unit = json.loads(units[0].read_text(encoding="utf-8"))
+    assert set(unit) == {"unit", "issues", "verdicts"} and unit["verdicts"][0]["decision"] in ("pass", "revise", "return")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert set(summary) >= {"decisions", "failures", "common_problems"}
+    assert sum(summary["decisions"].values()) == 6
+    assert summary["failures"][0]["file"] == "g00003b.pdf" and summary["failures"][0]["code"] == "CORRUPT_FILE"
+    rows = list(csv.DictReader(io.StringIO((out / "summary.csv").read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 6 and rows[0]["report"] == "reports/g00000.json"
+    wb = openpyxl.load_workbook(out / "checklist.xlsx")
+    assert {"个性问题清单", "全部问题"} <= set(wb.sheetnames)
+    letters = list((out / "letters").glob("*.docx"))
+    assert len(letters) == sum(1 for r in rows if r["decision"] != "pass")
+
+
+def test_manifest_names_the_units(batch_out, reports: Path) -> None:  # type: ignore[no-untyped-def]
+    out, _ = batch_out
+    manifest = {r["file"]: r for r in csv.DictReader((reports / "manifest.csv").open(encoding="utf-8"))}
+    for stem, name in (("g00002", "g00002.docx"), ("g00004", "g00004.txt")):
+        doc = json.loads((out / "reports" / f"{stem}.json").read_text(encoding="utf-8"))["document"]
+        assert doc["unit"] == manifest[name]["unit"] and doc["kind"] == manifest[name]["kind"]
+
+
+def test_rerun_skips_everything_and_changes_nothing(reports: Path, batch_out) -> None:  # type: ignore[no-untyped-def]
+    out, _ = batch_out
+    before = {p.name: p.read_bytes() for p in (out / "reports").glob("*.json")}
+    outcome = run(reports, out)
+    assert outcome.skipped == 6 and outcome.failed == 1
+    assert {p.name: p.read_bytes() for p in (out / "reports").glob("*.json")} == before
+
+
+def test_zip_input(reports: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "round.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for p in sorted(reports.iterdir()):
+            zf.write(p, f"submitted/{p.name}")
+        zf.writestr("../escape.txt", "越界文件。" * 40)
+    outcome = run(archive, tmp_path / "out")
+    assert outcome.total == 7 and outcome.failed == 1
+    assert not (tmp_path / "escape.txt").exists()
+    assert len(list((tmp_path / "out" / "reports").glob("*.json"))) == 6
+
+
+@pytest.mark.slow
+def test_one_and_two_workers_give_identical_outputs(reports: Path, batch_out, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out1, _ = batch_out
+    run(reports, tmp_path / "two", workers=2)
+    for sub in ("reports", "units"):
+        a = {p.name: p.read_bytes() for p in (out1 / sub).glob("*.json")}
+        b = {p.name: p.read_bytes() for p in (tmp_path / "two" / sub).glob("*.json")}
+        assert a == b
+    assert (out1 / "summary.json").read_bytes() == (tmp_path / "two" / "summary.json").read_bytes()
+    assert (out1 / "summary.csv").read_bytes() == (tmp_path / "two" / "summary.csv").read_bytes()
+
+
+@pytest.mark.slow
+def test_resume_after_kill_9(reports: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "nlp.cli", "batch", str(reports), "--out", str(out), "--workers", "1"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((out / "reports").glob("*.json"))) < 2:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    written = len(list((out / "reports").glob("*.json")))
+    assert 1 <= written < 6, "the kill must land mid-batch"
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1  # the corrupt file still fails; everything else completes
+    assert sorted(p.stem for p in (out / "reports").glob("*.json")) == [f"g0000{i}" for i in range(6)]
+    assert not list((out / "reports").glob(".*.tmp"))
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert sum(summary["decisions"].values()) == 6 and len(summary["failures"]) == 1
+
+
+@pytest.mark.slow
+def test_dask_engine_on_a_local_cluster(reports: Path, batch_out, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out1, _ = batch_out
+    outcome = run(reports, tmp_path / "dask", engine="dask", workers=2)
+    assert outcome.failed == 1 and outcome.done == 6
+    a = {p.name: p.read_bytes() for p in (out1 / "reports").glob("*.json")}
+    b = {p.name: p.read_bytes() for p in (tmp_path / "dask" / "reports").glob("*.json")}
+    assert a == b
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from nlp.cli import app
+
+    result = CliRunner().invoke(app, ["batch", str(tmp_path / "nothing-here"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    result = CliRunner().invoke(app, ["batch", str(tmp_path), "--out", str(tmp_path / "o"), "--scheduler", "tcp://x:1"])
+    assert result.exit_code == 2
