@@ -67,7 +67,8 @@ def analyze_parsed(parsed: ParsedDocument, models: ModelBundle, *, reference: Re
     if doc.kind not in ("transcript", "feedback"):
         issues += find_omissions(doc, models.config)
     metrics = compute_metrics(sentences, issues, indicators)
-    near = most_similar(shingles(doc.text), reference, skip=doc.filename)
+    reference = list(reference)
+    near = most_similar(shingles(doc.text), reference, skip=doc.filename) if reference else None
     near = near if near and near[1] >= models.config.verdict.near_duplicate_jaccard else None
     verdict = decide(ReviewInput(doc, tuple(sentences), tuple(issues), metrics, models.config, near))
     return AnalysisResult(document=doc, sections=parsed.sections, sentences=tuple(sentences), metrics=metrics,

@@ -53,11 +53,11 @@ def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str
                          for stem, r in entries],
         })
     all_items = renumber(all_items)
-    _write_letters(out, [(names[h], r) for h, r in zip(order, review.results, strict=True)])
+    _write_letters(out, [(names[h], r) for h, r in zip(order, review.results, strict=True)], opts.workers)
     common = list(review.common)
     write_atomic(out / "checklist.xlsx", write_checklist_xlsx(
         [("个性问题清单", [i for i in all_items if i.scope != "common"]),
-         ("共性问题明细", [i for i in all_items if i.scope == "common"]), ("全部问题", all_items)], common))
+         ("共性问题明细", [i for i in all_items if i.scope == "common"])], common))
     decisions = Counter(r.verdict.decision for r in review.results)
     write_json(out / "summary.json", {
         "round": opts.round_name,
@@ -72,12 +72,19 @@ def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str
     write_atomic(out / "summary.csv", _summary_csv([(names[h], r) for h, r in zip(order, review.results, strict=True)]))
 
 
-def _write_letters(out: Path, results: list[tuple[str, AnalysisResult]]) -> None:
-    for stem, result in results:
-        if result.verdict.decision == "pass":
-            continue
+def _write_letters(out: Path, results: list[tuple[str, AnalysisResult]], workers: int = 1) -> None:
+    """修改建议函 / 退回重写通知 for every report not passed, written by ``workers`` processes."""
+    todo = [(stem, r) for stem, r in results if r.verdict.decision != "pass"]
+    if workers > 1 and len(todo) > 20:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            letters = list(pool.map(letter_docx, [r for _, r in todo], chunksize=16))
+    else:
+        letters = [letter_docx(r) for _, r in todo]
+    for (stem, result), data in zip(todo, letters, strict=True):
         kind = "修改建议函" if result.verdict.decision == "revise" else "退回重写通知"
-        write_atomic(out / "letters" / f"{stem}_{kind}.docx", letter_docx(result))
+        write_atomic(out / "letters" / f"{stem}_{kind}.docx", data)
 
 
 def _summary_csv(rows: list[tuple[str, AnalysisResult]]) -> str:

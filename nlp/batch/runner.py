@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp.batch.inputs import InputFile, collect
-from nlp.batch.state import BatchState, write_json
+from nlp.batch.state import BatchState, write_atomic
 
 logger = logging.getLogger(__name__)
 STATE_FILE = ".prereview-batch.sqlite"
@@ -106,7 +106,7 @@ def run_batch(opts: BatchOptions) -> BatchOutcome:
         for f, (status, payload, message) in _execute(todo, opts):
             if status == "ok":
                 path = opts.out / "reports" / f"{names[f.sha256]}.json"
-                write_json(path, __import__("json").loads(payload))
+                write_atomic(path, payload)
                 state.record(f.sha256, f.name, "done", output=str(path.relative_to(opts.out)))
                 done += 1
             else:

@@ -37,8 +37,8 @@ def find_near_duplicates(results: list[AnalysisResult], threshold: float) -> dic
     for k, result in enumerate(results):
         sh = shingles(result.document.text)
         sets.append(sh)
-        mh = MinHash(num_perm=NUM_PERM, seed=1)
-        mh.update_batch([v.to_bytes(4, "little") for v in sh])
+        mh = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_already_hashed)
+        mh.update_batch(list(sh))
         best = None
         for cand in lsh.query(mh):
             score = jaccard(sh, sets[cand])
@@ -48,6 +48,11 @@ def find_near_duplicates(results: list[AnalysisResult], threshold: float) -> dic
             out[result.document.filename] = best
         lsh.insert(k, mh)
     return out
+
+
+def _already_hashed(value: int) -> int:
+    """Shingles are crc32 values already: hashing them again (datasketch's default sha1) only costs time."""
+    return value
 
 
 def review_round(results: list[AnalysisResult], encoder: Encoder, near_duplicate_jaccard: float = 0.6,

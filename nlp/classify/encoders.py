@@ -69,8 +69,16 @@ class SentenceTransformerEncoder:
 
 
 def load_encoder(path: str | Path | None) -> Encoder:
-    """The encoder at ``path`` (a sentence-transformers folder); ``None`` gives the HashEncoder."""
-    return HashEncoder() if path is None else SentenceTransformerEncoder(path)
+    """The encoder at ``path`` (a sentence-transformers folder); ``None`` gives the HashEncoder.
+
+    A folder holding only a StaticEmbedding runs on numpy (same vectors, no torch import); any other
+    sentence-transformers model loads through sentence-transformers with hub access off.
+    """
+    if path is None:
+        return HashEncoder()
+    if is_static_only(Path(path)):
+        return StaticNumpyEncoder(path)
+    return SentenceTransformerEncoder(path)
 
 
 # --- the jieba-compatible tokenizer -------------------------------------------------------------------------
@@ -118,3 +126,44 @@ def choose_vocabulary(texts: Iterable[str], freq: dict[str, int], top: int = 50_
     common = [w for w, _ in sorted(freq.items(), key=lambda kv: -kv[1])[:top]]
     chars = {ch for w in seen for ch in w} | {ch for w in common for ch in w}
     return sorted(set(seen) | set(common) | chars)
+
+
+class StaticNumpyEncoder:
+    """Our own StaticEmbedding folders, run with numpy: the same vectors as sentence-transformers (mean of the
+    token rows, L2-normalised) without importing torch, which costs ~10 s per process."""
+
+    def __init__(self, path: str | Path) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        folder = Path(path) / _static_module_dir(Path(path))
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        weights = load_file(str(folder / "model.safetensors"))
+        self.weights = next(iter(weights.values())).astype(np.float32)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.weights.shape[1]), dtype=np.float32)
+        for row, enc in enumerate(self.tokenizer.encode_batch(list(texts), add_special_tokens=False)):
+            if enc.ids:
+                out[row] = self.weights[enc.ids].mean(axis=0)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+
+def _static_module_dir(path: Path) -> str:
+    import json
+
+    modules = json.loads((path / "modules.json").read_text(encoding="utf-8"))
+    return modules[0].get("path", "") if modules else ""
+
+
+def is_static_only(path: Path) -> bool:
+    """True when the folder is a single StaticEmbedding module (what ``prereview train`` writes)."""
+    import json
+
+    try:
+        modules = json.loads((path / "modules.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return len(modules) == 1 and modules[0].get("type", "").endswith("StaticEmbedding")

@@ -45,6 +45,7 @@ def write_checklist_xlsx(sheets: Sequence[tuple[str, Iterable[ChecklistItem]]],
     wb.remove(wb.active)
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDEBF7")
+    wrap = Alignment(wrap_text=True, vertical="top")  # one shared style object: openpyxl compares each new one
 
     def sheet(title: str, headers: Sequence[tuple[str, int]], rows: list[list[object]]) -> None:
         ws = wb.create_sheet(title[:31])
@@ -55,9 +56,11 @@ def write_checklist_xlsx(sheets: Sequence[tuple[str, Iterable[ChecklistItem]]],
             ws.column_dimensions[get_column_letter(col)].width = width
             ws.cell(row=1, column=col).font = header_font
             ws.cell(row=1, column=col).fill = header_fill
-        for row_cells in ws.iter_rows(min_row=2):
-            for c in row_cells:
-                c.alignment = Alignment(wrap_text=True, vertical="top")
+        # only the long-text columns wrap: a style on every cell made large rounds take minutes
+        wide = [col for col, (_, width) in enumerate(headers, start=1) if width >= 40]
+        for col in wide:
+            for (c,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+                c.alignment = wrap
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = ws.dimensions
 

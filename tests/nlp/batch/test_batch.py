@@ -75,7 +75,7 @@ def test_outputs_and_shapes(batch_out, reports: Path) -> None:  # type: ignore[n
     rows = list(csv.DictReader(io.StringIO((out / "summary.csv").read_text(encoding="utf-8-sig"))))
     assert len(rows) == 6 and rows[0]["report"] == "reports/g00000.json"
     wb = openpyxl.load_workbook(out / "checklist.xlsx")
-    assert {"个性问题清单", "全部问题"} <= set(wb.sheetnames)
+    assert {"个性问题清单", "共性问题明细"} <= set(wb.sheetnames)
     letters = list((out / "letters").glob("*.docx"))
     assert len(letters) == sum(1 for r in rows if r["decision"] != "pass")
 

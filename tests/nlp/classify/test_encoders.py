@@ -45,3 +45,16 @@ def test_a_folder_without_a_model_is_refused(tmp_path) -> None:
 
     with pytest.raises(ModelBundleError):
         load_bundle(encoder=tmp_path)
+
+
+@pytest.mark.slow
+def test_numpy_fast_path_matches_sentence_transformers() -> None:
+    from nlp.bundle import default_model_dir
+    from nlp.classify.encoders import SentenceTransformerEncoder, StaticNumpyEncoder, is_static_only
+
+    folder = default_model_dir() / "encoder"
+    assert is_static_only(folder)
+    texts = ["涉企行政检查多头重复，全年检查12次。", "普法宣传形式单一", "", "abc 123"]
+    fast = StaticNumpyEncoder(folder).encode(texts)
+    reference = SentenceTransformerEncoder(folder).encode(texts)
+    assert np.allclose(fast, reference, atol=1e-5)
