@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: run test setup bench clean
+.PHONY: run test setup bench notebook clean
 
 $(PY):
 	python3 -m venv .venv
@@ -26,6 +26,11 @@ bench: setup
 	$(PY) benchmarks/bench_parse.py
 	$(PY) benchmarks/bench_analyze.py
 	$(PY) benchmarks/bench_round.py
+
+# JupyterLab on this machine only (127.0.0.1), on the reviewer notebooks.
+notebook: setup
+	$(PY) -m pip install -q -e ".[dev,notebook]"
+	.venv/bin/jupyter lab --ip 127.0.0.1 --no-browser notebooks/
 
 clean:
 	rm -rf .venv .pytest_cache build *.egg-info

@@ -56,15 +56,24 @@ def demo_round(cache: str | Path | None = None, n_units: int = DEMO_UNITS) -> Pa
 
     Returns the batch output folder; ``<cache>/previous`` holds last year's reports of the first units.
     """
+    import fcntl
+
+    base = Path(cache) if cache else Path(__file__).resolve().parents[2] / ".cache" / "demo-round"
+    out = base / "out"
+    base.mkdir(parents=True, exist_ok=True)
+    with open(base / ".lock", "w") as lock:  # several notebooks (or test workers) may ask at once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "summary.json").exists():
+            _build_demo(base, out, n_units)
+    return out
+
+
+def _build_demo(base: Path, out: Path, n_units: int) -> None:
     from nlp.batch.runner import BatchOptions, run_batch
     from nlp.corpus import default_corpus_dir
     from nlp.corpus.generate import GeneratorConfig
     from nlp.corpus.writer import load_pools, write_generated
 
-    base = Path(cache) if cache else Path(__file__).resolve().parents[2] / ".cache" / "demo-round"
-    out = base / "out"
-    if (out / "summary.json").exists():
-        return out
     pools = load_pools(default_corpus_dir())
     write_generated(GeneratorConfig(n=n_units, seed=2024, units=n_units, noise_rate=0.2, target_chars=3500,
                                     common_groups=4, round_name="演示批次"), pools, base / "current", ["txt"])
@@ -74,4 +83,3 @@ def demo_round(cache: str | Path | None = None, n_units: int = DEMO_UNITS) -> Pa
     run_batch(BatchOptions(input=str(base / "current" / "reports"), out=out, round_name="演示批次", progress=False))
     run_batch(BatchOptions(input=str(base / "previous" / "reports"), out=base / "previous-out", round_name="上年度",
                            progress=False))
-    return out

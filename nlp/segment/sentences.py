@@ -46,6 +46,7 @@ def _split_line(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
             break
         i = m.start()
         ch = text[i]
+        cut = None
         if ch in OPENERS:
             if not closing:
                 opened_at = i
@@ -53,34 +54,27 @@ def _split_line(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         elif closing and ch == closing[-1]:
             closing.pop()
             if not closing and i > start and text[i - 1] in TERMINATORS:
-                # “……决不能以罚代管！” ends the sentence together with its closing quote
-                j = i + 1
-                while j < end and text[j] in CLOSERS:
-                    j += 1
-                span = _strip(text, sent_start, j)
-                if span:
-                    yield span
-                sent_start = j
-                i = j
-                continue
+                cut = _skip(text, i + 1, end, CLOSERS)  # “……决不能以罚代管！” ends with its closing quote
         elif closing and i - opened_at > _MAX_NESTED_CHARS:
             closing.clear()  # unbalanced quote: stop protecting
-        if not closing and (ch in TERMINATORS or (ch == ELLIPSIS and _ellipsis_ends(text, i, end))):
-            j = i + 1
-            while j < end and (text[j] in TERMINATORS or text[j] == ELLIPSIS):
-                j += 1
-            while j < end and text[j] in CLOSERS:
-                j += 1
-            span = _strip(text, sent_start, j)
-            if span:
-                yield span
-            sent_start = j
-            i = j
+        if cut is None and not closing and (ch in TERMINATORS or (ch == ELLIPSIS and _ellipsis_ends(text, i, end))):
+            cut = _skip(text, _skip(text, i + 1, end, TERMINATORS | {ELLIPSIS}), end, CLOSERS)
+        if cut is None:
+            i += 1
             continue
-        i += 1
+        span = _strip(text, sent_start, cut)
+        if span:
+            yield span
+        sent_start = i = cut
     span = _strip(text, sent_start, end)
     if span:
         yield span
+
+
+def _skip(text: str, i: int, end: int, chars: frozenset[str] | set[str]) -> int:
+    while i < end and text[i] in chars:
+        i += 1
+    return i
 
 
 def _ellipsis_ends(text: str, i: int, end: int) -> bool:

@@ -52,8 +52,7 @@ def test_profiles_control_problem_share(pools) -> None:  # type: ignore[no-untyp
 
 
 def test_planted_common_problems_are_shared_by_k_units(pools) -> None:  # type: ignore[no-untyped-def]
-    if not pools.concrete:
-        pytest.skip("no paraphrase groups in corpora/pools")
+    assert pools.concrete, "corpora/pools must hold paraphrase groups"
     cfg = GeneratorConfig(n=20, seed=3, units=20, common_groups=4, common_k=5, profiles={"good": 1.0})
     units_by_group = defaultdict(set)
     for rec in generate(cfg, pools):
