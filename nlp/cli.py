@@ -155,7 +155,7 @@ def train(
 ) -> None:
     """由 corpora/ 重新训练全部模型，保存到 models/ 并生成模型说明（含测试集指标）。"""
     from nlp.bundle import default_model_dir, load_bundle
-    from nlp.classify.card import render_card
+    from nlp.classify.card import write_card
     from nlp.classify.evaluate import evaluate_bundle, format_report
     from nlp.classify.train import train_bundle
 
@@ -164,11 +164,7 @@ def train(
     target = out or default_model_dir()
     train_bundle(root, target, seed=seed, log=typer.echo)
     results = evaluate_bundle(load_bundle(target), root)
-    meta_path = target / "meta.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["metrics"] = results
-    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
-    (target / "README.md").write_text(render_card(meta), encoding="utf-8")
+    write_card(target, results)
     typer.echo(format_report(results))
     typer.echo(f"模型已保存：{target}")
 
@@ -178,13 +174,17 @@ def evaluate(
     models: Annotated[Path | None, typer.Option("--models")] = None,
     corpus: Annotated[Path | None, typer.Option("--corpus")] = None,
     format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
+    update_card: Annotated[bool, typer.Option("--update-card", help="write the figures into the bundle's card")] = False,
 ) -> None:
-    """在测试集与留出风格集上评测：各类别精确率、召回率、F1、混淆矩阵、结论一致率、问题抽取与分类。"""
-    from nlp.bundle import load_bundle
+    """在测试集与留出风格集上评测：各类别精确率、召回率、F1、混淆矩阵、结论一致率、问题抽取与分类、批次共性问题。"""
+    from nlp.bundle import default_model_dir, load_bundle
+    from nlp.classify.card import write_card
     from nlp.classify.evaluate import evaluate_bundle, format_report
 
     _setup_logging(False)
     results = evaluate_bundle(load_bundle(models), _corpus_dir(corpus))
+    if update_card:
+        write_card(models or default_model_dir(), results)
     typer.echo(json.dumps(results, ensure_ascii=False) if format is OutputFormat.json else format_report(results))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 
@@ -79,3 +81,12 @@ def render_card(meta: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def write_card(bundle: Path, results: dict[str, Any]) -> None:
+    """Store evaluation figures in the bundle's meta.json and regenerate its README.md card."""
+    meta_path = bundle / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["metrics"] = results
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    (bundle / "README.md").write_text(render_card(meta), encoding="utf-8")

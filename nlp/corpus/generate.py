@@ -70,7 +70,8 @@ class Pools:
     def __post_init__(self) -> None:
         self.by_label: dict[str, list[dict[str, Any]]] = {}
         for row in self.sentences:
-            key = row["label"] + ("_issue" if row.get("domain") else "")
+            # an issue's first sentence, a sentence that elaborates one (“其中……”), or a plain sentence
+            key = row["label"] + ("_issue" if row.get("domain") else "_more" if row.get("continuation") else "")
             self.by_label.setdefault(key, []).append(row)
         self.concrete = [g for g in self.paraphrases if not g["vague"]]
         self.vague_groups = [g for g in self.paraphrases if g["vague"]]
@@ -173,6 +174,12 @@ def _compose(index: int, unit: str, profile: str, groups: list[dict], decks: dic
     section += 1
     out.line("H1", f"{ENUM[section - 1]}、{rng.choice(HEADINGS['achievements'])}")
     written, sub = 0, 0
+    if profile in ("good", "vague") and rng.random() < 0.85:  # most reports state the leader's own duty
+        duty = _pick_matching(pools, "achievement", "第一责任人|主要负责人", rng)
+        if duty:
+            out.line("H2", f"（{_num(1)}）履行第一责任人职责")
+            out.para([("A", duty)])
+            sub = 1
     while written < budget * 0.8:
         sub += 1
         heading = _pick_heading(pools, rng)
@@ -190,7 +197,7 @@ def _compose(index: int, unit: str, profile: str, groups: list[dict], decks: dic
             end = "。" if k == len(issues) - 1 else "；"
             items.append((f"P[{attrs}]", f"{ENUM[k % 10]}是{_ending(strip_enumerator(text), end)}"))
             if elaborate and rng.random() < 0.8:  # a second sentence that says more about the same problem
-                items.append(("P[+]", _pick(pools, "problem", rng, unit=unit)))
+                items.append(("P[+]", _pick(pools, "problem_more", rng, unit=unit)))
         out.para(items)
         if n_causes:
             out.para([("C", _pick(pools, "cause", rng, unit=unit)) for _ in range(n_causes)])
@@ -232,11 +239,25 @@ def _group_item(group: dict, rng: random.Random) -> tuple[str, str, dict]:
 
 def _measures_for(issues: list[tuple[str, str, dict | None]], pools: Pools, rng: random.Random,
                   unit: str) -> list[str]:
-    measures = []
+    """A measure for most issues (the group's own, or a pool measure on the issue's domain), linked with m=."""
+    from nlp.taxonomy import load_taxonomy
+
+    cues = {d.code: d.cues for d in load_taxonomy().domains}
+    pool = [r["text"] for r in pools.by_label.get("measure", []) if r["text"].endswith("。")]
+    measures: list[str] = []
     for k, (attrs, text, group) in enumerate(issues):
-        if group and group.get("measures") and rng.random() < 0.8:
-            measures.append(_ending(rng.choice(group["measures"]), "。"))
-            issues[k] = (attrs + f" m={len(measures)}", text, group)
+        if rng.random() >= 0.8:
+            continue  # some problems stay unanswered, as in real reports
+        if group and group.get("measures"):
+            measure = rng.choice(group["measures"])
+        else:
+            domain = re.search(r"d=(\S+)", attrs).group(1)  # type: ignore[union-attr]
+            matching = [m for m in pool if any(c in m for c in cues.get(domain, ()))]
+            if not matching:
+                continue
+            measure = rng.choice(matching)
+        measures.append(_ending(strip_enumerator(measure), "。"))
+        issues[k] = (attrs + f" m={len(measures)}", text, group)
     measures += [_pick(pools, "measure", rng, unit=unit) for _ in range(rng.randint(2, 4))]
     return measures
 
@@ -296,6 +317,11 @@ def _pick(pools: Pools, label: str, rng: random.Random, lead_in: bool = False, u
         if all(unit.startswith(p) for p in _PLACE.findall(text)):
             break
     return _ending(strip_enumerator(text), "：" if lead_in and text.endswith("：") else "。")
+
+
+def _pick_matching(pools: Pools, label: str, pattern: str, rng: random.Random) -> str | None:
+    rows = [r for r in pools.by_label.get(label, []) if re.search(pattern, r["text"]) and r["text"].endswith("。")]
+    return _ending(strip_enumerator(rng.choice(rows)["text"]), "。") if rows else None
 
 
 def _pick_heading(pools: Pools, rng: random.Random) -> str:

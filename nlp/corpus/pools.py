@@ -38,11 +38,10 @@ def build_pools(docs: Iterable[AnnotatedDocument], splits: dict[str, str],
                 first_issue[(issue.evidence[0].start, issue.evidence[0].end)] = issue
         continued = {(e.start, e.end) for i in doc.issues for e in i.evidence[1:]}
         for s in doc.sentences:
-            if (s.start, s.end) in continued:
-                continue
             issue = first_issue.get((s.start, s.end))
             sentences.append({
                 "text": doc.sentence_text(s), "label": s.label, "kind": doc.kind, "style": doc.style, "doc": doc.id,
+                "continuation": (s.start, s.end) in continued,
                 "domain": issue.domain if issue else None,
                 "visibility": issue.visibility if issue else None,
                 "latent_basis": issue.latent_basis if issue else None,

@@ -64,8 +64,7 @@ def plot_problem_share(reports: Any, line: float = 0.30):  # type: ignore[no-unt
     for decision in ("pass", "revise", "return"):
         values = reports.loc[reports["decision"] == decision, "problem_share"]
         ax.hist(values, bins=bins, alpha=0.75, label=DECISION_NAMES[decision], color=DECISION_COLORS[decision])
-    ax.axvline(line, color="black", linestyle="--", linewidth=1)
-    ax.text(line + 0.01, ax.get_ylim()[1] * 0.92, f"问题占比要求 {line:.0%}", fontsize=9)
+    ax.axvline(line, color="black", linestyle="--", linewidth=1, label=f"问题占比要求 {line:.0%}")
     ax.set_xlabel("问题与原因占报告篇幅的比例")
     ax.set_ylabel("报告数")
     ax.set_title("各报告问题占比分布")
