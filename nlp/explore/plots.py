@@ -61,9 +61,10 @@ def plot_problem_share(reports: Any, line: float = 0.30):  # type: ignore[no-unt
     """Histogram of problem shares with the policy line, coloured by decision."""
     fig, ax = _figure()
     bins = [i / 20 for i in range(0, 21)]
-    for decision in ("pass", "revise", "return"):
-        values = reports.loc[reports["decision"] == decision, "problem_share"]
-        ax.hist(values, bins=bins, alpha=0.75, label=DECISION_NAMES[decision], color=DECISION_COLORS[decision])
+    keys = ("pass", "revise", "return")
+    ax.hist([reports.loc[reports["decision"] == k, "problem_share"] for k in keys], bins=bins, stacked=True,
+            label=[DECISION_NAMES[k] for k in keys], color=[DECISION_COLORS[k] for k in keys])
+    ax.yaxis.get_major_locator().set_params(integer=True)
     ax.axvline(line, color="black", linestyle="--", linewidth=1, label=f"问题占比要求 {line:.0%}")
     ax.set_xlabel("问题与原因占报告篇幅的比例")
     ax.set_ylabel("报告数")
@@ -97,6 +98,7 @@ def plot_vague_units(issues: Any, top: int = 15):  # type: ignore[no-untyped-def
     fig, ax = _figure(7, max(3, 0.3 * len(counts) + 1.2))
     ax.barh([u[:14] for u in counts.index], counts.to_numpy(), color="#8e6bb8")
     ax.set_xlabel("表述空泛的问题数")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_title("问题表述空泛的单位")
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
