@@ -97,6 +97,20 @@ def document_scores(bundle: ModelBundle, docs: list[AnnotatedDocument], referenc
     }
 
 
+def speaker_accuracy(transcripts: list[AnnotatedDocument]) -> dict[str, Any]:
+    """Share of transcript sentences attributed to the right speaker (the turn marker as written)."""
+    from nlp.segment.transcript import find_turns, speaker_at
+
+    n = ok = 0
+    for doc in transcripts:
+        turns = find_turns(doc.text)
+        for s in doc.sentences:
+            turn = speaker_at(turns, s.start)
+            n += 1
+            ok += (turn.speaker if turn else None) == s.speaker
+    return {"sentences": n, "accuracy": round(ok / n, 4) if n else None}
+
+
 def evaluate_bundle(bundle: ModelBundle, root: Path, splits: tuple[str, ...] = ("test", "heldout"),
                     with_round: bool = True) -> dict[str, Any]:
     docs = load_documents(root / "annotated")
@@ -107,6 +121,7 @@ def evaluate_bundle(bundle: ModelBundle, root: Path, splits: tuple[str, ...] = (
     for split in splits:
         chosen = [d for d in docs if table.get(d.id) == split]
         out[split] = {"sentences": sentence_scores(bundle, chosen), **document_scores(bundle, chosen, reference)}
+        out[split]["speaker_accuracy"] = speaker_accuracy([d for d in chosen if d.kind == "transcript"])
     if with_round:
         out["round"] = round_scores(bundle, root)
     return out
@@ -137,6 +152,9 @@ def format_report(results: dict[str, Any]) -> str:
         lines.append(f"issue extraction P {ie['precision']:.3f} R {ie['recall']:.3f} F1 {ie['f1']:.3f}; "
                      f"domain acc {res['domain_accuracy']:.3f}, visibility acc {res['visibility_accuracy']:.3f}, "
                      f"vague acc {res['vague_accuracy']:.3f} ({res['typed_issues']} matched issues)")
+        sp = res.get("speaker_accuracy") or {}
+        if sp.get("sentences"):
+            lines.append(f"transcripts: speaker attribution {sp['accuracy']:.3f} over {sp['sentences']} sentences")
         if res["errors"]:
             lines.append(f"unreadable: {res['errors']}")
     return "\n".join(lines)

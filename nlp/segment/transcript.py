@@ -1,0 +1,89 @@
+"""Interview transcripts (谈话记录, 座谈会记录): turns, speakers, and names kept out of every output.
+
+Turns open with a marker at the start of a line: 问：/答：, Q：/A：, 谈话人：/谈话对象：, or a named speaker
+(张某某：, 李某（法规科科长）：). Every sentence belongs to the turn running at its line. Names are replaced
+in the text by 某 of the same length (offsets stay valid) and speakers are reported as pseudonymous ids
+with their role: identities stay in the stored source only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# fmt: off
+ROLE_MARKERS = {"问": "谈话人", "Q": "谈话人", "谈话人": "谈话人", "答": "谈话对象", "A": "谈话对象", "谈话对象": "谈话对象",
+                "主持人": "主持人"}
+HEADER_LABELS = ("谈话时间", "谈话地点", "记录人", "时间", "地点", "参加人员", "出席", "列席", "主持", "主题", "单位",
+                 "被谈话人", "谈话对象单位", "签名", "日期", "记录", "备注", "事由", "会议", "座谈时间", "座谈地点")
+# fmt: on
+_ROLE = re.compile(r"^(问|答|Q|A|谈话人|谈话对象|主持人)\s*[：:]")
+_NAMED = re.compile(r"^(?P<name>[\u4e00-\u9fff]{1,2}某{1,2}|[\u4e00-\u9fff]{2,3})(?:[（(](?P<role>[^）)]{1,40})[）)])?\s*[：:]")
+_HEADER_NAME = re.compile(r"(?:谈话对象|被谈话人|谈话人|记录人|主持人?|参加人员)[：:]\s*(?P<names>[^\n。]{1,80})")
+_PERSON = re.compile(r"[\u4e00-\u9fff]{1,2}某{1,2}|[\u4e00-\u9fff]{2,3}(?=[，,、（(（\s]|$)")
+
+
+@dataclass(frozen=True)
+class Turn:
+    start: int  # offset of the line that opens the turn
+    speaker: str  # the marker as written: 问, 答, 张某某 …
+    role: str | None
+
+
+def find_turns(text: str) -> list[Turn]:
+    """Every turn opening, in order."""
+    turns = []
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not any(mark in stripped for mark in "。？！?!；…"):
+            pos += len(line) + 1
+            continue  # “谈话对象：王某某，法规科科长” is a header field; a turn is speech and ends its sentences
+        m = _ROLE.match(stripped)
+        if m:
+            turns.append(Turn(pos, m.group(1), ROLE_MARKERS[m.group(1)]))
+        else:
+            n = _NAMED.match(stripped)
+            if n and n.group("name") not in HEADER_LABELS and not stripped.startswith(HEADER_LABELS):
+                turns.append(Turn(pos, n.group("name"), n.group("role")))
+        pos += len(line) + 1
+    return turns
+
+
+def speaker_at(turns: list[Turn], offset: int) -> Turn | None:
+    """The turn running at ``offset`` (None before the first turn: the header)."""
+    current = None
+    for turn in turns:
+        if turn.start > offset:
+            break
+        current = turn
+    return current
+
+
+def pseudonyms(turns: list[Turn]) -> dict[str, str]:
+    """Raw speaker → stable pseudonymous id, by order of first appearance: 发言人1, 发言人2 …; role markers
+    (问/答) already name no one and stay as roles."""
+    out: dict[str, str] = {}
+    for turn in turns:
+        if turn.speaker in ROLE_MARKERS:
+            out.setdefault(turn.speaker, ROLE_MARKERS[turn.speaker])
+        elif turn.speaker not in out:
+            out[turn.speaker] = f"发言人{sum(1 for v in out.values() if v.startswith('发言人')) + 1}"
+    return out
+
+
+def names_to_hide(text: str, turns: list[Turn]) -> set[str]:
+    """Personal names: named speakers, and names in the header's 谈话对象/记录人/参加人员 lines."""
+    names = {t.speaker for t in turns if t.speaker not in ROLE_MARKERS}
+    for m in _HEADER_NAME.finditer(text):
+        for person in _PERSON.findall(m.group("names")):
+            if person not in HEADER_LABELS and len(person) >= 2:
+                names.add(person)
+    return names
+
+
+def redact(text: str, names: set[str]) -> str:
+    """Each name replaced by 某 of the same length, so every offset stays valid."""
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, "某" * len(name))
+    return text
