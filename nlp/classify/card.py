@@ -68,6 +68,8 @@ def render_card(meta: dict[str, Any]) -> str:
             f"- issue extraction (span overlap): P {ie['precision']:.3f}, R {ie['recall']:.3f}, F1 **{ie['f1']:.3f}**",
             f"- on matched issues: domain accuracy {res['domain_accuracy']:.3f}, visibility accuracy "
             f"{res['visibility_accuracy']:.3f}, vague accuracy {res['vague_accuracy']:.3f}",
+            *([f"- transcripts: speaker attribution {res['speaker_accuracy']['accuracy']:.3f} over "
+               f"{res['speaker_accuracy']['sentences']} sentences"] if (res.get("speaker_accuracy") or {}).get("sentences") else []),
             "",
         ]
     lines += [
