@@ -20,7 +20,9 @@ HEADER_LABELS = ("谈话时间", "谈话地点", "记录人", "时间", "地点"
 _ROLE = re.compile(r"^(问|答|Q|A|谈话人|谈话对象|主持人)\s*[：:]")
 _NAMED = re.compile(r"^(?P<name>[\u4e00-\u9fff]{1,2}某{1,2}|[\u4e00-\u9fff]{2,3})(?:[（(](?P<role>[^）)]{1,40})[）)])?\s*[：:]")
 _HEADER_NAME = re.compile(r"(?:谈话对象|被谈话人|谈话人|记录人|主持人?|参加人员)[：:]\s*(?P<names>[^\n。]{1,80})")
-_PERSON = re.compile(r"[\u4e00-\u9fff]{1,2}某{1,2}|[\u4e00-\u9fff]{2,3}(?=[，,、（(（\s]|$)")
+_SEPARATORS = re.compile(r"[，,、；;\s（()）]+")
+_NAME = re.compile(r"^(?:[\u4e00-\u9fff]某{1,2}|[\u4e00-\u9fff]{2,3})$")
+_NOT_A_NAME = re.compile(r"[组局科处室办队所委院会长员部厅站中心同志记主任书记人]$|^(?:省|市|县|区|镇|乡)")
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,17 @@ def pseudonyms(turns: list[Turn]) -> dict[str, str]:
 def names_to_hide(text: str, turns: list[Turn]) -> set[str]:
     """Personal names: named speakers, and names in the header's 谈话对象/记录人/参加人员 lines."""
     names = {t.speaker for t in turns if t.speaker not in ROLE_MARKERS}
-    for m in _HEADER_NAME.finditer(text):
-        for person in _PERSON.findall(m.group("names")):
-            if person not in HEADER_LABELS and len(person) >= 2:
-                names.add(person)
+    for line in text.split("\n"):
+        if any(mark in line for mark in "。？！?!；…"):
+            continue  # header fields only: speech lines are turns, not lists of people
+        m = _HEADER_NAME.match(line.strip())
+        if not m:
+            continue
+        for token in _SEPARATORS.split(m.group("names")):
+            # “督察组 陈一鸣” loses its space in normalization: the name follows the organisation's last suffix
+            token = re.split(r"(?<=[组局科处室办队所委院会部厅站])", token)[-1]
+            if _NAME.match(token) and not _NOT_A_NAME.search(token) and token not in HEADER_LABELS:
+                names.add(token)
     return names
 
 

@@ -44,3 +44,11 @@ def test_no_name_from_a_transcript_reaches_the_output() -> None:
     speakers = {s.speaker for s in parsed.sentences}
     assert {"谈话人", "谈话对象"} <= speakers
     assert any("人名已隐去" in w for w in parsed.document.warnings)
+
+
+def test_only_people_are_hidden_not_words() -> None:
+    from nlp.segment.transcript import names_to_hide
+
+    text = HEADER + "谈话对象：主要是强制执行难，督察组也知道。\n问：还有呢？\n"
+    names = names_to_hide(text, find_turns(text))
+    assert names == {"陈一鸣", "赵晓东", "王建国", "孙丽"}
