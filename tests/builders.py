@@ -49,10 +49,9 @@ def make_pdf(pages: Sequence[Sequence[str]], header: str | None = None, page_num
 
 
 def make_image_only_pdf() -> bytes:
+    import PIL.Image
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
-
-    import PIL.Image
 
     image = PIL.Image.new("RGB", (200, 100), "white")
     raw = io.BytesIO()

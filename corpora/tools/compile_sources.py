@@ -27,10 +27,9 @@ def _codes() -> frozenset[str]:
 def _write_splits(annotated: Path) -> None:
     """Fixed splits follow from the documents (stable family hashes), and the generator's pools from the
     train split; needs the project's venv."""
+    from nlp.corpus.pools import build_pools, write_pools
     from nlp.corpus.schema import load_documents
     from nlp.corpus.splits import SPLITS, assign_splits
-
-    from nlp.corpus.pools import build_pools, write_pools
 
     docs = load_documents(annotated)
     table = assign_splits(docs)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nlp.checklist.build import common_problems
 from nlp.classify.encoders import Encoder
 from nlp.cluster.duplicates import jaccard, shingles
 from nlp.cluster.rounds import ProblemGroup, RoundIssue, group_issues, scope_by_issue
 from nlp.doc import AnalysisResult, CommonProblem, Verdict
-from nlp.checklist.build import common_problems
 from nlp.review.reasons import near_duplicate_reason
 
 NUM_PERM = 64

@@ -6,7 +6,7 @@ lifecycle does not allow raises InvalidTransitionError naming the allowed next s
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from nlp.doc import ChecklistItem, StatusChange
 from nlp.errors import PrereviewError
@@ -29,7 +29,7 @@ class InvalidTransitionError(PrereviewError):
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def change_status(item: ChecklistItem, to: str, by: str, note: str = "", at: str | None = None) -> ChecklistItem:

@@ -21,13 +21,13 @@ from sklearn.metrics import f1_score
 
 from nlp.bundle import library_versions
 from nlp.classify.data import corpus_inputs
+from nlp.classify.encoder_train import train_encoder
 from nlp.classify.features import SentenceInput
 from nlp.classify.sentence_model import SentenceClassifier
 from nlp.classify.spacy_textcat import SpacyTextcat
 from nlp.corpus import load_splits
 from nlp.corpus.pools import read_paraphrases
 from nlp.corpus.schema import AnnotatedDocument, load_documents
-from nlp.classify.encoder_train import train_encoder
 from nlp.extract.issue_typer import IssueTyper
 from nlp.segment.tokens import words
 
