@@ -168,7 +168,8 @@ def _compose(index: int, unit: str, profile: str, groups: list[dict], decks: dic
     issues = _issue_items(profile, n_issues, groups, decks, rng)
     elaborate = profile == "good"
     problem_chars = sum(len(t) for _, t, _ in issues) * (1.5 if elaborate else 1) + 45 * n_causes + 120
-    budget = {"good": problem_chars * rng.uniform(1.0, 1.5),
+    # achievements fill the rest of the target length (a good report's problem part is sized to about a third)
+    budget = {"good": max(problem_chars, cfg.target_chars - problem_chars - 500),
               "vague": cfg.target_chars - problem_chars}.get(profile, cfg.target_chars)
     section = 0
     section += 1
