@@ -13,6 +13,7 @@ from typing import Any
 from nlp.batch.inputs import InputFile
 from nlp.batch.state import BatchState, write_atomic, write_json
 from nlp.checklist.build import renumber, unit_items
+from nlp.checklist.cross_source import cross_source_items
 from nlp.checklist.round import review_round
 from nlp.doc import AnalysisResult
 from nlp.report.excel import write_checklist_xlsx
@@ -43,7 +44,12 @@ def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str
         by_unit.setdefault(result.document.unit or names[h], []).append((names[h], result))
     all_items = []
     for unit, entries in sorted(by_unit.items()):
-        items = renumber(i for _, r in entries for i in unit_items(r, opts.round_name, review.scopes))
+        items = [i for _, r in entries for i in unit_items(r, opts.round_name, review.scopes)]
+        reports = [r for _, r in entries if r.document.kind not in ("transcript", "feedback")]
+        transcripts = [r for _, r in entries if r.document.kind == "transcript"]
+        if reports and transcripts:  # what the interviews raise and the report leaves out
+            items += cross_source_items(reports[-1], transcripts, bundle.encoder, opts.round_name)
+        items = renumber(items)
         all_items += items
         write_json(out / "units" / f"{safe_name(unit)}.json", {
             "unit": unit,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nlp.classify.encoders import Encoder
-from nlp.doc import AnalysisResult, Reason, Sentence, Span
+from nlp.doc import AnalysisResult, ChecklistItem, Reason, Sentence, Span
 from nlp.extract.indicators import ALIASES
 from nlp.taxonomy import load_taxonomy
 
@@ -83,3 +83,19 @@ def new_problems(report: AnalysisResult, transcripts: list[AnalysisResult], enco
             if sent.speaker != "谈话人":
                 out.append((name, sent))
     return out
+
+
+def cross_source_items(report: AnalysisResult, transcripts: list[AnalysisResult], encoder: Encoder,
+                       round_name: str | None = None, start_number: int = 1) -> list[ChecklistItem]:
+    """Checklist rows (隐性, 谈话反映) for the problems only the unit's interviews raise: leads to verify."""
+    tax = load_taxonomy()
+    by_name = {t.document.filename: t for t in transcripts}
+    rows = []
+    for k, (name, sent) in enumerate(new_problems(report, transcripts, encoder)):
+        issue = next(i for i in by_name[name].issues if i.sentences and i.sentences[0] == sent.i)
+        rows.append(ChecklistItem(
+            number=start_number + k, issue_id=issue.id, round=round_name, source="interview",
+            unit=report.document.unit, document=name, original=sent.text, start=sent.start, end=sent.end,
+            text=issue.text, domain=issue.domain, domain_name=tax.name(issue.domain), visibility="latent",
+            latent_basis="cross_source", vague=issue.vague, severity="高", responsible_unit=report.document.unit))
+    return rows

@@ -159,3 +159,22 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     result = CliRunner().invoke(app, ["batch", str(tmp_path), "--out", str(tmp_path / "o"), "--scheduler", "tcp://x:1"])
     assert result.exit_code == 2
+
+
+def test_transcripts_in_a_batch_add_cross_source_items(tmp_path: Path) -> None:
+    from tests.builders import make_docx
+    from tests.nlp.checklist.test_cross_source import REPORT, TRANSCRIPT
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "report.docx").write_bytes(make_docx(REPORT))
+    (src / "talk.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    (src / "manifest.csv").write_text("file,unit,kind,year\nreport.docx,东坪县生态环境局,annual_report,2024\n"
+                                      "talk.txt,东坪县生态环境局,transcript,2025\n", encoding="utf-8")
+    outcome = run(src, tmp_path / "out")
+    assert outcome.failed == 0
+    unit = json.loads((tmp_path / "out" / "units" / "东坪县生态环境局.json").read_text(encoding="utf-8"))
+    cross = [i for i in unit["issues"] if i["latent_basis"] == "cross_source"]
+    assert cross and all(i["document"] == "talk.txt" for i in cross)
+    talk = json.loads((tmp_path / "out" / "reports" / "talk.json").read_text(encoding="utf-8"))
+    assert "刘晓明" not in json.dumps(talk, ensure_ascii=False) and "刘晓明" not in json.dumps(unit, ensure_ascii=False)

@@ -51,3 +51,14 @@ def test_a_problem_only_the_interview_raises_is_new(pair) -> None:  # type: igno
 def test_nothing_without_transcripts(pair) -> None:  # type: ignore[no-untyped-def]
     report, _, _ = pair
     assert find_contradictions(report, [], HashEncoder()) == [] and new_problems(report, [], HashEncoder()) == []
+
+
+def test_cross_source_items_point_into_the_transcript(pair) -> None:  # type: ignore[no-untyped-def]
+    from nlp.checklist.cross_source import cross_source_items
+
+    report, transcript, encoder = pair
+    items = cross_source_items(report, [transcript], encoder, "测试批次")
+    assert items and all(i.latent_basis == "cross_source" and i.source == "interview" for i in items)
+    item = next(i for i in items if "噪声投诉" in i.original)
+    assert item.document == "talk.txt" and transcript.document.text[item.start:item.end] == item.original
+    assert item.unit == report.document.unit
