@@ -38,7 +38,7 @@ def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str
                for h in order]
     review = review_round(results, bundle.encoder, bundle.config.verdict.near_duplicate_jaccard)
     for h, result in zip(order, review.results, strict=True):
-        write_atomic(out / "reports" / f"{names[h]}.json", result.model_dump_json(indent=1))
+        write_atomic(out / "reports" / f"{names[h]}.json", result.model_dump_json())
     by_unit: dict[str, list[tuple[str, AnalysisResult]]] = {}
     for h, result in zip(order, review.results, strict=True):
         by_unit.setdefault(result.document.unit or names[h], []).append((names[h], result))
