@@ -16,6 +16,7 @@ from nlp.glossary import KINDS
 from nlp.taxonomy import load_taxonomy
 
 MAX_EVIDENCE = 5
+MAX_STOCK = 40  # characters: longer than a stock phrase (“工作中还存在一些不足。”)
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,10 @@ def check_no_problems(r: ReviewInput) -> Reason | None:
     stated = [i for i in r.issues if i.latent_basis not in ("omission", "indicator")]
     if r.document.kind in ("transcript", "feedback"):
         return None
-    if len(stated) > 1 or (stated and not stated[0].vague):
-        return None
+    if len(stated) > 1 or (stated and not (stated[0].vague and sum(len(e.text) for e in stated[0].evidence) <= MAX_STOCK)):
+        return None  # a long sentence listing several (if vague) problems is a thin problem part, not none
     achievements = [_span(s) for s in r.sentences if s.label == "achievement"][:2]
-    return Reason(code="NO_PROBLEMS", message="报告通篇只讲成绩，未查摆任何具体问题，不符合述法（报告）须如实查摆问题的要求，请重新撰写。",
+    return Reason(code="NO_PROBLEMS", message="报告通篇只讲成绩，未查摆任何具体问题，不符合报告须如实查摆问题的要求，请重新撰写。",
                   evidence=tuple(achievements))
 
 
