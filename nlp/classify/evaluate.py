@@ -64,7 +64,8 @@ def document_scores(bundle: ModelBundle, docs: list[AnnotatedDocument], referenc
         if doc.kind in REPORT_KINDS:
             verdicts.append((doc.verdict, result.verdict.decision))
         gold = [i for i in doc.issues if i.evidence]
-        pred = [i for i in result.issues if i.evidence and i.latent_basis not in ("omission", "indicator")]
+        # issues the system states with evidence: from problem sentences and from breached indicators
+        pred = [i for i in result.issues if i.evidence and i.latent_basis != "omission"]
         gold_spans = [[(e.start, e.end) for e in i.evidence] for i in gold]
         matched_gold: set[int] = set()
         for issue in pred:
