@@ -9,14 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from nlp.classify.encoders import BLOCK, build_tokenizer, choose_vocabulary, jieba_frequencies, normalise_digits
+from nlp.classify.encoders import build_tokenizer, choose_vocabulary, jieba_frequencies
 
 TEST_GROUP_SHARE = 0.25
 
@@ -154,5 +153,3 @@ def train_encoder(root: Path, out: Path, seed: int = 0, dim: int = 128, epochs: 
 def _encode(model: Any, texts: Sequence[str]) -> np.ndarray:
     return model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
 
-
-_ = (re, BLOCK, normalise_digits)  # re-exported helpers used by tests

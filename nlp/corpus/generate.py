@@ -136,7 +136,7 @@ def generate(cfg: GeneratorConfig, pools: Pools) -> list[dict[str, Any]]:
         unit = units[index % len(units)]
         profile = rng.choices(names, weights)[0]
         if profile == "copy" and records:
-            record = _copy_of(rng.choice(records), unit, index, cfg, rng)
+            record = _copy_of(rng.choice(records), unit, index, rng)
         else:
             groups = planted[unit] if index < len(units) else []
             source = _compose(index, unit, "copy" if profile == "copy" else profile, groups, decks, pools, cfg, rng)
@@ -269,7 +269,7 @@ def _expected_verdict(profile: str) -> tuple[str, list[str]]:
             "copy": ("pass", [])}[profile]
 
 
-def _copy_of(original: dict[str, Any], unit: str, index: int, cfg: GeneratorConfig, rng: random.Random) -> dict[str, Any]:
+def _copy_of(original: dict[str, Any], unit: str, index: int, rng: random.Random) -> dict[str, Any]:
     """A near-copy of an earlier document under another unit's name: same text, some figures changed."""
     text = original["text"]
     if len(unit) == len(original["unit"]):  # same length keeps every offset; otherwise the old name stays, as in real copies

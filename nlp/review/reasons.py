@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from nlp.config import AnalysisConfig
 from nlp.doc import Document, Issue, Metrics, Reason, Sentence, Span
@@ -29,7 +29,11 @@ class ReviewInput:
     metrics: Metrics
     config: AnalysisConfig
     near_duplicate: tuple[str, float] | None = None  # (other document's name, similarity)
-    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def stated(self) -> list[Issue]:
+        """Issues the report itself states (not omissions, not figures it leaves uncommented)."""
+        return [i for i in self.issues if i.latent_basis not in ("omission", "indicator")]
 
 
 def _span(s: Sentence) -> Span:
@@ -38,7 +42,7 @@ def _span(s: Sentence) -> Span:
 
 def check_no_problems(r: ReviewInput) -> Reason | None:
     """No stated problem, or only one stock sentence (“还存在一些不足”) standing in for a problem section."""
-    stated = [i for i in r.issues if i.latent_basis not in ("omission", "indicator")]
+    stated = r.stated
     if r.document.kind in ("transcript", "feedback"):
         return None
     if len(stated) > 1 or (stated and not (stated[0].vague and sum(len(e.text) for e in stated[0].evidence) <= MAX_STOCK)):
@@ -71,7 +75,7 @@ def check_low_problem_share(r: ReviewInput) -> Reason | None:
 
 
 def check_vague_problems(r: ReviewInput) -> Reason | None:
-    stated = [i for i in r.issues if i.latent_basis not in ("omission", "indicator")]
+    stated = r.stated
     vague = [i for i in stated if i.vague]
     if not stated or len(vague) <= r.config.verdict.max_vague_share * len(stated):
         return None
@@ -101,7 +105,7 @@ def check_objective_causes_only(r: ReviewInput) -> Reason | None:
 
 
 def check_problems_without_measures(r: ReviewInput) -> Reason | None:
-    stated = [i for i in r.issues if i.latent_basis not in ("omission", "indicator")]
+    stated = r.stated
     unanswered = [i for i in stated if i.measure is None]
     if not stated or len(unanswered) <= r.config.verdict.max_unanswered_share * len(stated):
         return None
