@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -147,6 +149,20 @@ def analyze(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+@contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """Two trainings into one bundle folder would interleave their files: the second waits for the first."""
+    import fcntl
+
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 @app.command()
 def train(
     out: Annotated[Path | None, typer.Option("--out", help="bundle folder (default: models/default)")] = None,
@@ -162,9 +178,10 @@ def train(
     _setup_logging(False)
     root = _corpus_dir(corpus)
     target = out or default_model_dir()
-    train_bundle(root, target, seed=seed, log=typer.echo)
-    results = evaluate_bundle(load_bundle(target), root)
-    write_card(target, results)
+    with _exclusive(target.with_name(target.name + ".lock")):
+        train_bundle(root, target, seed=seed, log=typer.echo)
+        results = evaluate_bundle(load_bundle(target), root)
+        write_card(target, results)
     typer.echo(format_report(results))
     typer.echo(f"模型已保存：{target}")
 
