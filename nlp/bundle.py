@@ -106,14 +106,32 @@ def load_bundle(path: Path | None = None, encoder: Path | None = None) -> ModelB
         typer = joblib.load(path / "issue_typer.joblib")
     except (OSError, ValueError, EOFError) as exc:
         raise ModelBundleError(f"model bundle at {path} is incomplete: {exc}") from exc
-    config = load_config(str(path / "policy.toml")) if (path / "policy.toml").exists() else load_config()
+    return ModelBundle(path, SentenceModel(kind, sk, sp), typer, bundle_config(path), meta,
+                       encoder_location(path, encoder, pipeline))
+
+
+def bundle_config(path: Path | None = None) -> AnalysisConfig:
+    """The verdict policy saved with a bundle (or the package default)."""
+    path = path or default_model_dir()
+    return load_config(str(path / "policy.toml")) if (path / "policy.toml").exists() else load_config()
+
+
+def encoder_location(path: Path | None = None, encoder: Path | None = None,
+                     pipeline: dict[str, Any] | None = None) -> Path | None:
+    """The sentence-transformers folder to use: ``encoder``, else ``$PREREVIEW_ENCODER``, else the bundle's own."""
+    path = path or default_model_dir()
     chosen = encoder or (Path(os.environ["PREREVIEW_ENCODER"]) if os.environ.get("PREREVIEW_ENCODER") else None)
     if chosen is None:
+        if pipeline is None:
+            try:
+                pipeline = tomllib.loads((path / "pipeline.toml").read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise ModelBundleError(f"no usable model bundle at {path}: {exc}; run `prereview train`") from exc
         rel = pipeline.get("encoder", {}).get("path")
         chosen = path / rel if rel else None
     if chosen is not None and not (chosen / "modules.json").exists():
         raise ModelBundleError(f"no sentence-transformers model at {chosen} (modules.json missing)")
-    return ModelBundle(path, SentenceModel(kind, sk, sp), typer, config, meta, chosen)
+    return chosen
 
 
 def _load_spacy(folder: Path) -> Any:

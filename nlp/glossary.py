@@ -16,6 +16,15 @@ ERROR_MESSAGES = {
     "CONFIG_ERROR":     "配置有误。",
     "MODEL_BUNDLE_ERROR": "模型文件缺失或损坏，请重新训练或安装模型。",
     "INVALID_TRANSITION": "整改状态不能这样变更，请按“未启动→整改中→已完成待验收→已销号”的顺序办理。",
+    "DOCUMENT_TIMEOUT": "文件处理超时，已中止。请检查文件是否异常（如页数极多），或拆分后再上传。",
+    "UNSAFE_ARCHIVE":   "压缩包中含有不安全的路径（如“../”或绝对路径），已拒绝处理。",
+    "UNAUTHORIZED":     "请先登录：缺少有效的访问令牌。",
+    "FORBIDDEN":        "无权访问：报送单位账号只能查看本单位的报告。",
+    "NOT_FOUND":        "未找到该对象。",
+    "VALIDATION_ERROR": "请求参数有误。",
+    "ANALYZER_FAILED":  "分析进程意外退出，请稍后重试。",
+    "INTERNAL_ERROR":   "服务内部错误，请联系管理员。",
+    "NO_LETTER":        "该报告预审结论为“通过”，无需发函。",
 }
 
 SECTION_ROLES = {

@@ -1,0 +1,1 @@
+"""The prereview service: the upload-a-report API, review rounds, checklists and the reviewer web page."""

@@ -1,0 +1,40 @@
+"""Errors only the service raises. Each has a stable code and an HTTP status; messages live in nlp.glossary."""
+
+from __future__ import annotations
+
+from nlp.errors import IngestError, PrereviewError
+
+
+class DocumentTimeoutError(IngestError):
+    code = "DOCUMENT_TIMEOUT"
+    http_status = 422
+
+
+class UnsafeArchiveError(IngestError):
+    code = "UNSAFE_ARCHIVE"
+    http_status = 400
+
+
+class AnalyzerFailedError(PrereviewError):
+    code = "ANALYZER_FAILED"
+    http_status = 503
+
+
+class UnauthorizedError(PrereviewError):
+    code = "UNAUTHORIZED"
+    http_status = 401
+
+
+class ForbiddenError(PrereviewError):
+    code = "FORBIDDEN"
+    http_status = 403
+
+
+class NotFoundError(PrereviewError):
+    code = "NOT_FOUND"
+    http_status = 404
+
+
+class NoLetterError(PrereviewError):
+    code = "NO_LETTER"
+    http_status = 409

@@ -1,0 +1,170 @@
+"""Reading and writing the service's records. Functions take a Session; callers own the transaction."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.errors import NotFoundError
+from api.tables import IssueHistory, IssueRow, Job, JobFile, Report, Round
+from api.tokens import Principal
+from nlp.checklist.build import unit_items
+from nlp.checklist.status import change_status, record_followup
+from nlp.doc import AnalysisResult, ChecklistItem
+
+
+def now() -> str:
+    """Microseconds, so that reports stored one after another sort in submission order."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+# -- rounds -----------------------------------------------------------------------------------------------------
+
+def get_round(session: Session, ref: str | int) -> Round:
+    """A round by id (digits) or by name."""
+    row = session.get(Round, int(ref)) if str(ref).isdigit() else None
+    row = row or session.scalar(select(Round).where(Round.name == str(ref)))
+    if row is None:
+        raise NotFoundError(f"round {ref}")
+    return row
+
+
+def ensure_round(session: Session, name: str) -> Round:
+    try:
+        return get_round(session, name)
+    except NotFoundError:
+        row = Round(name=name, created_at=now(), dirty=True)
+        session.add(row)
+        session.flush()
+        return row
+
+
+# -- reports ----------------------------------------------------------------------------------------------------
+
+def find_report(session: Session, sha256: str, round_id: int | None) -> Report | None:
+    return session.scalar(select(Report).where(Report.sha256 == sha256, Report.round_key == (round_id or 0)))
+
+
+def add_report(session: Session, result: AnalysisResult, round_row: Round | None,
+               submitted_by: int | None) -> Report:
+    """Store one analysis and its checklist rows (not committed)."""
+    doc = result.document
+    report = Report(id=new_id(), sha256=doc.id, round_id=round_row.id if round_row else None,
+                    round_key=round_row.id if round_row else 0, filename=doc.filename, unit=doc.unit, kind=doc.kind,
+                    year=doc.year, decision=result.verdict.decision, created_at=now(), submitted_by=submitted_by,
+                    result_json=result.model_dump_json())
+    session.add(report)
+    session.flush()
+    for item in unit_items(result, round_row.name if round_row else None):
+        session.add(IssueRow(id=f"{report.id}:{item.issue_id}", report_id=report.id, round_id=report.round_id,
+                             unit=doc.unit, domain=item.domain, visibility=item.visibility, scope=item.scope,
+                             status=item.status, number=item.number, item_json=item.model_dump_json(),
+                             updated_at=now()))
+    if round_row is not None:
+        round_row.dirty = True
+    return report
+
+
+def get_report(session: Session, report_id: str, who: Principal) -> Report:
+    report = session.get(Report, report_id)
+    if report is None:
+        raise NotFoundError(f"report {report_id}")
+    if not who.may_read_unit(report.unit):
+        from api.errors import ForbiddenError
+
+        raise ForbiddenError(f"report {report_id} belongs to another unit")
+    return report
+
+
+def report_result(report: Report) -> AnalysisResult:
+    return AnalysisResult.model_validate_json(report.result_json)
+
+
+def report_body(report: Report) -> str:
+    """``{"id", "round", "analysis"}`` as JSON text, built without parsing the stored analysis again."""
+    head = json.dumps({"id": report.id, "round": report.round_id}, ensure_ascii=False)
+    return head[:-1] + ', "analysis": ' + report.result_json + "}"
+
+
+# -- issues -----------------------------------------------------------------------------------------------------
+
+def list_issues(session: Session, round_ref: str | None = None, unit: str | None = None, status: str | None = None,
+                domain: str | None = None, limit: int = 500, offset: int = 0) -> list[dict[str, Any]]:
+    q = select(IssueRow).order_by(IssueRow.report_id, IssueRow.number)
+    if round_ref:
+        q = q.where(IssueRow.round_id == get_round(session, round_ref).id)
+    if unit:
+        q = q.where(IssueRow.unit == unit)
+    if status:
+        q = q.where(IssueRow.status == status)
+    if domain:
+        q = q.where(IssueRow.domain == domain)
+    return [issue_out(row) for row in session.scalars(q.limit(limit).offset(offset))]
+
+
+def issue_out(row: IssueRow) -> dict[str, Any]:
+    item = json.loads(row.item_json)
+    item.pop("history", None)
+    return {"id": row.id, "report_id": row.report_id, "round_id": row.round_id, **item}
+
+
+def get_issue(session: Session, issue_id: str) -> IssueRow:
+    row = session.get(IssueRow, issue_id)
+    if row is None:
+        raise NotFoundError(f"issue {issue_id}")
+    return row
+
+
+def change_issue(session: Session, row: IssueRow, who: Principal, status: str | None, followup: str | None,
+                 note: str) -> IssueRow:
+    """Apply a status change or a 回头看 result; the lifecycle refuses what it does not allow (409)."""
+    item = ChecklistItem.model_validate_json(row.item_json)
+    if followup:
+        changed = record_followup(item, followup, by=who.name, note=note)
+    else:
+        changed = change_status(item, status or "", by=who.name, note=note)
+    last = changed.history[-1]
+    row.item_json = changed.model_dump_json()
+    row.status = changed.status
+    row.updated_at = last.at
+    session.add(IssueHistory(issue_id=row.id, at=last.at, by=who.name, token_id=who.token_id,
+                             from_status=last.from_status, to_status=last.to_status, note=last.note))
+    return row
+
+
+def issue_history(session: Session, issue_id: str) -> list[dict[str, Any]]:
+    get_issue(session, issue_id)
+    rows = session.scalars(select(IssueHistory).where(IssueHistory.issue_id == issue_id).order_by(IssueHistory.id))
+    return [{"at": h.at, "by": h.by, "from_status": h.from_status, "to_status": h.to_status, "note": h.note}
+            for h in rows]
+
+
+# -- jobs -------------------------------------------------------------------------------------------------------
+
+def job_out(session: Session, job: Job) -> dict[str, Any]:
+    files = list(session.scalars(select(JobFile).where(JobFile.job_id == job.id).order_by(JobFile.position)))
+    counts = Counter(f.status for f in files)
+    done = counts["done"] + counts["failed"]
+    return {
+        "id": job.id, "round_id": job.round_id, "status": job.status, "created_at": job.created_at,
+        "finished_at": job.finished_at, "total": len(files), "done": counts["done"], "failed": counts["failed"],
+        "progress": round(done / len(files), 4) if files else 1.0,
+        "files": [{"name": f.name, "status": f.status, "code": f.code, "message": f.message, "report_id": f.report_id}
+                  for f in files],
+    }
+
+
+def round_counts(session: Session, round_id: int) -> dict[str, int]:
+    rows = session.execute(select(Report.decision, func.count()).where(Report.round_id == round_id)
+                           .group_by(Report.decision))
+    return dict(rows.tuples().all())
