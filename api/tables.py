@@ -85,7 +85,7 @@ class IssueRow(Base):
     report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
     unit: Mapped[str | None] = mapped_column(String(200), index=True)
-    domain: Mapped[str] = mapped_column(String(16), index=True)
+    domain: Mapped[str] = mapped_column(String(64), index=True)
     visibility: Mapped[str] = mapped_column(String(16))
     scope: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), index=True)

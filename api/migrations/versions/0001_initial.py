@@ -87,7 +87,7 @@ def upgrade() -> None:
         sa.Column("report_id", sa.String(32), sa.ForeignKey("reports.id"), nullable=False),
         sa.Column("round_id", sa.Integer(), sa.ForeignKey("rounds.id")),
         sa.Column("unit", sa.String(200)),
-        sa.Column("domain", sa.String(16), nullable=False),
+        sa.Column("domain", sa.String(64), nullable=False),
         sa.Column("visibility", sa.String(16), nullable=False),
         sa.Column("scope", sa.String(16)),
         sa.Column("status", sa.String(16), nullable=False),

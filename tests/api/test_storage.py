@@ -1,0 +1,119 @@
+"""Storage on SQLite always, and on a real PostgreSQL when PREREVIEW_TEST_POSTGRES_URL is set (.ci/run sets it)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, inspect, text
+
+from api.blobs import BlobStore
+from api.db import make_engine, migrate, session_factory
+from api.store import add_report, change_issue, ensure_round, find_report, issue_history, list_issues
+from api.tables import Base, IssueRow
+from api.tokens import Principal, create_token, principal_for
+from nlp.checklist.status import InvalidTransitionError
+
+POSTGRES = os.environ.get("PREREVIEW_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not POSTGRES, reason="PREREVIEW_TEST_POSTGRES_URL not set (.ci/run sets it)"))]
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request, tmp_path) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'db' / 'prereview.db'}")
+        migrate(eng)
+        yield eng
+        eng.dispose()
+        return
+    schema = f"t_{uuid.uuid4().hex[:10]}"  # a schema of our own: tests never touch other data
+    admin = create_engine(POSTGRES.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    eng = make_engine(f"{POSTGRES}?options=-csearch_path%3D{schema}")
+    migrate(eng)
+    yield eng
+    eng.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def _result(unit: str = "甲县司法局", extra: str = ""):  # type: ignore[no-untyped-def]
+    from api.analyzer import InlineAnalyzer, Request
+    from tests.builders import make_txt
+
+    return InlineAnalyzer().analyze(Request(make_txt() + extra.encode(), "r.txt", unit=unit))
+
+
+def test_migrations_create_exactly_the_tables_the_models_describe(engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+    assert {"tokens", "rounds", "reports", "jobs", "job_files", "issues", "issue_history"} <= set(
+        inspect(engine).get_table_names())
+    migrate(engine)  # a second run is a no-op
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path) -> None:
+    eng = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    with eng.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    eng.dispose()
+
+
+def test_reports_issues_history_and_tokens_survive_a_new_engine(engine) -> None:
+    sessions = session_factory(engine)
+    with sessions() as s:
+        token = create_token(s, "reviewer", label="审核员甲")
+    with pytest.raises(Exception, match="needs --unit"):
+        with sessions() as s:
+            create_token(s, "submitter")
+    result = _result()
+    with sessions.begin() as s:
+        round_row = ensure_round(s, "第一批")
+        report = add_report(s, result, round_row, None)
+        report_id, round_id = report.id, round_row.id
+    engine.dispose()  # as after a restart: everything comes back from the database
+    with sessions() as s:
+        who = principal_for(s, token)
+        assert who is not None and who.role == "reviewer" and principal_for(s, token + "x") is None
+        assert find_report(s, result.document.id, round_id).id == report_id
+        assert find_report(s, result.document.id, None) is None  # the same file outside the round is another report
+        issues = list_issues(s, round_ref=str(round_id))
+        assert len(issues) == len(result.issues) and all(i["unit"] == "甲县司法局" for i in issues)
+    who = Principal(1, "reviewer", None, "审核员甲")
+    with sessions.begin() as s:
+        row = change_issue(s, s.get(IssueRow, issues[0]["id"]), who, "整改中", None, "开始整改")
+    with sessions.begin() as s, pytest.raises(InvalidTransitionError):
+        change_issue(s, s.get(IssueRow, issues[0]["id"]), who, "未启动", None, "")
+    with sessions() as s:
+        assert [h["to_status"] for h in issue_history(s, row.id)] == ["整改中"]
+        assert list_issues(s, status="整改中")[0]["id"] == issues[0]["id"]
+
+
+def test_the_same_bytes_in_one_round_are_refused_by_the_database(engine) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    sessions = session_factory(engine)
+    result = _result(extra="重复")
+    with sessions.begin() as s:
+        add_report(s, result, ensure_round(s, "唯一性"), None)
+    with pytest.raises(IntegrityError), sessions.begin() as s:
+        add_report(s, result, ensure_round(s, "唯一性"), None)
+
+
+def test_blobs_are_content_addressed_and_written_once(tmp_path) -> None:
+    blobs = BlobStore(tmp_path)
+    digest = blobs.put("报告正文".encode())
+    assert blobs.put("报告正文".encode()) == digest
+    assert blobs.get(digest) == "报告正文".encode()
+    assert blobs.path(digest).parent.name == digest[:2]
+    assert not list(tmp_path.rglob(".tmp-*"))
