@@ -1,16 +1,454 @@
-"""The reviewer web pages: server-rendered Jinja2, static files served from this package (no CDN)."""
+"""The reviewer web pages: server-rendered Jinja2, static files served from this package (no CDN).
+
+Pages sign in with the same tokens as the API: ``/login`` checks a token and keeps it in the HttpOnly cookie
+``prereview_token``, which the API's ``principal()`` also accepts, so the pages' scripts call ``/api/v1`` with
+``fetch`` and no token in JavaScript. Reading is done here through ``api.store`` and the tables; every change
+(upload, status change, round upload) goes through the API routes.
+"""
 
 from __future__ import annotations
 
+import bisect
+import json
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
 
+from api import store
+from api.tables import IssueHistory, IssueRow, Job, Report, Round
+from api.tokens import Principal, principal_for
+from nlp.doc import KINDS, AnalysisResult
+from nlp.errors import PrereviewError
+from nlp.glossary import KINDS as KIND_NAMES
+from nlp.glossary import LABELS as LABEL_NAMES
+from nlp.glossary import error_message
+
+logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+COOKIE = "prereview_token"  # the name api.app.principal() reads
+COOKIE_MAX_AGE = 7 * 24 * 3600
+RECENT = 50
+CHECKLIST_PAGE = 200
+BEIJING = timezone(timedelta(hours=8))
+
+DECISION_SHORT = {"pass": "通过", "revise": "修改", "return": "退回"}
+DECISION_LONG = {"pass": "预审通过", "revise": "需修改：发修改建议函", "return": "退回重写"}
+VISIBILITY = {"explicit": "显性", "latent": "隐性"}
+LATENT_BASIS = {"hedged": "表述弱化", "indicator": "指标预警", "omission": "必备内容缺失", "cross_source": "谈话反映"}
+SCOPE = {"common": "共性", "specific": "个性"}
+STATUSES = ("未启动", "整改中", "已完成待验收", "已销号", "退回重改")
+ROLE_ORDER = ("achievement", "problem", "cause", "measure", "other")
+JOB_STATUS = {"queued": "排队中", "running": "处理中", "done": "已完成", "failed": "失败"}
+
+
+# -- helpers for templates --------------------------------------------------------------------------------------
+
+def beijing_time(iso: str | None) -> str:
+    """``2026-11-22T03:05:57.123+00:00`` → ``2026-11-22 11:05`` (Beijing time, as the office reads it)."""
+    if not iso:
+        return ""
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def percent(x: float | None, digits: int = 1) -> str:
+    return "" if x is None else f"{x * 100:.{digits}f}%"
+
+
+templates.env.filters["bjt"] = beijing_time
+templates.env.filters["pct"] = percent
+templates.env.globals.update(
+    DECISION_SHORT=DECISION_SHORT, DECISION_LONG=DECISION_LONG, VISIBILITY=VISIBILITY, LATENT_BASIS=LATENT_BASIS,
+    SCOPE=SCOPE, KIND_NAMES=KIND_NAMES, LABEL_NAMES=LABEL_NAMES, STATUSES=STATUSES, JOB_STATUS=JOB_STATUS)
+
+
+# -- the document text with roles and evidence ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Mark:
+    """A highlighted range of the text and the keys of what points at it (``r0``: reason 0, ``q2``: issue 2's
+    evidence, ``m2``: issue 2's measure)."""
+
+    start: int
+    end: int
+    key: str
+
+
+def evidence_marks(result: AnalysisResult) -> list[Mark]:
+    marks = []
+    for k, reason in enumerate(result.verdict.reasons):
+        marks += [Mark(e.start, e.end, f"r{k}") for e in reason.evidence]
+    for k, issue in enumerate(result.issues):
+        marks += [Mark(e.start, e.end, f"q{k}") for e in issue.evidence]
+        if issue.measure is not None:
+            marks.append(Mark(issue.measure.start, issue.measure.end, f"m{k}"))
+    n = len(result.document.text)
+    return [m for m in marks if 0 <= m.start < m.end <= n]
+
+
+def render_text(result: AnalysisResult) -> Markup:
+    """The document as HTML: one ``<p>`` per line, sentences as ``<span class="s r-<role>">``, evidence as
+    ``<mark class="ev" data-ev="r0 q1">``; headings and the title styled. Every piece of text is escaped."""
+    doc = result.document
+    text = doc.text
+    n = len(text)
+    sentences = sorted(result.sentences, key=lambda s: s.start)
+    starts = [s.start for s in sentences]
+    marks = evidence_marks(result)
+    headings = [(sec.start, sec.heading_end, sec.level) for sec in result.sections if sec.heading_end > sec.start]
+    cuts = {0, n}
+    for s in sentences:
+        cuts.update((max(0, min(n, s.start)), max(0, min(n, s.end))))
+    for m in marks:
+        cuts.update((m.start, m.end))
+    cuts.update(k for k, ch in enumerate(text) if ch == "\n")
+    cuts.update(k + 1 for k, ch in enumerate(text) if ch == "\n")
+    points = sorted(cuts)
+
+    def sentence_at(pos: int) -> Any:
+        j = bisect.bisect_right(starts, pos) - 1
+        if j >= 0 and sentences[j].start <= pos < sentences[j].end:
+            return sentences[j]
+        return None
+
+    out: list[str] = []
+    line: list[str] = []
+    line_start = 0
+    run_sentence: Any = None
+    run_open = False
+
+    def close_run() -> None:
+        nonlocal run_open
+        if run_open:
+            line.append("</span>")
+            run_open = False
+
+    def end_line(end: int) -> None:
+        nonlocal line, line_start
+        close_run()
+        body = "".join(line)
+        raw = text[line_start:end]
+        if raw.strip():
+            classes = ["ln"]
+            level = next((lv for a, b, lv in headings if a <= line_start + (len(raw) - len(raw.lstrip())) < b), None)
+            if doc.title and raw.strip() == doc.title.strip() and line_start < 200:
+                classes.append("doc-title")
+            elif level is not None and sentence_at(line_start) is None:
+                classes.append(f"hd hd{min(level, 3)}")
+            out.append(f'<p class="{" ".join(classes)}">{body}</p>')
+        line = []
+        line_start = end + 1
+
+    for a, b in zip(points, points[1:], strict=False):
+        if a >= b:
+            continue
+        piece = text[a:b]
+        if piece == "\n":
+            end_line(a)
+            continue
+        sent = sentence_at(a)
+        if sent is not run_sentence or not run_open:
+            close_run()
+            run_sentence = sent
+            if sent is not None:
+                role = sent.label or "none"
+                tip = f"第{sent.i + 1}句 · {LABEL_NAMES.get(role, '未标注')}"
+                if sent.score is not None:
+                    tip += f"（置信度 {sent.score:.2f}）"
+                line.append(f'<span class="s r-{escape(role)}" data-s="{sent.i}" title="{escape(tip)}">')
+            else:
+                line.append('<span class="x">')
+            run_open = True
+        keys = [m.key for m in marks if m.start <= a and b <= m.end]
+        if keys:
+            kinds = sorted({k[0] for k in keys})
+            classes = " ".join(["ev", *(f"ev-{c}" for c in kinds)])
+            line.append(f'<mark class="{classes}" data-ev="{" ".join(keys)}">{escape(piece)}</mark>')
+        else:
+            line.append(str(escape(piece)))
+    end_line(n)
+    return Markup("\n".join(out))
+
+
+# -- sign-in ----------------------------------------------------------------------------------------------------
+
+def current(request: Request) -> Principal | None:
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return None
+    with request.app.state.services.sessions() as s:
+        return principal_for(s, token)
+
+
+def login_redirect(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    response = RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    if request.cookies.get(COOKIE):
+        response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site (no scheme, no ``//host``, no backslash tricks)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def page(request: Request, name: str, who: Principal | None, status_code: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("nav", "")
+    return templates.TemplateResponse(request, name, {"who": who, **context}, status_code=status_code,
+                                      headers={"Cache-Control": "no-store"})
+
+
+def error_page(request: Request, who: Principal | None, status_code: int, message: str) -> HTMLResponse:
+    titles = {403: "无权访问", 404: "未找到", 409: "无法办理", 401: "请先登录"}
+    return page(request, "error.html", who, status_code=status_code, title=titles.get(status_code, "出错了"),
+                message=message, status=status_code)
+
+
+def forbidden(request: Request, who: Principal) -> HTMLResponse:
+    return error_page(request, who, 403, "无权访问：此页面仅供审核员使用。报送单位账号只能上传报告、查看本单位的报告。")
+
+
+# -- reading for the pages --------------------------------------------------------------------------------------
+
+def rounds_list(s: Any) -> list[Round]:
+    return list(s.scalars(select(Round).order_by(Round.id.desc())))
+
+
+def recent_reports(s: Any, who: Principal, limit: int = RECENT) -> list[Report]:
+    q = select(Report).order_by(Report.created_at.desc()).limit(limit)
+    if not who.is_reviewer:
+        if not who.unit:
+            return []
+        q = q.where(Report.unit == who.unit)
+    return list(s.scalars(q))
+
+
+def round_summary(request: Request, round_id: int) -> tuple[dict[str, Any] | None, str | None]:
+    """The round's summary as ``GET /api/v1/rounds/{id}/summary`` gives it (the round step runs when reports came
+    in since); None and a message when it cannot be built now."""
+    from api.rounds import refresh_round
+
+    svc = request.app.state.services
+    lock = getattr(svc.jobs, "_round_lock", None)
+    try:
+        if lock is not None:
+            lock.acquire()
+        try:
+            with svc.sessions.begin() as s:
+                row = store.get_round(s, round_id)
+                if row.dirty or not row.summary_json:
+                    return refresh_round(s, row, svc.round_tools), None
+                return json.loads(row.summary_json), None
+        finally:
+            if lock is not None:
+                lock.release()
+    except PrereviewError:
+        raise
+    except Exception:  # noqa: BLE001 - the page still shows what the database holds
+        logger.exception("round summary failed for round %s", round_id)
+        return None, "批次汇总暂时无法生成（共性问题分析出错），请稍后刷新；报告列表仍可查看。"
+
+
+def history_by_issue(s: Any, ids: list[str]) -> dict[str, list[IssueHistory]]:
+    out: dict[str, list[IssueHistory]] = {i: [] for i in ids}
+    for k in range(0, len(ids), 500):
+        for h in s.scalars(select(IssueHistory).where(IssueHistory.issue_id.in_(ids[k:k + 500]))
+                           .order_by(IssueHistory.id)):
+            out[h.issue_id].append(h)
+    return out
+
+
+def next_statuses(status: str) -> tuple[str, ...]:
+    from nlp.checklist.status import TRANSITIONS
+
+    return TRANSITIONS.get(status, ())
+
+
+def role_counts(result: AnalysisResult) -> dict[str, int]:
+    counts = Counter(s.label or "other" for s in result.sentences)
+    return {r: counts.get(r, 0) for r in ROLE_ORDER}
+
+
+# -- the pages --------------------------------------------------------------------------------------------------
+
+def build_pages() -> APIRouter:
+    r = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+    @r.get("/login")
+    def login_form(request: Request, next: str = "/") -> Response:
+        who = current(request)
+        if who is not None:
+            return RedirectResponse(safe_next(next), status_code=303)
+        return page(request, "login.html", None, next=safe_next(next), error=None)
+
+    @r.post("/login")
+    def login(request: Request, token: str = Form(""), next: str = Form("/")) -> Response:
+        token = token.strip()
+        who = None
+        if token and len(token) <= 200:
+            with request.app.state.services.sessions() as s:
+                who = principal_for(s, token)
+        if who is None:
+            return page(request, "login.html", None, status_code=401, next=safe_next(next),
+                        error="令牌无效或已停用，请核对后重新输入。")
+        response = RedirectResponse(safe_next(next), status_code=303)
+        response.set_cookie(COOKIE, token, max_age=COOKIE_MAX_AGE, path="/", httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https")
+        return response
+
+    @r.api_route("/logout", methods=["GET", "POST"])
+    def logout() -> Response:
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(COOKIE, path="/")
+        return response
+
+    @r.get("/")
+    def home(request: Request) -> Response:
+        who = current(request)
+        if who is None:
+            return login_redirect(request)
+        with request.app.state.services.sessions() as s:
+            reports = recent_reports(s, who)
+            rounds = rounds_list(s)
+            names = {x.id: x.name for x in rounds}
+        return page(request, "index.html", who, nav="home", reports=reports, rounds=rounds, round_names=names,
+                    kinds=[(k, KIND_NAMES.get(k, k)) for k in KINDS])
+
+    @r.get("/reports/{report_id}")
+    def report_view(request: Request, report_id: str) -> Response:
+        who = current(request)
+        if who is None:
+            return login_redirect(request)
+        with request.app.state.services.sessions() as s:
+            try:
+                report = store.get_report(s, report_id, who)
+            except PrereviewError as err:
+                status = err.http_status if err.http_status in (403, 404) else 400
+                message = ("无权访问：报送单位账号只能查看本单位的报告。" if status == 403
+                           else "未找到该报告，可能编号有误或已被删除。" if status == 404 else error_message(err.code))
+                return error_page(request, who, status, message)
+            result = store.report_result(report)
+            round_row = s.get(Round, report.round_id) if report.round_id else None
+            rows = {row.id: row for row in s.scalars(select(IssueRow).where(IssueRow.report_id == report.id)
+                                                     .order_by(IssueRow.number))}
+        from nlp.taxonomy import load_taxonomy
+
+        tax = load_taxonomy()
+        issues = []
+        for k, issue in enumerate(result.issues):
+            row = rows.pop(f"{report.id}:{issue.id}", None)
+            issues.append({"k": k, "issue": issue, "domain_name": tax.name(issue.domain),
+                           "status": row.status if row else None, "row_id": row.id if row else None,
+                           "scope": (row.scope if row else None) or issue.scope})
+        extra = [json.loads(row.item_json) | {"row_id": row.id, "status": row.status} for row in rows.values()]
+        return page(request, "report.html", who, nav="home", report=report, result=result, round=round_row,
+                    text_html=render_text(result), issues=issues, extra_items=extra, roles=role_counts(result),
+                    role_order=ROLE_ORDER)
+
+    @r.get("/rounds")
+    def rounds_page(request: Request) -> Response:
+        who = current(request)
+        if who is None:
+            return login_redirect(request)
+        if not who.is_reviewer:
+            return forbidden(request, who)
+        with request.app.state.services.sessions() as s:
+            rounds = rounds_list(s)
+            counts: dict[int, dict[str, int]] = {x.id: {} for x in rounds}
+            for rid, decision, n in s.execute(select(Report.round_id, Report.decision, func.count())
+                                              .where(Report.round_id.is_not(None))
+                                              .group_by(Report.round_id, Report.decision)):
+                counts.setdefault(rid, {})[decision] = n
+        return page(request, "rounds.html", who, nav="rounds", rounds=rounds, counts=counts)
+
+    @r.get("/rounds/{round_id}")
+    def round_page(request: Request, round_id: int) -> Response:
+        who = current(request)
+        if who is None:
+            return login_redirect(request)
+        if not who.is_reviewer:
+            return forbidden(request, who)
+        try:
+            summary, summary_error = round_summary(request, round_id)
+        except PrereviewError:
+            return error_page(request, who, 404, "未找到该批次。")
+        with request.app.state.services.sessions() as s:
+            row = store.get_round(s, round_id)
+            reports = list(s.scalars(select(Report).where(Report.round_id == row.id)
+                                     .order_by(Report.unit, Report.created_at)))
+            counts = dict(s.execute(select(Report.decision, func.count()).where(Report.round_id == row.id)
+                                    .group_by(Report.decision)).all())
+            open_job = s.scalar(select(Job.id).where(Job.round_id == row.id, Job.status.in_(("queued", "running")))
+                                .order_by(Job.created_at.desc()).limit(1))
+            open_issues = s.scalar(select(func.count()).select_from(IssueRow)
+                                   .where(IssueRow.round_id == row.id, IssueRow.status != "已销号")) or 0
+        decisions = {k: counts.get(k, 0) for k in ("pass", "revise", "return")}
+        total = sum(decisions.values())
+        return page(request, "round.html", who, nav="rounds", round=row, summary=summary, summary_error=summary_error,
+                    reports=reports, decisions=decisions, total=total, open_job=open_job, open_issues=open_issues)
+
+    @r.get("/checklist")
+    def checklist_page(request: Request, round: str = "", unit: str = "", status: str = "", domain: str = "",
+                       page_no: int = 1) -> Response:
+        who = current(request)
+        if who is None:
+            return login_redirect(request)
+        if not who.is_reviewer:
+            return forbidden(request, who)
+        from nlp.checklist.status import FOLLOWUPS
+        from nlp.taxonomy import load_taxonomy
+
+        page_no = max(1, min(page_no, 10_000))
+        filters = {"round": round.strip(), "unit": unit.strip(), "status": status.strip(), "domain": domain.strip()}
+        error = None
+        with request.app.state.services.sessions() as s:
+            rounds = rounds_list(s)
+            units = [u for u in s.scalars(select(IssueRow.unit).distinct().order_by(IssueRow.unit)) if u]
+            try:
+                items = store.list_issues(s, filters["round"] or None, filters["unit"] or None,
+                                          filters["status"] or None, filters["domain"] or None,
+                                          limit=CHECKLIST_PAGE + 1, offset=(page_no - 1) * CHECKLIST_PAGE)
+            except PrereviewError:
+                items, error = [], "未找到所选批次。"
+            more = len(items) > CHECKLIST_PAGE
+            items = items[:CHECKLIST_PAGE]
+            history = history_by_issue(s, [i["id"] for i in items])
+            reports = {r.id: r for r in s.scalars(select(Report).where(Report.id.in_({i["report_id"] for i in items})))}
+        round_names = {x.id: x.name for x in rounds}
+        query = {k: v for k, v in filters.items() if v}
+
+        def page_link(n: int) -> str:
+            return "/checklist?" + urlencode({**query, "page_no": n})
+
+        return page(request, "checklist.html", who, nav="checklist", items=items, filters=filters, rounds=rounds,
+                    round_names=round_names, units=units, domains=load_taxonomy().domains, history=history,
+                    reports=reports, next_statuses=next_statuses, followups=FOLLOWUPS, error=error,
+                    page_no=page_no, prev_link=page_link(page_no - 1) if page_no > 1 else None,
+                    next_link=page_link(page_no + 1) if more else None, page_size=CHECKLIST_PAGE)
+
+    return r
 
 
 def install_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(build_pages())

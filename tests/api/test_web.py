@@ -1,0 +1,332 @@
+"""The reviewer web pages through TestClient: sign-in, access by role, and what the report page marks."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import lxml.html
+import pytest
+from fastapi.testclient import TestClient
+
+from api.web import COOKIE, render_text
+from nlp.doc import AnalysisResult
+
+
+def _token(headers: dict[str, str]) -> str:
+    return headers["Authorization"].split(" ", 1)[1]
+
+
+def _browser(service, headers: dict[str, str] | None) -> TestClient:  # type: ignore[no-untyped-def]
+    """A client that signs in the way a browser does: the cookie, no Authorization header."""
+    client = TestClient(service.app, follow_redirects=False)
+    if headers is not None:
+        client.cookies.set(COOKIE, _token(headers))
+    return client
+
+
+@pytest.fixture(scope="module")
+def pages(service) -> Iterator[dict[str, TestClient]]:  # type: ignore[no-untyped-def]
+    yield {"reviewer": _browser(service, service.reviewer), "submitter": _browser(service, service.submitter),
+           "other": _browser(service, service.other_submitter), "anonymous": _browser(service, None)}
+
+
+@pytest.fixture(scope="module")
+def analysed(service, sample_report: bytes) -> dict:  # type: ignore[no-untyped-def]
+    """A real analysed report of 甲县司法局, in a round."""
+    c = service.client
+    rnd = c.post("/api/v1/rounds", json={"name": "网页测试批次"}, headers=service.reviewer).json()
+    text = sample_report + "\n附：<img src=x onerror=alert(1)> 本段用于检验转义。\n".encode()
+    r = c.post("/api/v1/reports", headers=service.reviewer,
+               files={"file": ("桐山县司法局年度报告.txt", text, "text/plain")},
+               data={"unit": "甲县司法局", "kind": "annual_report", "year": "2024", "round": str(rnd["id"])})
+    assert r.status_code == 201, r.text
+    return {"id": r.json()["id"], "round": rnd["id"], "analysis": AnalysisResult.model_validate(r.json()["analysis"])}
+
+
+def _doc(response) -> lxml.html.HtmlElement:  # type: ignore[no-untyped-def]
+    return lxml.html.fromstring(response.text)
+
+
+# -- sign-in ----------------------------------------------------------------------------------------------------
+
+def test_login_form_is_chinese(pages) -> None:  # type: ignore[no-untyped-def]
+    r = pages["anonymous"].get("/login")
+    assert r.status_code == 200
+    assert "访问令牌" in r.text and "登录" in r.text
+    assert 'lang="zh-CN"' in r.text
+    assert "http://" not in r.text.replace("http://www.w3.org", "") and "https://" not in r.text  # no CDN
+
+
+def test_pages_redirect_to_login_without_cookie(pages) -> None:  # type: ignore[no-untyped-def]
+    for path in ("/", "/reports/abc", "/rounds", "/rounds/1", "/checklist?status=整改中"):
+        r = pages["anonymous"].get(path)
+        assert r.status_code == 303, path
+        assert r.headers["location"].startswith("/login?next=%2F"), r.headers["location"]
+
+
+def test_login_sets_httponly_strict_cookie(service) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(service.app, follow_redirects=False)
+    r = client.post("/login", data={"token": _token(service.reviewer), "next": "/rounds"})
+    assert r.status_code == 303
+    assert r.headers["location"] == "/rounds"
+    cookie = r.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE}=")
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "上传报告预审" in page.text and "审核员" in page.text
+    assert client.get("/login").status_code == 303  # signed in already
+
+
+def test_login_refuses_a_bad_token(service) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(service.app, follow_redirects=False)
+    r = client.post("/login", data={"token": "pr_not-a-token", "next": "/"})
+    assert r.status_code == 401
+    assert "令牌无效" in r.text and 'name="token"' in r.text
+    assert "set-cookie" not in r.headers
+    assert client.get("/").status_code == 303
+
+
+def test_login_never_redirects_off_site(service) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(service.app, follow_redirects=False)
+    for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
+        r = client.post("/login", data={"token": _token(service.reviewer), "next": target})
+        assert r.headers["location"] == "/", target
+
+
+def test_a_revoked_or_unknown_cookie_goes_back_to_login(service) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(service.app, follow_redirects=False)
+    client.cookies.set(COOKIE, "pr_unknown")
+    r = client.get("/checklist")
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+
+
+def test_logout_clears_the_cookie(service) -> None:  # type: ignore[no-untyped-def]
+    client = _browser(service, service.reviewer)
+    r = client.get("/logout")
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    assert f'{COOKIE}=""' in r.headers["set-cookie"] and "Max-Age=0" in r.headers["set-cookie"]
+
+
+def test_the_api_accepts_the_page_cookie(pages, analysed) -> None:  # type: ignore[no-untyped-def]
+    """The pages' scripts call the API with the cookie only."""
+    r = pages["reviewer"].get(f"/api/v1/reports/{analysed['id']}")
+    assert r.status_code == 200
+
+
+# -- home -------------------------------------------------------------------------------------------------------
+
+def test_home_has_the_upload_form_and_recent_reports(pages, analysed) -> None:  # type: ignore[no-untyped-def]
+    r = pages["reviewer"].get("/")
+    assert r.status_code == 200
+    doc = _doc(r)
+    form = doc.get_element_by_id("upload-form")
+    assert form.xpath(".//input[@type='file' and @name='file']")
+    kinds = [o.text for o in form.xpath(".//select[@name='kind']/option")]
+    assert {"述法报告", "法治政府建设年度报告", "谈话记录"} <= set(kinds)
+    assert "网页测试批次" in [o.text for o in form.xpath(".//select[@name='round']/option")]
+    assert f"/reports/{analysed['id']}" in r.text
+    assert "预审批次" in r.text and "问题清单" in r.text  # reviewer navigation
+
+
+def test_submitters_see_only_their_own_unit(pages, analysed) -> None:  # type: ignore[no-untyped-def]
+    own = pages["submitter"].get("/")
+    assert own.status_code == 200 and f"/reports/{analysed['id']}" in own.text
+    assert 'value="甲县司法局" readonly' in own.text
+    assert "/checklist" not in own.text  # no reviewer navigation
+    other = pages["other"].get("/")
+    assert other.status_code == 200 and f"/reports/{analysed['id']}" not in other.text
+    assert "暂无报告" in other.text
+
+
+# -- the report page --------------------------------------------------------------------------------------------
+
+def test_report_page_shows_the_verdict_and_downloads(pages, analysed) -> None:  # type: ignore[no-untyped-def]
+    result: AnalysisResult = analysed["analysis"]
+    r = pages["reviewer"].get(f"/reports/{analysed['id']}")
+    assert r.status_code == 200
+    doc = _doc(r)
+    banner = doc.get_element_by_id("verdict")
+    decision = result.verdict.decision
+    assert banner.get("data-decision") == decision
+    assert {"pass": "通过", "revise": "修改", "return": "退回"}[decision] in banner.text_content()
+    for reason in result.verdict.reasons:
+        assert reason.message in banner.text_content()
+    assert doc.get_element_by_id("checkup-link").get("href") == f"/api/v1/reports/{analysed['id']}/checkup.docx"
+    if decision == "pass":
+        assert not doc.xpath("//*[@id='letter-link']")
+    else:
+        assert doc.get_element_by_id("letter-link").get("href") == f"/api/v1/reports/{analysed['id']}/letter.docx"
+    assert "问题占比" in r.text and f"{result.metrics.problem_share * 100:.1f}%" in r.text
+
+
+def test_report_page_marks_evidence_and_sentence_roles(pages, analysed) -> None:  # type: ignore[no-untyped-def]
+    result: AnalysisResult = analysed["analysis"]
+    text = result.document.text
+    r = pages["reviewer"].get(f"/reports/{analysed['id']}")
+    doc = _doc(r)
+    article = doc.get_element_by_id("doc-text")
+    # the text is all there, line by line, nothing added or lost
+    lines = [p.text_content() for p in article.xpath("./p")]
+    assert lines == [line for line in text.split("\n") if line.strip()]
+    # every sentence carries its role
+    for s in result.sentences:
+        spans = article.xpath(f".//span[@data-s='{s.i}']")
+        assert spans, s
+        assert all(f"r-{s.label}" in span.get("class").split() for span in spans)
+        assert "".join(span.text_content() for span in spans) == s.text.replace("\n", "")
+    assert article.xpath(".//span[contains(@class, 'r-problem')]")
+    # each reason's and each issue's evidence is marked, and a button/card points at it
+    marked = 0
+    for k, reason in enumerate(result.verdict.reasons):
+        for ev in reason.evidence:
+            assert ev.text in "".join(m.text_content() for m in article.xpath(f".//mark[contains(concat(' ', @data-ev, ' '), ' r{k} ')]"))
+            marked += 1
+        if reason.evidence:
+            assert doc.xpath(f"//button[@data-ev-key='r{k}']")
+    for k, issue in enumerate(result.issues):
+        got = "".join(m.text_content() for m in article.xpath(f".//mark[contains(concat(' ', @data-ev, ' '), ' q{k} ')]"))
+        assert got == "".join(e.text for e in sorted(issue.evidence, key=lambda e: e.start)) or not issue.evidence
+        card = doc.get_element_by_id(f"issue-{k}")
+        assert card.get("data-ev-key") == f"q{k} m{k}"
+        assert issue.text in card.text_content()
+        marked += len(issue.evidence)
+    assert marked > 0, "the sample report should have evidence to mark"
+    assert article.xpath(".//mark[contains(@class, 'ev-q')]")
+    # the legend names the roles in Chinese
+    legend = doc.get_element_by_id("legend").text_content()
+    for word in ("成绩", "问题", "原因", "措施", "其他"):
+        assert word in legend
+
+
+def test_report_page_issue_badges(pages, analysed) -> None:  # type: ignore[no-untyped-def]
+    from nlp.taxonomy import load_taxonomy
+
+    result: AnalysisResult = analysed["analysis"]
+    doc = _doc(pages["reviewer"].get(f"/reports/{analysed['id']}"))
+    tax = load_taxonomy()
+    for k, issue in enumerate(result.issues):
+        badges = doc.get_element_by_id(f"issue-{k}").text_content()
+        assert tax.name(issue.domain) in badges
+        assert ("隐性" if issue.visibility == "latent" else "显性") in badges
+        assert ("有对应措施" if issue.measure else "无对应措施") in badges
+        if issue.vague:
+            assert "空泛" in badges
+        assert "未启动" in badges  # the checklist status
+    latent = [i for i in result.issues if i.latent_basis == "indicator"]
+    if latent:
+        assert "隐性·指标预警" in doc.text_content()
+
+
+def test_report_page_escapes_the_document(pages, analysed) -> None:  # type: ignore[no-untyped-def]
+    r = pages["reviewer"].get(f"/reports/{analysed['id']}")
+    assert "<img src=x" not in r.text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in r.text
+
+
+def test_submitter_cannot_open_another_units_report(pages, analysed) -> None:  # type: ignore[no-untyped-def]
+    assert pages["submitter"].get(f"/reports/{analysed['id']}").status_code == 200
+    r = pages["other"].get(f"/reports/{analysed['id']}")
+    assert r.status_code == 403
+    assert "无权访问" in r.text and "text/html" in r.headers["content-type"]
+    assert analysed["analysis"].document.text[:20] not in r.text
+
+
+def test_missing_report_is_a_chinese_404(pages) -> None:  # type: ignore[no-untyped-def]
+    r = pages["reviewer"].get("/reports/nosuchreport")
+    assert r.status_code == 404 and "未找到该报告" in r.text
+
+
+# -- reviewer-only pages ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/rounds", "/rounds/1", "/checklist"])
+def test_reviewer_pages_are_forbidden_to_submitters(pages, path: str) -> None:  # type: ignore[no-untyped-def]
+    r = pages["submitter"].get(path)
+    assert r.status_code == 403
+    assert "无权访问" in r.text and "仅供审核员" in r.text
+
+
+def test_rounds_and_round_page(pages, analysed) -> None:  # type: ignore[no-untyped-def]
+    r = pages["reviewer"].get("/rounds")
+    assert r.status_code == 200
+    assert "网页测试批次" in r.text and f"/rounds/{analysed['round']}" in r.text and "新建批次" in r.text
+    r = pages["reviewer"].get(f"/rounds/{analysed['round']}")
+    assert r.status_code == 200, r.text
+    doc = _doc(r)
+    decision = analysed["analysis"].verdict.decision
+    assert doc.get_element_by_id(f"count-{decision}").text_content() == "1"
+    assert "共性问题" in r.text and "批量上传" in r.text
+    assert doc.xpath("//svg[contains(@class, 'decision-svg')]")
+    assert doc.get_element_by_id("xlsx-link").get("href") == f"/api/v1/rounds/{analysed['round']}/checklist.xlsx"
+    assert doc.xpath(f"//form[@data-round-upload='{analysed['round']}']")
+    assert pages["reviewer"].get("/rounds/99999").status_code == 404
+
+
+def test_checklist_page_lists_filters_and_shows_history(pages, analysed) -> None:  # type: ignore[no-untyped-def]
+    reviewer = pages["reviewer"]
+    r = reviewer.get(f"/checklist?round={analysed['round']}&unit=甲县司法局")
+    assert r.status_code == 200
+    doc = _doc(r)
+    rows = doc.xpath("//tr[@data-issue]")
+    assert len(rows) == len(analysed["analysis"].issues)
+    issue_id = rows[0].get("data-issue")
+    options = [o.get("value") for o in rows[0].xpath(".//select[@name='to']/option")]
+    assert options == ["status:整改中"]
+    # a status change through the API, as the page's script sends it (cookie only)
+    ok = reviewer.patch(f"/api/v1/issues/{issue_id}", json={"status": "整改中", "note": "已制定整改方案"})
+    assert ok.status_code == 200 and ok.json()["status"] == "整改中"
+    refused = reviewer.patch(f"/api/v1/issues/{issue_id}", json={"status": "已销号", "note": ""})
+    assert refused.status_code == 409
+    assert "整改状态不能这样变更" in refused.json()["message"]
+    r = reviewer.get(f"/checklist?round={analysed['round']}&status=整改中")
+    doc = _doc(r)
+    row = doc.xpath(f"//tr[@data-issue='{issue_id}']")[0]
+    assert row.xpath(".//*[@data-status]")[0].text_content() == "整改中"
+    assert "已制定整改方案" in row.xpath(".//details")[0].text_content()
+    assert [o.get("value") for o in row.xpath(".//select[@name='to']/option")] == ["status:已完成待验收"]
+    assert len(doc.xpath("//tr[@data-issue]")) == 1  # the status filter
+    # the report page shows the new status too
+    assert "整改中" in _doc(reviewer.get(f"/reports/{analysed['id']}")).get_element_by_id("issues").text_content()
+
+
+def test_checklist_with_an_unknown_round(pages) -> None:  # type: ignore[no-untyped-def]
+    r = pages["reviewer"].get("/checklist?round=没有这个批次")
+    assert r.status_code == 200 and "未找到所选批次" in r.text
+
+
+def test_static_files_are_served_locally(pages) -> None:  # type: ignore[no-untyped-def]
+    css = pages["anonymous"].get("/static/app.css")
+    js = pages["anonymous"].get("/static/app.js")
+    assert css.status_code == 200 and "Noto Sans CJK SC" in css.text
+    assert js.status_code == 200 and "/api/v1/reports" in js.text
+    for asset in (css.text, js.text):
+        assert "http://" not in asset and "https://" not in asset and "@import" not in asset
+
+
+def test_pages_stay_out_of_the_openapi_document(pages) -> None:  # type: ignore[no-untyped-def]
+    paths = json.loads(pages["anonymous"].get("/openapi.json").text)["paths"]
+    assert not {"/", "/login", "/logout", "/checklist", "/rounds"} & set(paths)
+
+
+def test_render_text_keeps_overlapping_marks_apart() -> None:
+    """Evidence that crosses a sentence boundary is split into marks that keep every key."""
+    text = "标题\n一是问题甲。二是问题乙。\n"
+    result = AnalysisResult.model_validate({
+        "document": {"id": "x", "filename": "x.txt", "text": text},
+        "sentences": [{"i": 0, "start": 3, "end": 9, "text": text[3:9], "label": "problem"},
+                      {"i": 1, "start": 9, "end": 15, "text": text[9:15], "label": "measure"}],
+        "metrics": {"problem_share": 0.5, "achievement_share": 0, "measure_share": 0.5, "problems_total": 1,
+                    "problems_vague": 0, "problems_with_measure": 0},
+        "verdict": {"decision": "revise", "reasons": [{"code": "X", "message": "m",
+                                                       "evidence": [{"start": 5, "end": 12, "text": text[5:12]}]}]},
+        "issues": [{"id": "a", "text": "问题甲", "domain": "leadership", "visibility": "explicit", "vague": False,
+                    "evidence": [{"start": 3, "end": 9, "text": text[3:9]}]}],
+    })
+    html = lxml.html.fromstring(f"<div>{render_text(result)}</div>")
+    assert [p.text_content() for p in html.xpath("//p")] == ["标题", "一是问题甲。二是问题乙。"]
+    r0 = html.xpath("//mark[contains(@data-ev, 'r0')]")
+    assert "".join(m.text_content() for m in r0) == text[5:12]
+    assert {m.getparent().get("data-s") for m in r0} == {"0", "1"}
+    both = [m for m in r0 if "q0" in m.get("data-ev")]
+    assert "".join(m.text_content() for m in both) == text[5:9]
