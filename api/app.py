@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -128,6 +129,7 @@ def reviewer(who: Annotated[Principal, Depends(principal)]) -> Principal:
 
 
 Who = Annotated[Principal, Depends(principal)]
+RoundId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="批次编号")]
 Reviewer = Annotated[Principal, Depends(reviewer)]
 
 
@@ -256,7 +258,7 @@ def build_router() -> Any:
 
     @r.post("/rounds/{round_id}/reports", status_code=202, response_model=JobOut, tags=["rounds"],
             summary="向批次提交多份报告或一个压缩包（后台处理）")
-    def post_round_reports(request: Request, round_id: int, who: Reviewer,
+    def post_round_reports(request: Request, round_id: RoundId, who: Reviewer,
                            files: Annotated[list[UploadFile], File()]) -> JobOut:
         svc = services(request)
         uploads: list[Upload] = []
@@ -283,7 +285,7 @@ def build_router() -> Any:
             return JobOut(**store.job_out(s, job))
 
     @r.get("/rounds/{round_id}/summary", tags=["rounds"], summary="批次汇总：结论分布、共性问题及涉及单位")
-    def get_summary(request: Request, round_id: int, who: Reviewer) -> dict[str, Any]:
+    def get_summary(request: Request, round_id: RoundId, who: Reviewer) -> dict[str, Any]:
         import json
 
         svc = services(request)
@@ -295,7 +297,7 @@ def build_router() -> Any:
 
     @r.get("/rounds/{round_id}/checklist.xlsx", tags=["rounds"], summary="批次问题清单（Excel）",
            response_class=Response, responses={200: {"content": {XLSX: {}}}})
-    def get_round_checklist(request: Request, round_id: int, who: Reviewer) -> Response:
+    def get_round_checklist(request: Request, round_id: RoundId, who: Reviewer) -> Response:
         import json
 
         from sqlalchemy import select

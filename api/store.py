@@ -32,7 +32,7 @@ def new_id() -> str:
 
 def get_round(session: Session, ref: str | int) -> Round:
     """A round by id (digits) or by name."""
-    row = session.get(Round, int(ref)) if str(ref).isdigit() else None
+    row = session.get(Round, int(ref)) if str(ref).isdigit() and int(ref) < 2**31 else None
     row = row or session.scalar(select(Round).where(Round.name == str(ref)))
     if row is None:
         raise NotFoundError(f"round {ref}")
