@@ -76,7 +76,8 @@ templates.env.filters["bjt"] = beijing_time
 templates.env.filters["pct"] = percent
 templates.env.globals.update(
     DECISION_SHORT=DECISION_SHORT, DECISION_LONG=DECISION_LONG, VISIBILITY=VISIBILITY, LATENT_BASIS=LATENT_BASIS,
-    SCOPE=SCOPE, KIND_NAMES=KIND_NAMES, LABEL_NAMES=LABEL_NAMES, STATUSES=STATUSES, JOB_STATUS=JOB_STATUS)
+    SCOPE=SCOPE, KIND_NAMES=KIND_NAMES, LABEL_NAMES=LABEL_NAMES, STATUSES=STATUSES, JOB_STATUS=JOB_STATUS,
+    error_message=error_message)
 
 
 # -- the document text with roles and evidence ------------------------------------------------------------------

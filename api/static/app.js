@@ -158,7 +158,7 @@
       let name = el("span", "jf-name", f.name);
       if (f.report_id) { name = el("a", "jf-name", f.name); name.href = "/reports/" + encodeURIComponent(f.report_id); }
       li.append(name, el("span", "jf-status", JOB_STATUS[f.status] || f.status));
-      if (f.message) li.append(el("div", "jf-msg", f.message));
+      if (f.message) { const m = el("div", "jf-msg", plainMessage(f.message)); m.title = f.message; li.append(m); }
       list.append(li);
     });
   }
@@ -268,7 +268,26 @@
     });
   }
 
+  function initFilePickers() {
+    document.querySelectorAll(".file-names[data-for]").forEach((out) => {
+      const input = document.getElementById(out.dataset.for);
+      if (!input) return;
+      input.addEventListener("change", () => {
+        const names = Array.from(input.files).map((f) => f.name);
+        out.textContent = names.length ? (names.length > 3 ? names.slice(0, 3).join("、") + " 等" + names.length + "个文件" : names.join("、")) : "未选择文件";
+        out.title = names.join("\n");
+        out.classList.toggle("chosen", names.length > 0);
+      });
+    });
+  }
+
+  /** A job file's message without the technical detail in brackets that follows the Chinese sentence. */
+  function plainMessage(message) {
+    return String(message || "").replace(/\s*[（(][\x20-\x7e]*[)）]\s*$/, "");
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    initFilePickers();
     initUpload();
     initReport();
     initNewRound();
