@@ -16,8 +16,9 @@ $(STAMP): $(PY) pyproject.toml
 
 setup: $(STAMP)
 
+# The service on 127.0.0.1:8000 with the bundled models, SQLite under ./data and a demo round; prints a token.
 run: setup
-	$(PY) -m nlp.cli demo
+	$(PY) -m nlp.cli serve --demo --host 127.0.0.1 --port 8000
 
 test: setup
 	$(PY) -m pytest -q -n 2
@@ -26,6 +27,7 @@ bench: setup
 	$(PY) benchmarks/bench_parse.py
 	$(PY) benchmarks/bench_analyze.py
 	$(PY) benchmarks/bench_round.py
+	$(PY) benchmarks/bench_service.py
 
 # JupyterLab on this machine only (127.0.0.1), on the reviewer notebooks.
 notebook: setup
