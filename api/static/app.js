@@ -117,6 +117,12 @@
       const issue = document.getElementById("issue-" + q.slice(1));
       if (issue) { show(issue); issue.scrollIntoView({ behavior: "smooth", block: "nearest" }); }
     });
+    const card = text.closest(".doc-card");
+    const side = document.querySelector(".side");
+    const fit = () => document.body.classList.toggle("long-doc",
+      !!side && window.innerWidth > 1100 && card.offsetHeight > window.innerHeight * 1.5);
+    fit();
+    window.addEventListener("resize", fit);
     const toggle = document.getElementById("toggle-roles");
     if (toggle) toggle.addEventListener("change", () => text.classList.toggle("no-roles", !toggle.checked));
   }

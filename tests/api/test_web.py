@@ -56,6 +56,8 @@ def test_login_form_is_chinese(pages) -> None:  # type: ignore[no-untyped-def]
     assert "访问令牌" in r.text and "登录" in r.text
     assert 'lang="zh-CN"' in r.text
     assert "http://" not in r.text.replace("http://www.w3.org", "") and "https://" not in r.text  # no CDN
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+    assert r.headers["cache-control"] == "no-store"
 
 
 def test_pages_redirect_to_login_without_cookie(pages) -> None:  # type: ignore[no-untyped-def]
@@ -213,7 +215,7 @@ def test_report_page_issue_badges(pages, analysed) -> None:  # type: ignore[no-u
         assert ("有对应措施" if issue.measure else "无对应措施") in badges
         if issue.vague:
             assert "空泛" in badges
-        assert "未启动" in badges  # the checklist status
+        assert "整改：未启动" in badges  # the checklist status
     latent = [i for i in result.issues if i.latent_basis == "indicator"]
     if latent:
         assert "隐性·指标预警" in doc.text_content()
@@ -287,7 +289,7 @@ def test_checklist_page_lists_filters_and_shows_history(pages, analysed) -> None
     assert [o.get("value") for o in row.xpath(".//select[@name='to']/option")] == ["status:已完成待验收"]
     assert len(doc.xpath("//tr[@data-issue]")) == 1  # the status filter
     # the report page shows the new status too
-    assert "整改中" in _doc(reviewer.get(f"/reports/{analysed['id']}")).get_element_by_id("issues").text_content()
+    assert "整改：整改中" in _doc(reviewer.get(f"/reports/{analysed['id']}")).get_element_by_id("issues").text_content()
 
 
 def test_checklist_with_an_unknown_round(pages) -> None:  # type: ignore[no-untyped-def]
