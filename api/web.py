@@ -180,6 +180,8 @@ def render_text(result: AnalysisResult) -> Markup:
             if sent is not None:
                 role = sent.label or "none"
                 tip = f"第{sent.i + 1}句 · {LABEL_NAMES.get(role, '未标注')}"
+                if sent.speaker:
+                    tip += f" · 发言人 {sent.speaker}"
                 if sent.score is not None:
                     tip += f"（置信度 {sent.score:.2f}）"
                 line.append(f'<span class="s r-{escape(role)}" data-s="{sent.i}" title="{escape(tip)}">')
@@ -235,7 +237,7 @@ def error_page(request: Request, who: Principal | None, status_code: int, messag
 
 
 def forbidden(request: Request, who: Principal) -> HTMLResponse:
-    return error_page(request, who, 403, "无权访问：此页面仅供审核员使用。报送单位账号只能上传报告、查看本单位的报告。")
+    return error_page(request, who, 403, "此页面仅供审核员使用。报送单位账号只能上传报告、查看本单位的报告。")
 
 
 # -- reading for the pages --------------------------------------------------------------------------------------
@@ -354,7 +356,7 @@ def build_pages() -> APIRouter:
                 report = store.get_report(s, report_id, who)
             except PrereviewError as err:
                 status = err.http_status if err.http_status in (403, 404) else 400
-                message = ("无权访问：报送单位账号只能查看本单位的报告。" if status == 403
+                message = ("报送单位账号只能查看本单位的报告，这份报告属于其他单位。" if status == 403
                            else "未找到该报告，可能编号有误或已被删除。" if status == 404 else error_message(err.code))
                 return error_page(request, who, status, message)
             result = store.report_result(report)

@@ -238,7 +238,14 @@ def test_sign_in_upload_verdict_letter_and_status(server, browser, tmp_path: Pat
         expect(row.locator(".form-msg.err")).to_contain_text("验收意见")
         expect(row.locator("[data-status]")).to_have_text("已完成待验收")
         page.reload()
-        expect(page.locator("tr.issue-row").first.locator("[data-status]")).to_have_text("已完成待验收")
+        row = page.locator("tr.issue-row").first
+        expect(row.locator("[data-status]")).to_have_text("已完成待验收")
+        row.locator("select[name=to]").select_option("status:已销号")
+        row.locator("input[name=note]").fill("经核查，合法性审核规程已印发执行，同意销号")
+        row.locator("button[type=submit]").click()
+        expect(row.locator("[data-status]")).to_have_text("已销号")
+        assert row.locator("select[name=to] option").all_inner_texts() == ["回头看：巩固", "回头看：反弹", "回头看：虚假整改"]
+        expect(row.locator(".hist-count")).to_have_text("3")
         save_shot(page, tmp_path, "checklist.png")
         assert not errors, errors
     finally:
