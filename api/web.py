@@ -224,6 +224,21 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def same_origin(request: Request) -> bool:
+    """False when the browser says the request came from another site: Sec-Fetch-Site, which a proxy in front
+    does not change; for browsers without it, Origin against Host (or X-Forwarded-Host)."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    if not origin:
+        return True
+    from urllib.parse import urlsplit
+
+    hosts = {request.headers.get("host", ""), request.headers.get("x-forwarded-host", "")} - {""}
+    return origin != "null" and urlsplit(origin).netloc in hosts
+
+
 def page(request: Request, name: str, who: Principal | None, status_code: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("nav", "")
     return templates.TemplateResponse(request, name, {"who": who, **context}, status_code=status_code,
@@ -255,7 +270,7 @@ def recent_reports(s: Any, who: Principal, limit: int = RECENT) -> list[Report]:
     return list(s.scalars(q))
 
 
-def round_summary(request: Request, round_id: int) -> tuple[dict[str, Any] | None, str | None]:
+def round_summary(request: Request, round_id: str | int) -> tuple[dict[str, Any] | None, str | None]:
     """The round's summary as ``GET /api/v1/rounds/{id}/summary`` gives it (the round step runs when reports came
     in since); None and a message when it cannot be built now."""
     from api.rounds import refresh_round
@@ -315,6 +330,8 @@ def build_pages() -> APIRouter:
 
     @r.post("/login")
     def login(request: Request, token: str = Form(""), next: str = Form("/")) -> Response:
+        if not same_origin(request):  # a form on another site must not sign this browser in
+            return error_page(request, None, 403, "登录请求来自其他网站，已拒绝。请在本系统的登录页输入令牌。")
         token = token.strip()
         who = None
         if token and len(token) <= 200:
@@ -394,7 +411,7 @@ def build_pages() -> APIRouter:
         return page(request, "rounds.html", who, nav="rounds", rounds=rounds, counts=counts)
 
     @r.get("/rounds/{round_id}")
-    def round_page(request: Request, round_id: int) -> Response:
+    def round_page(request: Request, round_id: str) -> Response:
         who = current(request)
         if who is None:
             return login_redirect(request)
@@ -421,7 +438,7 @@ def build_pages() -> APIRouter:
 
     @r.get("/checklist")
     def checklist_page(request: Request, round: str = "", unit: str = "", status: str = "", domain: str = "",
-                       page_no: int = 1) -> Response:
+                       page_no: str = "1") -> Response:
         who = current(request)
         if who is None:
             return login_redirect(request)
@@ -430,7 +447,7 @@ def build_pages() -> APIRouter:
         from nlp.checklist.status import FOLLOWUPS
         from nlp.taxonomy import load_taxonomy
 
-        page_no = max(1, min(page_no, 10_000))
+        page_no = max(1, min(int(page_no) if page_no.isdigit() else 1, 10_000))
         filters = {"round": round.strip(), "unit": unit.strip(), "status": status.strip(), "domain": domain.strip()}
         error = None
         with request.app.state.services.sessions() as s:

@@ -97,6 +97,17 @@ def test_login_never_redirects_off_site(service) -> None:  # type: ignore[no-unt
         assert r.headers["location"] == "/", target
 
 
+def test_login_from_another_site_is_refused(service) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(service.app, follow_redirects=False)
+    token = _token(service.reviewer)
+    r = client.post("/login", data={"token": token}, headers={"Origin": "http://evil.example"})
+    assert r.status_code == 403 and "set-cookie" not in r.headers and "其他网站" in r.text
+    r = client.post("/login", data={"token": token}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert r.status_code == 403
+    r = client.post("/login", data={"token": token}, headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"})
+    assert r.status_code == 303 and "set-cookie" in r.headers
+
+
 def test_a_revoked_or_unknown_cookie_goes_back_to_login(service) -> None:  # type: ignore[no-untyped-def]
     client = TestClient(service.app, follow_redirects=False)
     client.cookies.set(COOKIE, "pr_unknown")
@@ -263,6 +274,8 @@ def test_rounds_and_round_page(pages, analysed) -> None:  # type: ignore[no-unty
     assert doc.get_element_by_id("xlsx-link").get("href") == f"/api/v1/rounds/{analysed['round']}/checklist.xlsx"
     assert doc.xpath(f"//form[@data-round-upload='{analysed['round']}']")
     assert pages["reviewer"].get("/rounds/99999").status_code == 404
+    assert pages["reviewer"].get("/rounds/网页测试批次").status_code == 200  # by name too
+    assert pages["reviewer"].get("/checklist?page_no=x").status_code == 200
 
 
 def test_checklist_page_lists_filters_and_shows_history(pages, analysed) -> None:  # type: ignore[no-untyped-def]
