@@ -289,7 +289,7 @@ def build_router() -> Any:
         import json
 
         svc = services(request)
-        with svc.jobs._round_lock, svc.sessions.begin() as s:
+        with svc.jobs.round_lock, svc.sessions.begin() as s:
             row = store.get_round(s, round_id)
             if row.dirty or not row.summary_json:
                 return refresh_round(s, row, svc.round_tools)
@@ -308,7 +308,7 @@ def build_router() -> Any:
         from nlp.report.excel import write_checklist_xlsx
 
         svc = services(request)
-        with svc.jobs._round_lock, svc.sessions.begin() as s:
+        with svc.jobs.round_lock, svc.sessions.begin() as s:
             row = store.get_round(s, round_id)
             summary = refresh_round(s, row, svc.round_tools) if row.dirty or not row.summary_json \
                 else json.loads(row.summary_json)
@@ -374,7 +374,10 @@ def create_app(settings: Settings | None = None, start_jobs: bool = True) -> Fas
         finally:
             app.state.services.close()
 
-    app = FastAPI(title="prereview 法治报告预审", version="1", lifespan=lifespan,
+    from fastapi_offline import FastAPIOffline
+
+    # the docs page's Swagger UI files are served from the installed package: no CDN, as everything else
+    app = FastAPIOffline(title="prereview 法治报告预审", version="1", lifespan=lifespan,
                   description="上传述法报告、法治政府建设年度报告或谈话记录，得到预审结论、问题清单与函件。")
     install_error_handlers(app)
     app.include_router(build_router())

@@ -45,7 +45,7 @@ class JobRunner:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._round_lock = threading.Lock()
+        self.round_lock = threading.Lock()
 
     def start(self) -> None:
         resume(self.sessions)
@@ -128,7 +128,7 @@ class JobRunner:
         return False
 
     def _finish_if_last(self, job_id: str) -> None:
-        with self._round_lock, self.sessions.begin() as s:
+        with self.round_lock, self.sessions.begin() as s:
             left = s.scalar(select(JobFile.id).where(JobFile.job_id == job_id,
                                                      JobFile.status.in_(("queued", "running"))).limit(1))
             job = s.get(Job, job_id)

@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.errors import NotFoundError
@@ -162,9 +162,3 @@ def job_out(session: Session, job: Job) -> dict[str, Any]:
         "files": [{"name": f.name, "status": f.status, "code": f.code, "message": f.message, "report_id": f.report_id}
                   for f in files],
     }
-
-
-def round_counts(session: Session, round_id: int) -> dict[str, int]:
-    rows = session.execute(select(Report.decision, func.count()).where(Report.round_id == round_id)
-                           .group_by(Report.decision))
-    return dict(rows.tuples().all())

@@ -276,7 +276,7 @@ def round_summary(request: Request, round_id: str | int) -> tuple[dict[str, Any]
     from api.rounds import refresh_round
 
     svc = request.app.state.services
-    lock = getattr(svc.jobs, "_round_lock", None)
+    lock = getattr(svc.jobs, "round_lock", None)
     try:
         if lock is not None:
             lock.acquire()

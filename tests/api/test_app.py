@@ -205,3 +205,13 @@ def test_unknown_things_are_404_with_a_code(service) -> None:
         res = service.client.get(path, headers=h)
         assert res.status_code == 404 and res.json()["code"] == "NOT_FOUND", path
     assert service.client.patch("/api/v1/issues/x:y", json={"status": "整改中"}, headers=h).status_code == 404
+
+
+def test_docs_page_loads_nothing_from_other_sites(service) -> None:
+    import re
+
+    html = service.client.get("/docs").text
+    assert "swagger-ui-bundle.js" in html
+    assert not re.findall(r"(?:src|href)=[\"']?https?://", html)
+    for asset in re.findall(r"(?:src|href)=[\"']?(/[^\"' >]+)", html):
+        assert service.client.get(asset).status_code == 200, asset
