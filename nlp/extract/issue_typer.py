@@ -1,7 +1,9 @@
 """Type an issue from its wording: domain (13 codes), hedged or not, vague or not.
 
-Three logistic regressions over character n-grams, each with the rule signals (taxonomy cues, hedge words,
-concrete anchors) as extra features, trained on the corpus's annotated issues.
+Three logistic regressions over character n-grams, trained on the corpus's annotated issues. Domain and
+vague add the rule signals (taxonomy cues, hedge words, concrete anchors); hedged adds one indicator per
+hedging or plain-stating word instead, so it learns which words soften a problem rather than which topics
+tend to be written softly (chosen by 5-fold cross-validation over train + dev documents: 0.872 → 0.904).
 """
 
 from __future__ import annotations
@@ -32,6 +34,34 @@ class RuleFeatures(BaseEstimator, TransformerMixin):
         return sparse.csr_matrix(np.asarray(rows, dtype=np.float32))
 
 
+# Words that soften a problem (latent) and words that state it outright (explicit): one feature each.
+# fmt: off
+HEDGE_WORDS = ("还有提升空间", "提升空间", "有待", "个别", "部分", "不同程度", "还需", "仍需", "尚需", "需要进一步", "有所欠缺", "还不够",
+               "略显", "稍显", "偶有", "少数", "一定程度", "不尽", "仍有", "还有差距", "还不能完全", "不够理想", "尚未完全", "似乎",
+               "一定的", "不完全", "有的", "还比较", "还有欠缺", "进一步", "还存在", "相对", "偏弱", "偏少", "偏低", "尚",
+               "还需进一步", "有的单位", "一些", "还没有", "还未", "个别单位", "仍然", "还")
+PLAIN_WORDS = ("不强", "淡薄", "薄弱", "滞后", "缺失", "没有", "未", "严重", "突出", "明显", "不足", "不到位", "不规范", "不高",
+               "不严", "不够", "问题", "仅", "只有", "违反", "违法")
+# fmt: on
+
+
+class HedgeFeatures(BaseEstimator, TransformerMixin):
+    """One indicator per hedging or plain-stating word, the hedge and anchor flags, and the length."""
+
+    def fit(self, X: list[str], y: object = None) -> HedgeFeatures:
+        return self
+
+    def transform(self, X: list[str]) -> sparse.csr_matrix:
+        rows = [[float(w in text) for w in (*HEDGE_WORDS, *PLAIN_WORDS)]
+                + [float(is_hedged(text)), float(has_anchor(text)), min(len(text), 200) / 200] for text in X]
+        return sparse.csr_matrix(np.asarray(rows, dtype=np.float32))
+
+
+def _hedge_features() -> FeatureUnion:
+    chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1, max_features=60_000)
+    return FeatureUnion([("chars", chars), ("words", HedgeFeatures())])
+
+
 def _features(rule_weight: float) -> FeatureUnion:
     chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1, max_features=60_000)
     return FeatureUnion([("chars", chars), ("rules", RuleFeatures())],
@@ -45,12 +75,13 @@ def _classifier(C: float) -> LogisticRegression:
 class IssueTyper(BaseEstimator):
     """Fit on (issue text, domain, hedged, vague); predict all three for new issue texts.
 
-    One feature transform serves the three classifiers, so prediction pays for it once.
+    One feature transform serves domain and vague; hedged has its own.
     """
 
-    def __init__(self, C: float = 8.0, rule_weight: float = 2.0) -> None:
+    def __init__(self, C: float = 8.0, rule_weight: float = 2.0, hedge_C: float = 4.0) -> None:
         self.C = C
         self.rule_weight = rule_weight
+        self.hedge_C = hedge_C
 
     def fit(self, texts: list[str], domains: list[str], hedged: list[bool], vague: list[bool],
             extra: list[tuple[str, str, bool]] = ()) -> IssueTyper:  # type: ignore[assignment]
@@ -58,9 +89,9 @@ class IssueTyper(BaseEstimator):
         extra = list(extra)
         self.features_ = _features(self.rule_weight).fit(texts + [e[0] for e in extra])
         everything = self.features_.transform(texts + [e[0] for e in extra])
-        corpus = everything[: len(texts)]
         self.domain_ = _classifier(self.C).fit(everything, domains + [e[1] for e in extra])
-        self.hedged_ = _classifier(self.C).fit(corpus, hedged)
+        self.hedge_features_ = _hedge_features().fit(texts)
+        self.hedged_ = _classifier(self.hedge_C).fit(self.hedge_features_.transform(texts), hedged)
         self.vague_ = _classifier(self.C).fit(everything, vague + [e[2] for e in extra])
         return self
 
@@ -68,5 +99,7 @@ class IssueTyper(BaseEstimator):
         if not texts:
             return []
         X = self.features_.transform(texts)
-        domains, hedged, vague = self.domain_.predict(X), self.hedged_.predict(X), self.vague_.predict(X)
+        domains, vague = self.domain_.predict(X), self.vague_.predict(X)
+        own = getattr(self, "hedge_features_", None)  # bundles trained before hedged had its own features
+        hedged = self.hedged_.predict(own.transform(texts) if own is not None else X)
         return [(str(d), bool(h), bool(v)) for d, h, v in zip(domains, hedged, vague, strict=True)]

@@ -1,4 +1,10 @@
-"""Problem sentences → checklist issues: one per enumerated item, continuations folded in, lead-ins dropped."""
+"""Problem sentences → checklist issues: one per enumerated item, continuations folded in, lead-ins dropped.
+
+A sentence that lists several problems inline is split into one issue per listed problem, each with its own
+part of the sentence as evidence: “还存在一些不足，主要是：学法不深，执法不严，监督不力。” (a lead-in and its list
+in one sentence) and “部分干部存在学习不系统、意识不强、能力不足等问题。” (a list of bare problems, with no figure or
+named thing that would make the sentence one concrete problem with its details).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,14 @@ _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四�
 _ITEM = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，、]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|"
                    r"其[一二三四五六七八九十][，、是])")
 _MAX_GAP = 2  # a continuation must follow its issue within this many sentences
+# “……，主要是：A，B，C。”: the marker, its colon, then the list
+_INLINE_LIST = re.compile(r"(?:主要是|主要表现在|主要表现为|具体表现为|表现为|主要有|具体是)"
+                          r"(?:以下几个方面|以下方面|以下几点)?[：:]")
+# what a lead-in clause says before its list: the unit falls short somewhere
+_SHORTFALL = re.compile(r"不足|问题|差距|短板|欠缺|薄弱|弱项|不够|存在")
+# “存在A、B、C等问题。”
+_LISTED = re.compile(r"存在(?P<items>[^，。；：]{4,}?)等(?:问题|不足|短板|情况|现象)")
+_MIN_ITEM = 4  # characters: shorter pieces are not problems of their own
 
 
 def issue_id(doc_id: str, start: int, end: int) -> str:
@@ -31,7 +45,14 @@ def group_problem_sentences(sentences: list[Sentence] | tuple[Sentence, ...]) ->
     last_i = -10
     sentences = list(sentences)
     for k, sent in enumerate(sentences):
-        if sent.label != "problem" or is_lead_in(sent.text) or _announces_items(sent, sentences[k + 1:k + 2]):
+        if sent.label != "problem":
+            continue
+        items = listed_problems(sent)
+        if items:
+            groups += [[item] for item in items]
+            last_i = sent.i
+            continue
+        if is_lead_in(sent.text) or _announces_items(sent, sentences[k + 1:k + 2]):
             continue
         continues = groups and sent.i - last_i <= _MAX_GAP and CONTINUATION.match(sent.text) and not _ENUM.match(sent.text)
         if continues:
@@ -40,6 +61,37 @@ def group_problem_sentences(sentences: list[Sentence] | tuple[Sentence, ...]) ->
             groups.append([sent])
         last_i = sent.i
     return groups
+
+
+def listed_problems(sent: Sentence) -> list[Sentence]:
+    """The problems a sentence lists inline, as parts of the sentence (same ``i``, their own offsets); empty
+    when the sentence states one problem. Pieces shorter than four characters end the split (no list)."""
+    text = sent.text
+    spans: list[tuple[int, int]] = []
+    head = _INLINE_LIST.search(text)
+    if head and _SHORTFALL.search(text[:head.start()]) and not has_anchor(text[:head.start()]):
+        spans = _pieces(text, head.end(), len(text), "，；;,")
+    else:
+        listed = _LISTED.search(text)
+        if listed and not has_anchor(text):
+            spans = _pieces(text, listed.start("items"), listed.end("items"), "、，")
+    if len(spans) < 2 or any(b - a < _MIN_ITEM for a, b in spans):
+        return []
+    return [sent.model_copy(update={"start": sent.start + a, "end": sent.start + b, "text": text[a:b]}) for a, b in spans]
+
+
+def _pieces(text: str, start: int, end: int, separators: str) -> list[tuple[int, int]]:
+    """(start, end) of the pieces of text[start:end] between separators, end punctuation left out."""
+    out, a = [], start
+    for k in range(start, end + 1):
+        if k == end or text[k] in separators:
+            b = k
+            while b > a and text[b - 1] in "。；;，,、 ":
+                b -= 1
+            if b > a:
+                out.append((a, b))
+            a = k + 1
+    return out
 
 
 def _announces_items(sent: Sentence, following: list[Sentence]) -> bool:

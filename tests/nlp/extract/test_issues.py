@@ -58,3 +58,28 @@ def test_anchor(text: str, anchor: bool) -> None:
 def test_hedges_and_lead_ins() -> None:
     assert is_hedged("部分干部法治思维还有提升空间。") and not is_hedged("执法案卷缺少法制审核记录。")
     assert is_lead_in("主要表现在以下几个方面：") and not is_lead_in("工作中还存在一些不足。")
+
+
+def test_a_lead_in_and_its_list_in_one_sentence_become_one_issue_each() -> None:
+    text = "对照上级要求，我局还存在一些不足，主要是：学法用法不够深入，执法程序不够规范，对基层的监督指导不够有力。"
+    sents = labelled(("problem", text))
+    groups = group_problem_sentences(sents)
+    assert [g[0].text for g in groups] == ["学法用法不够深入", "执法程序不够规范", "对基层的监督指导不够有力"]
+    assert all(text[g[0].start:g[0].end] == g[0].text for g in groups)
+    doc = Document(id="d", filename="x", text=text)
+    issues = build_issues(doc, groups, [("law_enforcement", False, True)] * 3)
+    assert len({i.id for i in issues}) == 3 and [len(i.evidence) for i in issues] == [1, 1, 1]
+
+
+def test_listed_bare_problems_split_but_a_concrete_problem_with_its_details_stays_one() -> None:
+    listed = labelled(("problem", "同时，部分干部存在学习不够系统、法治意识不强、依法决策能力不足等问题。"))
+    assert [g[0].text for g in group_problem_sentences(listed)] == ["学习不够系统", "法治意识不强", "依法决策能力不足"]
+    concrete = labelled(("problem", "一是案卷质量不高，抽查的20件案卷有3件存在证据链不完整、文书制作不规范等问题。"))
+    assert len(group_problem_sentences(concrete)) == 1
+    explained = labelled(("problem", "抽查的30卷案卷中有5卷不合格，主要是称重记录与处罚决定不一致，且未说明原因。"))
+    assert len(group_problem_sentences(explained)) == 1
+
+
+def test_a_short_inline_list_is_split_before_the_lead_in_filter() -> None:
+    sents = labelled(("problem", "还存在一些不足，主要表现在：学法不深，执法不严。"))
+    assert [g[0].text for g in group_problem_sentences(sents)] == ["学法不深", "执法不严"]
