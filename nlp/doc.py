@@ -25,11 +25,13 @@ class _Frozen(BaseModel):
 
 
 class Span(_Frozen):
-    """A piece of ``Document.text``: ``text == document.text[start:end]``."""
+    """A piece of ``Document.text``: ``text == document.text[start:end]``. ``document`` names another file when the
+    span lies in it (a transcript quoted as evidence against a report); it is left out of the JSON when unset."""
 
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     text: str
+    document: str | None = Field(default=None, exclude_if=lambda v: v is None)
 
     @model_validator(mode="after")
     def _check_length(self) -> Span:

@@ -4,7 +4,9 @@ named in the batch contract (reports/, units/, summary.json, summary.csv, checkl
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+import logging
 import re
 from collections import Counter
 from pathlib import Path
@@ -13,13 +15,14 @@ from typing import Any
 from nlp.batch.inputs import InputFile
 from nlp.batch.state import BatchState, write_atomic, write_json
 from nlp.checklist.build import renumber, unit_items
-from nlp.checklist.cross_source import cross_source_items
+from nlp.checklist.cross_source import cross_source_items, review_round_sources
 from nlp.checklist.round import review_round
 from nlp.doc import AnalysisResult
 from nlp.report.excel import write_checklist_xlsx
 from nlp.report.word import letter_docx
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+logger = logging.getLogger(__name__)
 
 
 def safe_name(name: str) -> str:
@@ -37,6 +40,11 @@ def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str
     results = [AnalysisResult.model_validate_json((out / "reports" / f"{names[h]}.json").read_text(encoding="utf-8"))
                for h in order]
     review = review_round(results, bundle.encoder, bundle.config.verdict.near_duplicate_jaccard)
+    # each report against its unit's interviews: contradicted claims become reasons; unmatched transcripts warned
+    sourced, source_warnings = review_round_sources(review.results, bundle.encoder)
+    review = dataclasses.replace(review, results=tuple(sourced))
+    for w in source_warnings:
+        logger.warning("%s: %s", w["file"], w["message"])
     for h, result in zip(order, review.results, strict=True):
         write_atomic(out / "reports" / f"{names[h]}.json", result.model_dump_json())
     by_unit: dict[str, list[tuple[str, AnalysisResult]]] = {}
@@ -47,8 +55,8 @@ def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str
         items = [i for _, r in entries for i in unit_items(r, opts.round_name, review.scopes)]
         reports = [r for _, r in entries if r.document.kind not in ("transcript", "feedback")]
         transcripts = [r for _, r in entries if r.document.kind == "transcript"]
-        if reports and transcripts:  # what the interviews raise and the report leaves out
-            items += cross_source_items(reports[-1], transcripts, bundle.encoder, opts.round_name)
+        if reports and transcripts:  # what the interviews raise and the reports leave out or contradict
+            items += cross_source_items(reports, transcripts, bundle.encoder, opts.round_name)
         items = renumber(items)
         all_items += items
         write_json(out / "units" / f"{safe_name(unit)}.json", {
@@ -70,6 +78,7 @@ def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str
         "reports": len(order),
         "decisions": {k: decisions.get(k, 0) for k in ("pass", "revise", "return")},
         "failures": state.failures(),
+        "warnings": source_warnings,
         "common_problems": [{"id": c.id, "text": c.text, "domain": c.domain, "domain_name": c.domain_name,
                              "units": list(c.units), "issues": len(c.members)} for c in common],
         "near_duplicates": [{"file": k, "copies": v[0], "similarity": round(v[1], 4)}

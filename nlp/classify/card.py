@@ -38,6 +38,18 @@ def render_card(meta: dict[str, Any]) -> str:
         "",
     ]
     for split, res in metrics.items():
+        if split == "interviews":
+            corpus = res.get("corpus") or {}
+            lines += [f"## Interviews against reports (generated round of {res['units']} units, seed {res['seed']})", "",
+                      f"- contradictions (a report claim an interviewee denies): found {res['found']}/{res['planted']} "
+                      f"({res['contradiction_recall']:.0%}), false alarms {res['false_contradictions']}/{res['alarms']} "
+                      f"({res['contradiction_false_alarm_rate']:.0%})",
+                      f"- omissions (problems only the interview raises): found {res['omissions_found']}/{res['omitted']} "
+                      f"({res['omission_recall']:.0%}), false alarms {res['false_items']}/{res['items']} "
+                      f"({res['omission_false_alarm_rate']:.0%})",
+                      f"- hand-written corpus: {corpus.get('found', 0)}/{corpus.get('keyed', 0)} keyed contradictions found, "
+                      f"{corpus.get('other_alarms', 0)} other alarms (read during development)", ""]
+            continue
         if split == "round":
             lines += [f"## Review-round grouping (generated round of {res['units']} units)", "",
                       f"- common/specific F1: common class {res['f1_common']:.3f}, macro {res['f1_macro']:.3f}; planted common "

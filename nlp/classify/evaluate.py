@@ -125,6 +125,7 @@ def evaluate_bundle(bundle: ModelBundle, root: Path, splits: tuple[str, ...] = (
         out[split]["speaker_accuracy"] = speaker_accuracy([d for d in chosen if d.kind == "transcript"])
     if with_round:
         out["round"] = round_scores(bundle, root)
+        out["interviews"] = interview_scores(bundle, root)
     return out
 
 
@@ -132,6 +133,9 @@ def format_report(results: dict[str, Any]) -> str:
     """The figures as a readable table."""
     lines = []
     for split, res in results.items():
+        if split == "interviews":
+            lines.append(format_interviews(res))
+            continue
         if split == "round":
             lines.append(f"== generated round: {res['units']} units, {res['issues']} issues, {res['gold_common']} in planted "
                          f"common problems ==\ncommon/specific F1: common {res['f1_common']:.3f}, macro {res['f1_macro']:.3f}; "
@@ -161,6 +165,18 @@ def format_report(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def format_interviews(res: dict[str, Any]) -> str:
+    corpus = res.get("corpus") or {}
+    return (f"== generated interviews: {res['units']} units (seed {res['seed']}), report + transcript each ==\n"
+            f"contradictions found {res['found']}/{res['planted']} ({res['contradiction_recall']:.0%}), false alarms "
+            f"{res['false_contradictions']}/{res['alarms']} ({res['contradiction_false_alarm_rate']:.0%})\n"
+            f"omissions found {res['omissions_found']}/{res['omitted']} ({res['omission_recall']:.0%}), false alarms "
+            f"{res['false_items']}/{res['items']} ({res['omission_false_alarm_rate']:.0%}); units where the interview "
+            f"agrees with the report: {res['agreeing_alarmed']}/{res['agreeing_units']} with any alarm\n"
+            f"hand-written corpus: {corpus.get('found', 0)}/{corpus.get('keyed', 0)} keyed contradictions found, "
+            f"{corpus.get('other_alarms', 0)} other alarms")
+
+
 def round_scores(bundle: ModelBundle, root: Path, units: int = 200, seed: int = 11, shuffles: int = 5) -> dict[str, Any]:
     """Common/specific on a generated round whose common problems are planted from paraphrase groups the
     encoder never trained on; identical results across shuffled input orders are required."""
@@ -174,8 +190,11 @@ def round_scores(bundle: ModelBundle, root: Path, units: int = 200, seed: int = 
     from nlp.extract.issues import checklist_line
 
     _, held = split_groups(read_paraphrases(root))
+    # Specific problems from paraphrase groups only: the train pool's issue sentences each count as a problem of
+    # their own, yet its writers wrote the same stock problems (普法针对性不强 …) dozens of times, so grouping them
+    # was scored as a false common problem (the generator's own note: off for scope evaluation).
     cfg = GeneratorConfig(n=units, units=units, seed=seed, profiles={"good": 1.0}, target_chars=3500,
-                          plant_from=tuple(g["group"] for g in held))
+                          plant_from=tuple(g["group"] for g in held), specific_from_pool=False)
     issues, group_of = [], {}
     for rec in generate(cfg, load_pools(root)):
         for issue in rec["issues"]:
@@ -205,3 +224,94 @@ def round_scores(bundle: ModelBundle, root: Path, units: int = 200, seed: int = 
     return {"units": units, "issues": len(issues), "gold_common": sum(v == "common" for v in gold.values()),
             "f1_common": round(f1_common, 4), "f1_macro": round((f1_common + f1_specific) / 2, 4),
             "identical_across_orders": all(r == runs[0] for r in runs[1:]), "shuffles": shuffles}
+
+
+
+INTERVIEW_SEED = 29  # the reported round; the cross-source weights and thresholds were set on seeds 7, 11, 13, 17
+
+
+def interview_scores(bundle: ModelBundle, root: Path, units: int = 80, seed: int = INTERVIEW_SEED) -> dict[str, Any]:
+    """Cross-source analysis on a generated round of reports and interview transcripts with planted contradictions
+    and omissions (``nlp/corpus/generate_transcripts.py``), each file analysed from its text alone as in a batch;
+    problems come from paraphrase groups the encoder never trained on. A contradiction is found when both its
+    claim and its statement are hit; a false alarm is a reported contradiction that is not planted, or a raised
+    problem that is neither a planted omission nor a planted denial (a denied claim is unstated too). The
+    hand-written corpus's keyed pairs (``claim=``/``contra=``) are checked too; they were read during development."""
+    from nlp.checklist.cross_source import find_contradictions, new_problems
+    from nlp.classify.encoder_train import split_groups
+    from nlp.corpus.generate_transcripts import InterviewRoundConfig, generate_interview_round
+    from nlp.corpus.pools import read_paraphrases
+    from nlp.corpus.writer import load_pools
+
+    _, held = split_groups(read_paraphrases(root))
+    cfg = InterviewRoundConfig(units=units, seed=seed, groups=tuple(g["group"] for g in held))
+    records = generate_interview_round(cfg, load_pools(root))
+    c: Counter[str] = Counter()
+    for report, talk in zip(records[::2], records[1::2], strict=True):
+        r, t = (analyze(x["text"].encode("utf-8"), x["file"], bundle, kind=x["kind"], unit=x["unit"], year=x["year"])
+                for x in (report, talk))
+        claims = {x["key"]: (x["start"], x["end"]) for x in report["claims"]}
+        planted = {i["contra"]: _first(i) for i in talk["issues"] if i["contra"]}
+        omitted = [_first(i) for i in talk["issues"] if i["latent_basis"] == "cross_source"]
+        found = find_contradictions(r, [t], bundle.encoder)
+        hits = {k for f in found for k, span in planted.items()
+                if _overlap(claims[k], (f.claim.start, f.claim.end))
+                and _overlap(span, (f.statement.start, f.statement.end))}
+        raised = [(s.start, s.end) for _, s in new_problems(r, [t], bundle.encoder)]
+        unstated = omitted + list(planted.values())
+        c.update(planted=len(planted), found=len(hits), alarms=len(found), false_contradictions=len(found) - len(hits),
+                 omitted=len(omitted), items=len(raised),
+                 omissions_found=sum(any(_overlap(o, x) for x in raised) for o in omitted),
+                 false_items=sum(not any(_overlap(x, o) for o in unstated) for x in raised))
+        if not planted and not omitted:
+            c.update(agreeing_units=1, agreeing_alarmed=int(bool(found or raised)))
+    keys = ("planted", "found", "alarms", "false_contradictions", "omitted", "omissions_found", "items", "false_items",
+            "agreeing_units", "agreeing_alarmed")
+    return {"units": units, "seed": seed, **{k: c[k] for k in keys},
+            "contradiction_recall": round(c["found"] / max(c["planted"], 1), 4),
+            "contradiction_false_alarm_rate": round(c["false_contradictions"] / max(c["alarms"], 1), 4),
+            "omission_recall": round(c["omissions_found"] / max(c["omitted"], 1), 4),
+            "omission_false_alarm_rate": round(c["false_items"] / max(c["items"], 1), 4),
+            "corpus": corpus_contradictions(bundle, root)}
+
+
+def _first(issue: dict[str, Any]) -> tuple[int, int]:
+    return issue["evidence"][0]["start"], issue["evidence"][0]["end"]
+
+
+def corpus_contradictions(bundle: ModelBundle, root: Path) -> dict[str, int]:
+    """The hand-written corpus's keyed claim/contradiction pairs: how many are found, and how many other
+    contradictions are reported for the same units (some of these are real ones the annotation did not key)."""
+    from nlp.checklist.cross_source import find_contradictions
+
+    docs = load_documents(root / "annotated")
+    by_unit: dict[str, list[AnnotatedDocument]] = {}
+    for d in docs:
+        by_unit.setdefault(d.unit, []).append(d)
+    keyed = found = other = 0
+    for unit_docs in by_unit.values():
+        talks = [d for d in unit_docs if d.kind == "transcript"]
+        reports = [d for d in unit_docs if d.kind in REPORT_KINDS]
+        if not talks or not reports:
+            continue
+        analysed = {d.id: analyze(d.text.encode("utf-8"), f"{d.id}.txt", bundle, kind=d.kind, unit=d.unit, year=d.year)
+                    for d in unit_docs}
+        contra: dict[str, list[tuple[str, tuple[int, int]]]] = {}
+        for t in talks:
+            for i in t.issues:
+                if i.contra:  # a contradiction may be said in more than one place
+                    contra.setdefault(i.contra, []).append((f"{t.id}.txt", (i.evidence[0].start, i.evidence[0].end)))
+        for d in reports:
+            claims = {cl.key: (cl.start, cl.end) for cl in d.claims if cl.key in contra}
+            keyed += len(claims)
+            hits = set()
+            for f in find_contradictions(analysed[d.id], [analysed[t.id] for t in talks], bundle.encoder):
+                key = next((k for k, span in claims.items() if _overlap(span, (f.claim.start, f.claim.end))
+                            and any(name == f.transcript and _overlap(said, (f.statement.start, f.statement.end))
+                                    for name, said in contra[k])), None)
+                if key:
+                    hits.add(key)
+                else:
+                    other += 1
+            found += len(hits)
+    return {"keyed": keyed, "found": found, "other_alarms": other}

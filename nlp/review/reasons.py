@@ -6,7 +6,7 @@ A new code costs one function here, one message template, and one golden test.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from nlp.config import AnalysisConfig
@@ -55,6 +55,32 @@ def check_no_problems(r: ReviewInput) -> Reason | None:
 def near_duplicate_reason(other: str, similarity: float) -> Reason:
     return Reason(code="NEAR_DUPLICATE",
                   message=f"报告与《{other}》高度雷同（相似度{similarity:.0%}），存在照搬照抄问题，请结合本单位实际重新撰写。")
+
+
+CROSS_SOURCE_CONTRADICTION = "CROSS_SOURCE_CONTRADICTION"
+MAX_QUOTED = 3  # contradictions quoted in the message; the evidence holds them all
+
+
+def cross_source_contradiction_reason(pairs: Sequence[tuple[Span, Span]]) -> Reason:
+    """A round-level reason, like a near-copy: claims of the report that the unit's interviews contradict. Each pair
+    is (the claim in the report, the statement in a transcript, whose span names the transcript in ``document``);
+    the evidence holds both spans of every pair."""
+    quoted = "；".join(f"报告称“{_short(claim.text)}”，而谈话中反映“{_short(_words(said.text))}”（{said.document}）"
+                      for claim, said in pairs[:MAX_QUOTED])
+    more = f"等{len(pairs)}处" if len(pairs) > MAX_QUOTED else ""
+    return Reason(code=CROSS_SOURCE_CONTRADICTION,
+                  message=f"报告中的表述与谈话反映的情况不符：{quoted}{more}。请核实相关数据和情况，如实修改报告，并将相关问题列入查摆。",
+                  evidence=tuple(span for pair in pairs for span in pair))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = text.rstrip("。；;，")
+    return text if len(text) <= limit else text[:limit] + "……"
+
+
+def _words(text: str) -> str:
+    """A transcript sentence without its turn marker (答：, 某某某（科长）：)."""
+    return re.sub(r"^[^：:，。]{1,24}[：:]", "", text, count=1)
 
 
 def check_near_duplicate(r: ReviewInput) -> Reason | None:

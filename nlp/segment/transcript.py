@@ -19,7 +19,10 @@ HEADER_LABELS = ("谈话时间", "谈话地点", "记录人", "时间", "地点"
 # fmt: on
 _ROLE = re.compile(r"^(问|答|Q|A|谈话人|谈话对象|主持人)\s*[：:]")
 _NAMED = re.compile(r"^(?P<name>[\u4e00-\u9fff]{1,2}某{1,2}|[\u4e00-\u9fff]{2,3})(?:[（(](?P<role>[^）)]{1,40})[）)])?\s*[：:]")
-_HEADER_NAME = re.compile(r"(?:谈话对象|被谈话人|谈话人|记录人|主持人?|参加人员)[：:]\s*(?P<names>[^\n。]{1,80})")
+_HEADER_NAME = re.compile(r"(?P<label>谈话对象|被谈话人|谈话人|记录人|主持人?|参加人员|督察人员)[：:]\s*(?P<names>[^\n。]{1,80})")
+HEADER_ROLES = {"谈话人": "谈话人", "督察人员": "谈话人", "主持人": "主持人", "主持": "主持人", "谈话对象": "谈话对象",
+                "被谈话人": "谈话对象"}
+ASKING_ROLES = ("谈话人", "主持人")  # the inspectors' side: questions and procedure, not statements about the unit
 _SEPARATORS = re.compile(r"[，,、；;\s（()）]+")
 _NAME = re.compile(r"^(?:[\u4e00-\u9fff]某{1,2}|[\u4e00-\u9fff]{2,3})$")
 _NOT_A_NAME = re.compile(r"[组局科处室办队所委院会长员部厅站中心同志记主任书记人]$|^(?:省|市|县|区|镇|乡)")
@@ -33,7 +36,9 @@ class Turn:
 
 
 def find_turns(text: str) -> list[Turn]:
-    """Every turn opening, in order."""
+    """Every turn opening, in order. A named speaker the header lists as interviewer (谈话人) or chair (主持人)
+    takes that role; one it lists as 谈话对象 takes that role unless the turn writes its own."""
+    roles = header_roles(text)
     turns = []
     pos = 0
     for line in text.split("\n"):
@@ -47,7 +52,8 @@ def find_turns(text: str) -> list[Turn]:
         else:
             n = _NAMED.match(stripped)
             if n and n.group("name") not in HEADER_LABELS and not stripped.startswith(HEADER_LABELS):
-                turns.append(Turn(pos, n.group("name"), n.group("role")))
+                name, role = n.group("name"), roles.get(n.group("name"))
+                turns.append(Turn(pos, name, role if role in ASKING_ROLES else n.group("role") or role))
         pos += len(line) + 1
     return turns
 
@@ -76,7 +82,17 @@ def pseudonyms(turns: list[Turn]) -> dict[str, str]:
 
 def names_to_hide(text: str, turns: list[Turn]) -> set[str]:
     """Personal names: named speakers, and names in the header's 谈话对象/记录人/参加人员 lines."""
-    names = {t.speaker for t in turns if t.speaker not in ROLE_MARKERS}
+    return {t.speaker for t in turns if t.speaker not in ROLE_MARKERS} | set(_header_people(text))
+
+
+def header_roles(text: str) -> dict[str, str]:
+    """Name → its role in the header: 谈话人 (谈话人/督察人员 lines), 主持人, 谈话对象 (谈话对象/被谈话人)."""
+    return {name: HEADER_ROLES[label] for name, label in _header_people(text).items() if label in HEADER_ROLES}
+
+
+def _header_people(text: str) -> dict[str, str]:
+    """Name → the header label it is listed under."""
+    people: dict[str, str] = {}
     for line in text.split("\n"):
         if any(mark in line for mark in "。？！?!；…"):
             continue  # header fields only: speech lines are turns, not lists of people
@@ -87,8 +103,8 @@ def names_to_hide(text: str, turns: list[Turn]) -> set[str]:
             # “督察组 陈一鸣” loses its space in normalization: the name follows the organisation's last suffix
             token = re.split(r"(?<=[组局科处室办队所委院会部厅站])", token)[-1]
             if _NAME.match(token) and not _NOT_A_NAME.search(token) and token not in HEADER_LABELS:
-                names.add(token)
-    return names
+                people.setdefault(token, m.group("label"))
+    return people
 
 
 def redact(text: str, names: set[str]) -> str:

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -175,6 +176,76 @@ def test_transcripts_in_a_batch_add_cross_source_items(tmp_path: Path) -> None:
     assert outcome.failed == 0
     unit = json.loads((tmp_path / "out" / "units" / "东坪县生态环境局.json").read_text(encoding="utf-8"))
     cross = [i for i in unit["issues"] if i["latent_basis"] == "cross_source"]
-    assert cross and all(i["document"] == "talk.txt" for i in cross)
+    assert any(i["document"] == "talk.txt" and "噪声投诉" in i["original"] for i in cross)  # raised only in the interview
+    denied = [i for i in cross if i["document"] == "report.docx"]  # a claim the interview contradicts
+    assert len(denied) == 1 and "100%" in denied[0]["original"] and "talk.txt" in denied[0]["text"]
+    report = json.loads((tmp_path / "out" / "reports" / "report.json").read_text(encoding="utf-8"))
+    jsonschema.validate(report, SCHEMA)
+    reason = next(r for r in report["verdict"]["reasons"] if r["code"] == "CROSS_SOURCE_CONTRADICTION")
+    assert report["verdict"]["decision"] != "pass"
+    assert [e.get("document") for e in reason["evidence"]] == [None, "talk.txt"]
+    assert any(i["alert"] for i in report["metrics"]["indicators"] if i["name"] == "行政机关负责人出庭应诉率")
+    verdict = next(v for v in unit["verdicts"] if v["file"] == "report.docx")
+    assert "CROSS_SOURCE_CONTRADICTION" in [r["code"] for r in verdict["reasons"]]
     talk = json.loads((tmp_path / "out" / "reports" / "talk.json").read_text(encoding="utf-8"))
     assert "刘晓明" not in json.dumps(talk, ensure_ascii=False) and "刘晓明" not in json.dumps(unit, ensure_ascii=False)
+    assert json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["warnings"] == []
+    assert run(src, tmp_path / "out").failed == 0  # a re-run gives the same verdict, one reason
+    again = json.loads((tmp_path / "out" / "reports" / "report.json").read_text(encoding="utf-8"))
+    assert again["verdict"] == report["verdict"]
+
+
+def _visible_text(path: Path) -> str:
+    """What a reader of an output file sees: JSON and CSV as they are, XLSX and DOCX as their XML text."""
+    if path.suffix in (".xlsx", ".docx"):
+        with zipfile.ZipFile(path) as z:
+            return "".join(re.sub(r"<[^>]+>", "", z.read(n).decode("utf-8")) for n in z.namelist() if n.endswith(".xml"))
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_interview_round_no_name_reaches_any_output_and_unmatched_transcripts_are_warned(tmp_path: Path) -> None:
+    """A generated round with transcripts in every turn style (full personal names in headers, turns and
+    signatures), a transcript of a unit with no report and one with no unit at all."""
+    from nlp.corpus.generate_transcripts import InterviewRoundConfig, generate_interview_round
+
+    records = generate_interview_round(InterviewRoundConfig(units=5, seed=4), load_pools(default_corpus_dir()))
+    src = tmp_path / "in"
+    src.mkdir()
+    rows = ["file,unit,kind,year"]
+    for rec in records:
+        (src / rec["file"]).write_text(rec["text"], encoding="utf-8")
+        rows.append(f"{rec['file']},{rec['unit']},{rec['kind']},{rec['year']}")
+    orphan = records[1]["text"].replace(records[1]["unit"], "梅岭县水利局")
+    (src / "orphan.txt").write_text(orphan, encoding="utf-8")
+    rows.append("orphan.txt,梅岭县水利局,transcript,2024")
+    nameless = "\n".join(line for line in records[3]["text"].split("\n")[1:]).replace(records[3]["unit"], "本单位")
+    (src / "nameless.txt").write_text(nameless, encoding="utf-8")
+    rows.append("nameless.txt,,transcript,2024")
+    (src / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    outcome = run(src, out)
+    assert outcome.failed == 0
+    names = set()
+    for rec in records[1::2]:
+        header = "\n".join(line for line in rec["text"].split("\n")[:7] if "：" in line)
+        names |= set(re.findall(r"(?:^|[：、 ，])([\u4e00-\u9fff]{2,3})(?=[，、（\n]|$)", header, flags=re.M))
+    names -= {"谈话人", "谈话对象", "记录人", "主持人", "参加人员"}
+    assert len(names) >= 20
+    files = [p for p in out.rglob("*") if p.is_file() and not p.name.startswith(".prereview")]
+    assert {p.relative_to(out).parts[0] for p in files} >= {"reports", "units", "summary.json", "summary.csv",
+                                                           "checklist.xlsx", "letters"}
+    for path in files:
+        text = _visible_text(path)
+        leaked = [n for n in names if n in text]
+        assert not leaked, f"{path.relative_to(out)}: {leaked}"
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    warned = {w["file"]: w["message"] for w in summary["warnings"]}
+    assert set(warned) == {"orphan.txt", "nameless.txt"} and "梅岭县水利局" in warned["orphan.txt"]
+    for stem in ("orphan", "nameless"):  # still analysed, with the warning on the document
+        report = json.loads((out / "reports" / f"{stem}.json").read_text(encoding="utf-8"))
+        assert report["sentences"] and warned[f"{stem}.txt"] in report["document"]["warnings"]
+    decisions = [json.loads((out / "reports" / f"{rec['id']}.json").read_text(encoding="utf-8"))["verdict"]
+                 for rec in records[::2]]
+    planted = [any(i["contra"] for i in talk["issues"]) for talk in records[1::2]]
+    flagged = [any(r["code"] == "CROSS_SOURCE_CONTRADICTION" for r in v["reasons"]) for v in decisions]
+    assert sum(a and b for a, b in zip(planted, flagged, strict=True)) >= sum(planted) - 1

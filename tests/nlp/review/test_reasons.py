@@ -94,3 +94,15 @@ def test_a_long_sentence_listing_problems_is_not_no_problems() -> None:
     long_ev = Span(start=0, end=len(text), text=text)
     lone = Issue(id="x", text="x", domain="transparency_reporting", visibility="latent", vague=True, evidence=(long_ev,))
     assert R.check_no_problems(review(issues=[lone], share=0.1)) is None
+
+
+def test_cross_source_contradiction_quotes_both_sides_and_keeps_every_span() -> None:
+    claim = Span(start=10, end=25, text="负责人出庭应诉率达到100%。")
+    said = Span(start=5, end=20, text="答：7件里局长出庭的只有1件。", document="谈话记录.txt")
+    reason = R.cross_source_contradiction_reason([(claim, said)])
+    assert reason.code == R.CROSS_SOURCE_CONTRADICTION
+    assert reason.message == ("报告中的表述与谈话反映的情况不符：报告称“负责人出庭应诉率达到100%”，而谈话中反映“7件里局长出庭的只有1件”"
+                              "（谈话记录.txt）。请核实相关数据和情况，如实修改报告，并将相关问题列入查摆。")
+    assert reason.evidence == (claim, said)
+    many = R.cross_source_contradiction_reason([(claim, said)] * 4)
+    assert "等4处" in many.message and len(many.evidence) == 8 and many.message.count("报告称") == R.MAX_QUOTED

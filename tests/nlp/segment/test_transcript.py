@@ -52,3 +52,65 @@ def test_only_people_are_hidden_not_words() -> None:
     text = HEADER + "谈话对象：主要是强制执行难，督察组也知道。\n问：还有呢？\n"
     names = names_to_hide(text, find_turns(text))
     assert names == {"陈一鸣", "赵晓东", "王建国", "孙丽"}
+
+
+MINUTES = ("江川市应急管理局法治建设督察座谈会记录\n时间：2025年5月13日下午2时30分\n"
+           "主持人：谭立新，临江省法治督察第四组组长\n参加人员：夏明辉（市应急管理局副局长）、贺文博（政策法规科科长）\n"
+           "记录人：邹丽娟\n"
+           "谭立新（临江省法治督察第四组组长）：今天请几位同志来座谈，重点讲实际问题。先请夏局长谈一谈。\n"
+           "夏明辉（市应急管理局副局长）：去年负责人出庭应诉率达到92.6%。全市一审行政诉讼案件382件。\n"
+           "（夏明辉翻阅材料后补充）\n"
+           "其中败诉44件。\n"
+           "贺文博（政策法规科科长）：我补充一下，法规科只有2个人。\n"
+           "谭立新（临江省法治督察第四组组长）：好，还有吗？\n")
+
+
+def test_forum_minutes_a_speaker_per_paragraph_and_the_chair_from_the_header() -> None:
+    parsed = parse(MINUTES.encode("utf-8"), "座谈会记录.txt")
+    speakers = [(s.speaker, s.text) for s in parsed.sentences]
+    assert all(sp is None for sp, t in speakers if t.startswith(("时间", "主持人", "参加人员", "记录人")))
+    body = [sp for sp, t in speakers if not t.startswith(("时间", "主持人", "参加人员", "记录人"))]
+    assert body == ["发言人1（主持人）"] * 2 + ["发言人2（市应急管理局副局长）"] * 4 + ["发言人3（政策法规科科长）",
+                                                                                   "发言人1（主持人）"]
+    payload = parsed.model_dump_json()
+    for name in ("谭立新", "夏明辉", "贺文博", "邹丽娟"):
+        assert name not in payload
+
+
+def test_recorder_remarks_in_brackets_belong_to_the_running_turn() -> None:
+    text = HEADER + "问：出庭情况如何？\n答：（谈话对象翻阅台账后回答）局长出庭1次。\n（谈话对象停顿片刻）\n其余委托律师。\n问：还有吗？\n"
+    parsed = parse(text.encode("utf-8"), "谈话记录.txt")
+    by_text = {s.text: s.speaker for s in parsed.sentences}
+    assert by_text["答：（谈话对象翻阅台账后回答）局长出庭1次。"] == "谈话对象"
+    assert by_text["（谈话对象停顿片刻）"] == "谈话对象" and by_text["其余委托律师。"] == "谈话对象"
+    assert by_text["问：还有吗？"] == "谈话人"
+
+
+def test_named_speakers_take_their_header_roles() -> None:
+    from nlp.segment.transcript import header_roles
+
+    text = ("谈话记录\n谈话人：黄志强（省法治督察第二组副组长）、马丽华（省法治督察第二组成员）\n"
+            "谈话对象：刘海燕，市场监督管理局执法稽查科科长\n记录人：田文博\n"
+            "黄志强：报告里说执法全过程记录实现全覆盖。你们配了几台记录仪？\n刘海燕：只有14台。\n"
+            "马丽华（省法治督察第二组成员）：另外3个所呢？\n刘海燕（执法稽查科科长）：还没有配备。\n")
+    assert header_roles(text) == {"黄志强": "谈话人", "马丽华": "谈话人", "刘海燕": "谈话对象", }
+    turns = find_turns(text)
+    assert [(t.speaker, t.role) for t in turns] == [("黄志强", "谈话人"), ("刘海燕", "谈话对象"), ("马丽华", "谈话人"),
+                                                   ("刘海燕", "执法稽查科科长")]
+    parsed = parse(text.encode("utf-8"), "谈话记录.txt")
+    labels = [s.speaker for s in parsed.sentences if s.speaker]
+    assert labels[0] == "发言人1（谈话人）" and "发言人2（谈话对象）" in labels and "发言人3（谈话人）" in labels
+
+
+@pytest.mark.parametrize("style", ["qa", "latin", "roles", "named", "minutes"])
+def test_every_sentence_of_generated_transcripts_has_its_speaker(style: str) -> None:
+    from nlp.corpus import default_corpus_dir
+    from nlp.corpus.generate_transcripts import InterviewRoundConfig, generate_interview_round
+    from nlp.corpus.writer import load_pools
+
+    records = generate_interview_round(InterviewRoundConfig(units=4, seed=3, styles=(style,)), load_pools(default_corpus_dir()))
+    for record in records[1::2]:
+        turns = find_turns(record["text"])
+        for s in record["sentences"]:
+            turn = speaker_at(turns, s["start"])
+            assert (turn.speaker if turn else None) == s["speaker"], record["text"][s["start"]:s["end"]]
