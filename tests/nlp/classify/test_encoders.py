@@ -58,3 +58,17 @@ def test_numpy_fast_path_matches_sentence_transformers() -> None:
     fast = StaticNumpyEncoder(folder).encode(texts)
     reference = SentenceTransformerEncoder(folder).encode(texts)
     assert np.allclose(fast, reference, atol=1e-5)
+
+
+def test_hard_negatives_come_from_another_problem_of_the_same_domain() -> None:
+    import random
+
+    from nlp.classify.encoder_train import same_domain_negatives
+
+    groups = [{"group": "a", "domain": "x", "problems": ["a1", "a2"]}, {"group": "b", "domain": "x", "problems": ["b1"]},
+              {"group": "c", "domain": "y", "problems": ["c1", "c2"]}]
+    sample = same_domain_negatives(groups)
+    rng = random.Random(0)
+    assert {sample("a1", rng) for _ in range(20)} == {"b1"}
+    assert {sample("b1", rng) for _ in range(20)} == {"a1", "a2"}
+    assert sample("c1", rng) is None and sample("unknown", rng) is None
