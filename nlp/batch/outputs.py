@@ -7,8 +7,12 @@ import csv
 import dataclasses
 import io
 import logging
+import os
 import re
+import sys
+import traceback
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,76 +34,134 @@ def safe_name(name: str) -> str:
 
 
 def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str], state: BatchState,
-                        bundle: Any) -> None:
+                        bundle: Any, fresh: dict[str, AnalysisResult] | None = None,
+                        letters: dict[str, tuple[object, ...] | None] | None = None) -> None:
+    """``fresh``: results analysed in this run (sha256 → result), used as they are; the others are read back
+    from reports/. ``letters``: sha256 → what the letter written during the run came from (``letter_basis``)."""
     out: Path = opts.out
+    fresh, letters = fresh or {}, letters or {}
     done = state.done()
     order: list[str] = []
+    seen: set[str] = set()
     for f in inputs:
-        if f.sha256 not in order and done.get(f.sha256, ("",))[0] == "done":
+        if f.sha256 not in seen and done.get(f.sha256, ("",))[0] == "done":
+            seen.add(f.sha256)
             order.append(f.sha256)
-    results = [AnalysisResult.model_validate_json((out / "reports" / f"{names[h]}.json").read_text(encoding="utf-8"))
-               for h in order]
+    results = [fresh.get(h) or AnalysisResult.model_validate_json(
+        (out / "reports" / f"{names[h]}.json").read_text(encoding="utf-8")) for h in order]
     review = review_round(results, bundle.encoder, bundle.config.verdict.near_duplicate_jaccard)
     # each report against its unit's interviews: contradicted claims become reasons; unmatched transcripts warned
     sourced, source_warnings = review_round_sources(review.results, bundle.encoder)
     review = dataclasses.replace(review, results=tuple(sourced))
     for w in source_warnings:
         logger.warning("%s: %s", w["file"], w["message"])
-    for h, result in zip(order, review.results, strict=True):
-        write_atomic(out / "reports" / f"{names[h]}.json", result.model_dump_json())
+
+    def reports_letters_summary() -> None:
+        for h, result in zip(order, review.results, strict=True):
+            write_atomic(out / "reports" / f"{names[h]}.json", result.model_dump_json())
+        for h, result in zip(order, review.results, strict=True):  # letters the round step changed, or not written yet
+            if h not in letters or letters[h] != letter_basis(result):
+                write_letter(out, names[h], result)
+        decisions = Counter(r.verdict.decision for r in review.results)
+        write_json(out / "summary.json", {
+            "round": opts.round_name,
+            "reports": len(order),
+            "decisions": {k: decisions.get(k, 0) for k in ("pass", "revise", "return")},
+            "failures": state.failures(),
+            "warnings": source_warnings,
+            "common_problems": [{"id": c.id, "text": c.text, "domain": c.domain, "domain_name": c.domain_name,
+                                 "units": list(c.units), "issues": len(c.members)} for c in review.common],
+            "near_duplicates": [{"file": k, "copies": v[0], "similarity": round(v[1], 4)}
+                                for k, v in sorted(review.near_duplicates.items())],
+        })
+        write_atomic(out / "summary.csv",
+                     _summary_csv([(names[h], r) for h, r in zip(order, review.results, strict=True)]))
+
     by_unit: dict[str, list[tuple[str, AnalysisResult]]] = {}
     for h, result in zip(order, review.results, strict=True):
         by_unit.setdefault(result.document.unit or names[h], []).append((names[h], result))
-    all_items = []
+    unit_rows = []
     for unit, entries in sorted(by_unit.items()):
         items = [i for _, r in entries for i in unit_items(r, opts.round_name, review.scopes)]
         reports = [r for _, r in entries if r.document.kind not in ("transcript", "feedback")]
         transcripts = [r for _, r in entries if r.document.kind == "transcript"]
         if reports and transcripts:  # what the interviews raise and the reports leave out or contradict
             items += cross_source_items(reports, transcripts, bundle.encoder, opts.round_name)
-        items = renumber(items)
-        all_items += items
-        write_json(out / "units" / f"{safe_name(unit)}.json", {
-            "unit": unit,
-            "issues": [i.model_dump(mode="json") for i in items],
-            "verdicts": [{"file": r.document.filename, "report": f"reports/{stem}.json",
-                          "decision": r.verdict.decision, "reasons": [x.model_dump(mode="json") for x in r.verdict.reasons]}
-                         for stem, r in entries],
-        })
-    all_items = renumber(all_items)
-    _write_letters(out, [(names[h], r) for h, r in zip(order, review.results, strict=True)], opts.workers)
-    common = list(review.common)
-    write_atomic(out / "checklist.xlsx", write_checklist_xlsx(
-        [("个性问题清单", [i for i in all_items if i.scope != "common"]),
-         ("共性问题明细", [i for i in all_items if i.scope == "common"])], common))
-    decisions = Counter(r.verdict.decision for r in review.results)
-    write_json(out / "summary.json", {
-        "round": opts.round_name,
-        "reports": len(order),
-        "decisions": {k: decisions.get(k, 0) for k in ("pass", "revise", "return")},
-        "failures": state.failures(),
-        "warnings": source_warnings,
-        "common_problems": [{"id": c.id, "text": c.text, "domain": c.domain, "domain_name": c.domain_name,
-                             "units": list(c.units), "issues": len(c.members)} for c in common],
-        "near_duplicates": [{"file": k, "copies": v[0], "similarity": round(v[1], 4)}
-                            for k, v in sorted(review.near_duplicates.items())],
-    })
-    write_atomic(out / "summary.csv", _summary_csv([(names[h], r) for h, r in zip(order, review.results, strict=True)]))
+        unit_rows.append((unit, entries, renumber(items)))
+
+    def unit_checklists() -> None:
+        for unit, entries, items in unit_rows:
+            write_json(out / "units" / f"{safe_name(unit)}.json", {
+                "unit": unit,
+                "issues": [i.model_dump(mode="json") for i in items],
+                "verdicts": [{"file": r.document.filename, "report": f"reports/{stem}.json",
+                              "decision": r.verdict.decision,
+                              "reasons": [x.model_dump(mode="json") for x in r.verdict.reasons]}
+                             for stem, r in entries],
+            })
+
+    def round_checklist() -> None:
+        all_items = renumber(i for _, _, items in unit_rows for i in items)
+        write_atomic(out / "checklist.xlsx", write_checklist_xlsx(
+            [("个性问题清单", [i for i in all_items if i.scope != "common"]),
+             ("共性问题明细", [i for i in all_items if i.scope == "common"])], list(review.common)))
+
+    # the three share nothing but what is computed above: two of them are written by forked copies of this process
+    in_parallel(reports_letters_summary, unit_checklists, round_checklist)
 
 
-def _write_letters(out: Path, results: list[tuple[str, AnalysisResult]], workers: int = 1) -> None:
-    """修改建议函 / 退回重写通知 for every report not passed, written by ``workers`` processes."""
-    todo = [(stem, r) for stem, r in results if r.verdict.decision != "pass"]
-    if workers > 1 and len(todo) > 20:
-        from concurrent.futures import ProcessPoolExecutor
+def in_parallel(*jobs: Callable[[], None]) -> None:
+    """Run ``jobs`` at once: the first here, each other one in a forked child (which sees this process's memory,
+    so nothing is pickled). Raises when a child fails. One after another where there is no fork."""
+    if len(jobs) < 2 or not hasattr(os, "fork"):
+        for job in jobs:
+            job()
+        return
+    children = []
+    for job in jobs[1:]:
+        pid = os.fork()
+        if pid == 0:  # the child: run the job and leave without running the parent's cleanup
+            code = 1
+            try:
+                job()
+                code = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        children.append(pid)
+    try:
+        jobs[0]()
+    finally:
+        failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+    if failed:
+        raise RuntimeError(f"{len(failed)} round-step writer(s) failed; see the error above")
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            letters = list(pool.map(letter_docx, [r for _, r in todo], chunksize=16))
-    else:
-        letters = [letter_docx(r) for _, r in todo]
-    for (stem, result), data in zip(todo, letters, strict=True):
-        kind = "修改建议函" if result.verdict.decision == "revise" else "退回重写通知"
-        write_atomic(out / "letters" / f"{stem}_{kind}.docx", data)
+
+LETTER_KINDS = {"revise": "修改建议函", "return": "退回重写通知"}
+
+
+def letter_basis(result: AnalysisResult) -> tuple[object, ...] | None:
+    """Everything a letter is written from (the verdict and the document's names); None when no letter."""
+    if result.verdict.decision == "pass":
+        return None
+    doc = result.document
+    return (result.verdict, doc.unit, doc.year, doc.kind, doc.title, doc.filename)
+
+
+def write_letter(out: Path, stem: str, result: AnalysisResult) -> tuple[object, ...] | None:
+    """修改建议函 (revise) or 退回重写通知 (return) for one report, removing a letter of the other kind left by
+    an earlier verdict; a passed report gets none. Returns ``letter_basis(result)``."""
+    basis = letter_basis(result)
+    for decision, kind in LETTER_KINDS.items():
+        path = out / "letters" / f"{stem}_{kind}.docx"
+        if decision == result.verdict.decision:
+            write_atomic(path, letter_docx(result))
+        elif path.exists():
+            path.unlink()
+    return basis
 
 
 def _summary_csv(rows: list[tuple[str, AnalysisResult]]) -> str:

@@ -84,10 +84,26 @@ class ContextFeatures(BaseEstimator, TransformerMixin):
 
     @staticmethod
     def _row(x: SentenceInput) -> list[float]:
-        role = [1.0 if x.role == r else 0.0 for r in ROLES]
-        kind = [1.0 if x.kind == k else 0.0 for k in KINDS]
-        cues = [min(sum(c in x.text for c in words), 3) / 3 for words in CUES.values()]
-        question = 1.0 if x.text.endswith(("？", "?")) or x.text.startswith(("问：", "问:")) else 0.0
-        return [*role, *kind, *cues, x.position, min(len(x.text), 200) / 200,
-                1.0 if _NUMBER.search(x.text) else 0.0, 1.0 if _ENUM_START.match(x.text) else 0.0,
-                1.0 if x.text.endswith("：") else 0.0, question]
+        text = x.text
+        found = [0] * len(CUES)  # how many of each group's cue words occur, as sum(c in text for c in words)
+        for first in _CUE_FIRSTS.intersection(text):  # only words whose first character occurs can
+            for group, cue in _CUES_BY_FIRST[first]:
+                if cue in text:
+                    found[group] += 1
+        cues = [min(n, 3) / 3 for n in found]
+        question = 1.0 if text.endswith(("？", "?")) or text.startswith(("问：", "问:")) else 0.0
+        return [*_ROLE_ONE_HOT.get(x.role, _NO_ROLE), *_KIND_ONE_HOT.get(x.kind, _NO_KIND), *cues, x.position,
+                min(len(text), 200) / 200, 1.0 if _NUMBER.search(text) else 0.0,
+                1.0 if _ENUM_START.match(text) else 0.0, 1.0 if text.endswith("：") else 0.0, question]
+
+
+# cue words by first character, and the one-hot parts of a row, built once
+_CUES_BY_FIRST: dict[str, list[tuple[int, str]]] = {}
+for _group, _words in enumerate(CUES.values()):
+    for _cue in _words:
+        _CUES_BY_FIRST.setdefault(_cue[0], []).append((_group, _cue))
+_CUE_FIRSTS = frozenset(_CUES_BY_FIRST)
+_ROLE_ONE_HOT = {r: [1.0 if r == q else 0.0 for q in ROLES] for r in ROLES}
+_NO_ROLE = [0.0] * len(ROLES)
+_KIND_ONE_HOT = {k: [1.0 if k == q else 0.0 for q in KINDS] for k in KINDS}
+_NO_KIND = [0.0] * len(KINDS)

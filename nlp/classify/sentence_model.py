@@ -12,6 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from nlp.classify.fastpath import accelerate
 from nlp.classify.features import ContextFeatures, JiebaTokenizer, SentenceInput, TextColumn
 from nlp.doc import LABELS, Sentence
 
@@ -52,6 +53,12 @@ class SentenceClassifier(BaseEstimator, ClassifierMixin):
 
     def predict_proba(self, X: list[SentenceInput]) -> np.ndarray:
         return self.pipeline_.predict_proba(X)
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """A loaded model predicts through the fast path (identical output, several times faster)."""
+        super().__setstate__(state)
+        if hasattr(self, "pipeline_"):
+            accelerate(self.pipeline_)
 
     def predict(self, X: list[SentenceInput]) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

@@ -38,18 +38,22 @@ def read_pdf(data: bytes, limits: IngestLimits) -> RawDocument:
         if n_pages > limits.max_pages:
             warnings.append(f"PDF共{n_pages}页，只读取了前{limits.max_pages}页。")
         pages: list[list[str]] = []
-        images = 0
+        readable: list[int] = []  # pages pdfium could open, the only ones that can hold images
         for index in range(min(n_pages, limits.max_pages)):
-            text, has_images = _read_page(pdf, index, data, warnings)
-            images += has_images
+            text, opened = _read_page(pdf, index, data, warnings)
+            readable += [index] if opened else []
             pages.append(_page_lines(text))
+        # Images matter only when pages have no text (a scan, or text missing): looking for them walks every
+        # object of a page (hundreds of text runs), so only then.
+        blank = sum(1 for p in pages if not any(ln.strip() for ln in p))
+        images = sum(_has_images(pdf, k) for k in readable) if blank >= max(1, len(pages) // 3) else 0
     finally:
         pdf.close()
-    if not any(any(line.strip() for line in page) for page in pages):
+    if blank == len(pages):
         if images:
             raise ImageOnlyError(f"{n_pages} page(s) with images and no text layer")
         raise EmptyDocumentError("a PDF with no text on any page")
-    if images and sum(1 for p in pages if not any(ln.strip() for ln in p)) >= max(1, len(pages) // 3):
+    if images:
         warnings.append("部分页面没有文字层（可能是扫描页），这些页面未能读取，需要OCR。")
     vertical = sum(_join_vertical(page) for page in pages)
     if vertical:
@@ -72,13 +76,13 @@ def _open(data: bytes) -> pdfium.PdfDocument:
 
 
 def _read_page(pdf: pdfium.PdfDocument, index: int, data: bytes, warnings: list[str]) -> tuple[str, bool]:
+    """The page's text, and whether pdfium could open the page."""
     try:
         page = pdf[index]
         try:
             textpage = page.get_textpage()
             text = textpage.get_text_range()
             textpage.close()
-            has_images = next(iter(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)), None) is not None
         finally:
             page.close()
     except pdfium.PdfiumError as exc:
@@ -87,7 +91,18 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, data: bytes, warnings: list[
         return "", False
     if text.strip() and garble_score(text) > 0.02:
         text = _better_of(text, _plumber_page(data, index))
-    return text, has_images
+    return text, True
+
+
+def _has_images(pdf: pdfium.PdfDocument, index: int) -> bool:
+    try:
+        page = pdf[index]
+    except pdfium.PdfiumError:
+        return False
+    try:
+        return next(iter(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)), None) is not None
+    finally:
+        page.close()
 
 
 def _plumber_page(data: bytes, index: int) -> str:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
+from datetime import UTC
+from xml.sax.saxutils import escape
 
 from nlp.doc import ChecklistItem, CommonProblem
 
@@ -36,42 +39,162 @@ def item_rows(items: Iterable[ChecklistItem]) -> list[list[object]]:
 
 def write_checklist_xlsx(sheets: Sequence[tuple[str, Iterable[ChecklistItem]]],
                          common: Sequence[CommonProblem] = ()) -> bytes:
-    """An .xlsx with one sheet per (title, items), plus the 共性问题清单 summary when ``common`` is given."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    """An .xlsx with one sheet per (title, items), plus the 共性问题清单 summary when ``common`` is given.
 
-    wb = Workbook()
-    wb.remove(wb.active)
-    header_font = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="DDEBF7")
-    wrap = Alignment(wrap_text=True, vertical="top")  # one shared style object: openpyxl compares each new one
-
-    def sheet(title: str, headers: Sequence[tuple[str, int]], rows: list[list[object]]) -> None:
-        ws = wb.create_sheet(title[:31])
-        ws.append([h for h, _ in headers])
-        for row in rows:
-            ws.append(row)
-        for col, (_, width) in enumerate(headers, start=1):
-            ws.column_dimensions[get_column_letter(col)].width = width
-            ws.cell(row=1, column=col).font = header_font
-            ws.cell(row=1, column=col).fill = header_fill
-        # only the long-text columns wrap: a style on every cell made large rounds take minutes
-        wide = [col for col, (_, width) in enumerate(headers, start=1) if width >= 40]
-        for col in wide:
-            for (c,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
-                c.alignment = wrap
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = ws.dimensions
-
+    Every sheet: bold header row on a light-blue fill, column widths, the long-text columns wrapped, the header
+    frozen and a filter over the whole table. Written directly as SpreadsheetML (the parts and styles openpyxl
+    writes, read back the same by openpyxl): a round of 1,000 reports has ~50,000 rows of 23 columns, which
+    openpyxl's cell objects took ~10 s to write."""
+    tables: list[tuple[str, list[tuple[str, int]], list[list[object]]]] = []
     if common:
-        sheet("共性问题清单", [("序号", 6), ("共性问题", 50), ("问题领域", 20), ("涉及单位数", 10), ("涉及单位", 60)],
-              [[k, c.text, c.domain_name, len(c.units), "、".join(c.units)] for k, c in enumerate(common, start=1)])
+        headers = [("序号", 6), ("共性问题", 50), ("问题领域", 20), ("涉及单位数", 10), ("涉及单位", 60)]
+        tables.append(("共性问题清单", headers, [[k, c.text, c.domain_name, len(c.units), "、".join(c.units)]
+                                                 for k, c in enumerate(common, start=1)]))
     for title, items in sheets:
-        sheet(title, [(h, w) for _, h, w in COLUMNS], item_rows(items))
+        tables.append((title, [(h, w) for _, h, w in COLUMNS], item_rows(items)))
+    return _xlsx([(title[:31], headers, rows) for title, headers, rows in tables])
+
+
+# --- a minimal SpreadsheetML writer ------------------------------------------------------------------------
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OOXML = "application/vnd.openxmlformats-officedocument"
+_HEADER, _WRAP = 1, 2  # cell style ids in _STYLES
+_STYLES = (
+    f'<styleSheet xmlns="{_MAIN}"><numFmts count="0"/><fonts count="2"><font><name val="Calibri"/><family val="2"/>'
+    '<color theme="1"/><sz val="11"/><scheme val="minor"/></font><font><b val="1"/></font></fonts><fills count="3">'
+    '<fill><patternFill/></fill><fill><patternFill patternType="gray125"/></fill>'
+    '<fill><patternFill patternType="solid">'
+    '<fgColor rgb="00DDEBF7"/></patternFill></fill></fills><borders count="1"><border><left/><right/><top/><bottom/>'
+    '<diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+    '</cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" applyFont="1" applyFill="1" xfId="0"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" applyAlignment="1" xfId="0"><alignment vertical="top" '
+    'wrapText="1"/></xf></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    '<tableStyles count="0" defaultTableStyle="TableStyleMedium9" defaultPivotStyle="PivotStyleLight16"/></styleSheet>')
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0 (openpyxl refuses them)
+
+
+def _column(k: int) -> str:
+    """1 → A, 27 → AA."""
+    name = ""
+    while k:
+        k, rem = divmod(k - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def _text_cell(ref: str, value: str, style: int) -> str:
+    value = _ILLEGAL.sub("", value)
+    space = ' xml:space="preserve"' if value != value.strip() and value.strip() else ""
+    s = f' s="{style}"' if style else ""
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+
+
+def _xml_cell(ref: str, value: object, style: int) -> str:
+    if isinstance(value, str):
+        return _text_cell(ref, value, style)
+    s = f' s="{style}"' if style else ""
+    if value is None:
+        return f'<c r="{ref}"{s}/>' if style else ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}"{s} t="n"><v>{value!r}</v></c>'
+    return _text_cell(ref, str(value), style)
+
+
+def _sheet_xml(headers: list[tuple[str, int]], rows: list[list[object]]) -> str:
+    letters = [_column(k) for k in range(1, len(headers) + 1)]
+    last = f"{letters[-1]}{len(rows) + 1}"
+    styles = [_WRAP if width >= 40 else 0 for _, width in headers]  # only the long-text columns wrap
+    cols = "".join(f'<col min="{k}" max="{k}" width="{width}" customWidth="1"/>'
+                   for k, (_, width) in enumerate(headers, start=1))
+    parts = [f'<worksheet xmlns="{_MAIN}"><sheetPr><outlinePr summaryBelow="1" summaryRight="1"/><pageSetUpPr/>'
+             f'</sheetPr><dimension ref="A1:{last}"/><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" '
+             'topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A1" '
+             f'sqref="A1"/></sheetView></sheetViews><sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
+             f'<cols>{cols}</cols><sheetData><row r="1">',
+             "".join(_text_cell(f"{col}1", h, _HEADER) for col, (h, _) in zip(letters, headers, strict=True)), "</row>"]
+    for r, row in enumerate(rows, start=2):
+        parts.append(f'<row r="{r}">')
+        parts.append("".join(_xml_cell(f"{col}{r}", value, style)
+                             for col, value, style in zip(letters, row, styles, strict=True)))
+        parts.append("</row>")
+    parts.append(f'</sheetData><autoFilter ref="A1:{last}"/><pageMargins left="0.75" right="0.75" top="1" bottom="1" '
+                 'header="0.5" footer="0.5"/></worksheet>')
+    return "".join(parts)
+
+
+def _xlsx(tables: list[tuple[str, list[tuple[str, int]], list[list[object]]]]) -> bytes:
+    import zipfile
+    from datetime import datetime
+
+    from openpyxl.writer.theme import theme_xml
+
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    n = len(tables)
+    sheet_type = f"{_OOXML}.spreadsheetml.worksheet+xml"
+    content_types = (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{_OOXML}.spreadsheetml.styles+xml"/>'
+        f'<Override PartName="/xl/theme/theme1.xml" ContentType="{_OOXML}.theme+xml"/>'
+        '<Override PartName="/docProps/core.xml" '
+        'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        f'<Override PartName="/docProps/app.xml" ContentType="{_OOXML}.extended-properties+xml"/>'
+        + "".join(f'<Override PartName="/xl/worksheets/sheet{k}.xml" ContentType="{sheet_type}"/>'
+                  for k in range(1, n + 1))
+        + f'<Override PartName="/xl/workbook.xml" ContentType="{_OOXML}.spreadsheetml.sheet.main+xml"/>'
+        "</Types>")
+    rels = (f'<Relationships xmlns="{_PKG_REL}">'
+            f'<Relationship Type="{_REL}/officeDocument" Target="xl/workbook.xml" Id="rId1"/>'
+            f'<Relationship Type="{_PKG_REL}/metadata/core-properties" Target="docProps/core.xml" Id="rId2"/>'
+            f'<Relationship Type="{_REL}/extended-properties" Target="docProps/app.xml" Id="rId3"/></Relationships>')
+    app = ('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+           "<Application>Microsoft Excel Compatible / prereview</Application></Properties>")
+    core = ('<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>prereview</dc:creator>'
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified></cp:coreProperties>')
+    sheets = "".join(f'<sheet name="{escape(title, {chr(34): "&quot;"})}" sheetId="{k}" state="visible" r:id="rId{k}"/>'
+                     for k, (title, _, _) in enumerate(tables, start=1))
+    filters = "".join(
+        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{k}" hidden="1">'
+        f"{escape(_quoted(title))}!$A$1:${_column(len(headers))}${len(rows) + 1}</definedName>"
+        for k, (title, headers, rows) in enumerate(tables))
+    workbook = (f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><workbookPr/><bookViews><workbookView '
+                'visibility="visible" minimized="0" showHorizontalScroll="1" showVerticalScroll="1" showSheetTabs="1" '
+                f'tabRatio="600" firstSheet="0" activeTab="0"/></bookViews><sheets>{sheets}</sheets>'
+                + (f"<definedNames>{filters}</definedNames>" if filters else "")
+                + '<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>')
+    workbook_rels = (f'<Relationships xmlns="{_PKG_REL}">'
+                     + "".join(f'<Relationship Type="{_REL}/worksheet" Target="/xl/worksheets/sheet{k}.xml" '
+                               f'Id="rId{k}"/>'
+                               for k in range(1, n + 1))
+                     + f'<Relationship Type="{_REL}/styles" Target="styles.xml" Id="rId{n + 1}"/>'
+                     f'<Relationship Type="{_REL}/theme" Target="theme/theme1.xml" Id="rId{n + 2}"/></Relationships>')
     buf = io.BytesIO()
-    wb.save(buf)
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", content_types)
+        z.writestr("_rels/.rels", rels)
+        z.writestr("docProps/app.xml", app)
+        z.writestr("docProps/core.xml", core)
+        z.writestr("xl/workbook.xml", workbook)
+        z.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
+        z.writestr("xl/styles.xml", _STYLES)
+        z.writestr("xl/theme/theme1.xml", theme_xml)
+        for k, (_, headers, rows) in enumerate(tables, start=1):
+            z.writestr(f"xl/worksheets/sheet{k}.xml", _sheet_xml(headers, rows).encode("utf-8", "replace"))
     return buf.getvalue()
+
+
+def _quoted(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
 
 
 def checklist_csv(items: Iterable[ChecklistItem]) -> str:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from datetime import date
 from functools import lru_cache
+from xml.sax.saxutils import escape
 
 from nlp.doc import AnalysisResult, UnitChecklist
 from nlp.glossary import DECISIONS, KINDS
@@ -98,31 +101,83 @@ def letter_docx(result: AnalysisResult, office: str = "依法治理办公室", d
     unit = doc.unit or "报告单位"
     kind = KINDS.get(doc.kind, "报告")
     today = today or date.today()
-    d = _document()
     if decision == "revise":
-        _title(d, f"关于{unit}{doc.year or ''}年度{kind}的修改建议函")
+        title = f"关于{unit}{doc.year or ''}年度{kind}的修改建议函"
         opening = (f"经预审，你单位报送的《{doc.title or doc.filename}》总体上反映了本年度法治建设工作情况，"
                    "但对照有关要求，还存在以下需要修改完善的地方：")
         closing = f"请对照上述意见认真修改完善，于{deadline_days}个工作日内重新报送。"
     else:
-        _title(d, f"关于退回{unit}{doc.year or ''}年度{kind}的通知")
+        title = f"关于退回{unit}{doc.year or ''}年度{kind}的通知"
         opening = f"经预审，你单位报送的《{doc.title or doc.filename}》存在以下问题，不符合报送要求，现予退回："
         closing = f"请严格按照要求重新撰写，如实查摆问题、深入剖析原因、明确整改措施，于{deadline_days}个工作日内重新报送。"
-    d.add_paragraph(f"{unit}：")
-    _body(d, opening)
+    body = [_paragraph(title, _CENTER, _TITLE_RUN), _paragraph(f"{unit}："), _paragraph(opening, _INDENT)]
     for k, reason in enumerate(result.verdict.reasons, start=1):
-        _body(d, f"{_ordinal(k)}{reason.message}")
-        for span in reason.evidence[:3]:
-            quote = d.add_paragraph(f"原文：“{_quote(span.text)}”")
-            quote.paragraph_format.left_indent = _indent()
-            quote.paragraph_format.first_line_indent = _indent()
-    _body(d, closing)
-    d.add_paragraph("")
-    sign = d.add_paragraph(f"{office}\n{today.year}年{today.month}月{today.day}日")
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+        body.append(_paragraph(f"{_ordinal(k)}{reason.message}", _INDENT))
+        body += [_paragraph(f"原文：“{_quote(span.text)}”", _QUOTE_INDENT) for span in reason.evidence[:3]]
+    body += [_paragraph(closing, _INDENT), _paragraph(""),
+             _paragraph(f"{office}\n{today.year}年{today.month}月{today.day}日", _RIGHT)]
+    return _letter_package("".join(body))
 
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    return _save(d)
+
+# A letter used to be built and saved with python-docx: 30 ms, most of it re-serialising and re-compressing
+# every part of the package (styles.xml alone is 350 kB) and python-docx's element machinery. A batch writes
+# hundreds, so a letter is now its word/document.xml written directly (the XML python-docx writes for the same
+# paragraphs, checked by the tests) appended to the base document's other parts, compressed once: 0.5 ms.
+_CENTER = '<w:pPr><w:jc w:val="center"/></w:pPr>'
+_RIGHT = '<w:pPr><w:jc w:val="right"/></w:pPr>'
+_TWIPS = 28 * 20  # the two-character (28 pt) indent, in twentieths of a point
+_INDENT = f'<w:pPr><w:ind w:firstLine="{_TWIPS}"/></w:pPr>'
+_QUOTE_INDENT = f'<w:pPr><w:ind w:left="{_TWIPS}" w:firstLine="{_TWIPS}"/></w:pPr>'
+_TITLE_RUN = '<w:rPr><w:b/><w:sz w:val="40"/></w:rPr>'  # bold, 20 pt (half-points)
+_RUN_BREAKS = re.compile(r"([\t\r\n])")
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # refused by XML 1.0 (python-docx raised on them)
+
+
+def _paragraph(text: str, ppr: str = "", rpr: str = "") -> str:
+    """One paragraph with one run, as python-docx writes ``add_paragraph(text)``: a tab becomes <w:tab/>,
+    a line break <w:br/>, and a text with outer spaces keeps them (xml:space)."""
+    if not text:
+        return f"<w:p>{ppr}</w:p>" if ppr else "<w:p/>"
+    content = []
+    for piece in _RUN_BREAKS.split(_NOT_XML.sub("", text)):
+        if piece == "\t":
+            content.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            content.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if piece != piece.strip() else ""
+            content.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    return f"<w:p>{ppr}<w:r>{rpr}{''.join(content)}</w:r></w:p>"
+
+
+@lru_cache(maxsize=1)
+def _letter_template() -> tuple[bytes, zipfile.ZipInfo, str, str]:
+    """The base document's parts but word/document.xml (compressed once), that part's entry, and its XML
+    before and after the body's paragraphs."""
+    from docx.opc.oxml import serialize_part_xml
+
+    base = _document()
+    saved = zipfile.ZipFile(io.BytesIO(_save(base)))
+    buf = io.BytesIO()
+    main = None
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in saved.infolist():
+            if info.filename == "word/document.xml":
+                main = info
+            else:
+                out.writestr(info, saved.read(info))
+    assert main is not None
+    xml = serialize_part_xml(base.element).decode("utf-8")
+    split = xml.index("<w:sectPr")  # the empty body holds only the section properties
+    return buf.getvalue(), main, xml[:split], xml[split:]
+
+
+def _letter_package(body: str) -> bytes:
+    parts, main, before, after = _letter_template()
+    buf = io.BytesIO(parts)
+    with zipfile.ZipFile(buf, "a") as out:
+        out.writestr(main, (before + body + after).encode("utf-8"))
+    return buf.getvalue()
 
 
 def _widths(table, cm: tuple[float, ...]) -> None:  # type: ignore[no-untyped-def]
@@ -133,19 +188,6 @@ def _widths(table, cm: tuple[float, ...]) -> None:  # type: ignore[no-untyped-de
     for row in table.rows:
         for cell, width in zip(row.cells, cm, strict=True):
             cell.width = Cm(width)  # the cells, which Word reads
-
-
-def _body(d, text: str):  # type: ignore[no-untyped-def]
-    """A body paragraph with the two-character first-line indent of official letters."""
-    p = d.add_paragraph(text)
-    p.paragraph_format.first_line_indent = _indent()
-    return p
-
-
-def _indent():  # type: ignore[no-untyped-def]
-    from docx.shared import Pt
-
-    return Pt(28)
 
 
 def _ordinal(k: int) -> str:

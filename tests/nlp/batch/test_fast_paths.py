@@ -1,0 +1,286 @@
+"""The batch's fast paths give the outputs of the slow ones they replace.
+
+- accelerated scikit-learn models (bulk TF-IDF counts, no per-call re-validation): the same probabilities and
+  issue types bit for bit, and they pickle as plain scikit-learn objects;
+- the context features, the letters (XML written directly) and checklist.xlsx (SpreadsheetML written directly)
+  against references built the old way (Python loops, python-docx, openpyxl);
+- letters written while the workers run are rewritten when the round step changes a verdict.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import pickle
+import zipfile
+from copy import copy
+from datetime import date
+from pathlib import Path
+
+import docx
+import numpy as np
+import openpyxl
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from nlp.batch.runner import BatchOptions, run_batch
+from nlp.bundle import load_bundle
+from nlp.classify.data import parsed_inputs
+from nlp.classify.fastpath import FastTfidfVectorizer, accelerate
+from nlp.classify.features import CUES, KINDS, ROLES, ContextFeatures, JiebaTokenizer, SentenceInput
+from nlp.classify.sentence_model import label_sentences
+from nlp.corpus import default_corpus_dir
+from nlp.corpus.generate import GeneratorConfig
+from nlp.corpus.writer import load_pools, write_generated
+from nlp.doc import Reason, Span, Verdict
+from nlp.extract.issues import group_problem_sentences
+from nlp.pipeline import analyze, parse
+from nlp.report.excel import COLUMNS, item_rows, write_checklist_xlsx
+from nlp.report.word import letter_docx
+
+ODD = ["", " ", "a", "AbC  d\n\n e", "一", "一二", "。。。", "\t\t", "ΑΣ ΣΑ Σ", "İx", "x  \x1c\x1d y", "问：有没有？",
+       "一是台账不全；", "全面推行行政执法三项制度", "100%完成", "ＡＢＣ全角"]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+    folder = tmp_path_factory.mktemp("fast")
+    write_generated(GeneratorConfig(n=8, seed=5, units=8, target_chars=3000, noise_rate=0.2),
+                    load_pools(default_corpus_dir()), folder, ["txt"])
+    return folder / "reports"
+
+
+def _plain(model):  # type: ignore[no-untyped-def]
+    """A copy as plain scikit-learn objects (accelerated objects pickle as their scikit-learn classes)."""
+    return pickle.loads(pickle.dumps(model))
+
+
+def _class_names(obj, out=None) -> set[str]:  # type: ignore[no-untyped-def]
+    out = set() if out is None else out
+    if isinstance(obj, (list, tuple)):
+        for item in obj:
+            _class_names(item, out)
+    elif hasattr(obj, "get_params"):
+        out.add(type(obj).__name__)
+        for name in ("steps", "transformer_list"):
+            _class_names(list(getattr(obj, name, None) or ()), out)
+        for key, value in vars(obj).items():
+            if key.endswith("_") and not key.startswith("_"):
+                _class_names(value, out)
+    return out
+
+
+def test_accelerated_models_predict_exactly_the_same(generated: Path) -> None:
+    bundle = load_bundle()
+    fast_sentences = bundle.sentence_model.sklearn.pipeline_  # accelerated when the bundle loaded
+    assert "FastTfidfVectorizer" in _class_names(fast_sentences)
+    slow_sentences = _plain(fast_sentences)
+    assert not any(name.startswith("Fast") for name in _class_names(slow_sentences))
+    slow_typer = _plain(bundle.issue_typer)
+    fast_typer = accelerate(_plain(bundle.issue_typer))
+    assert {"FastTfidfVectorizer", "FastLogisticRegression"} <= _class_names(fast_typer)
+    typed = 0
+    for path in sorted(generated.glob("*.txt")):
+        parsed = parse(path.read_bytes(), path.name)
+        inputs = parsed_inputs(parsed.document.text, parsed.document.kind, parsed.sections, parsed.sentences)
+        slow, fast = slow_sentences.predict_proba(inputs), fast_sentences.predict_proba(inputs)
+        assert slow.dtype == fast.dtype and np.array_equal(slow, fast)
+        sentences = label_sentences(parsed.sentences, slow, slow_sentences.classes_)
+        texts = [" ".join(s.text for s in g) for g in group_problem_sentences(sentences)]
+        if texts:
+            assert fast_typer.predict(texts) == slow_typer.predict(texts)
+            typed += len(texts)
+    assert typed >= 20
+    assert not any(name.startswith("Fast") for name in _class_names(pickle.loads(pickle.dumps(fast_typer))))
+
+
+@pytest.mark.parametrize("params", [
+    {"analyzer": "char", "ngram_range": (1, 3), "sublinear_tf": True, "min_df": 1},
+    {"analyzer": "char", "ngram_range": (2, 3), "lowercase": False, "norm": None},
+    {"tokenizer": JiebaTokenizer(), "token_pattern": None, "lowercase": False, "ngram_range": (1, 2), "sublinear_tf": True},
+    {"analyzer": "word", "ngram_range": (1, 3), "use_idf": False},
+])
+def test_bulk_tfidf_matches_scikit_learn(params: dict) -> None:  # type: ignore[type-arg]
+    train = ODD + ["依法行政水平还需提高", "法治政府建设年度报告", "Abc abc ABC", "一是学习不够；二是制度不全。"] * 2
+    slow = TfidfVectorizer(**params).fit(train)
+    fast = accelerate(_plain(slow))
+    assert isinstance(fast, FastTfidfVectorizer)
+    for docs in (ODD, train, ["完全没见过的字词組合", "Σ"], [ODD[0]]):
+        a, b = slow.transform(docs), fast.transform(docs)
+        assert type(a) is type(b) and a.shape == b.shape
+        assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
+        assert np.array_equal(a.data, b.data)
+
+
+def _context_row_reference(x: SentenceInput) -> list[float]:
+    """ContextFeatures' row as first written: one comparison per role and kind, one search per cue word."""
+    role = [1.0 if x.role == r else 0.0 for r in ROLES]
+    kind = [1.0 if x.kind == k else 0.0 for k in KINDS]
+    cues = [min(sum(c in x.text for c in words), 3) / 3 for words in CUES.values()]
+    question = 1.0 if x.text.endswith(("？", "?")) or x.text.startswith(("问：", "问:")) else 0.0
+    import re
+
+    enum = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
+    return [*role, *kind, *cues, x.position, min(len(x.text), 200) / 200, 1.0 if re.search(r"\d", x.text) else 0.0,
+            1.0 if enum.match(x.text) else 0.0, 1.0 if x.text.endswith("：") else 0.0, question]
+
+
+def test_context_features_match_the_reference(generated: Path) -> None:
+    inputs = [SentenceInput(t, role, kind, k / 20) for k, (t, role, kind) in enumerate(
+        zip(ODD + ["不够不足有待欠缺薄弱滞后", "下一步将持续进一步着力", "原因究其主要是根源"],
+            [*ROLES, "unknown"] * 4, [*KINDS, "weird"] * 3, strict=False))]
+    for path in sorted(generated.glob("*.txt"))[:3]:
+        parsed = parse(path.read_bytes(), path.name)
+        inputs += parsed_inputs(parsed.document.text, parsed.document.kind, parsed.sections, parsed.sentences)
+    got = ContextFeatures().transform(inputs).toarray()
+    want = np.asarray([_context_row_reference(x) for x in inputs], dtype=np.float32)
+    assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+def _letter_reference(result, today: date) -> bytes:  # type: ignore[no-untyped-def]
+    """letter_docx as first written, with python-docx."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    from nlp.glossary import KINDS as KIND_NAMES
+    from nlp.report.word import _document, _ordinal, _quote, _save, _title
+
+    def body(d, text):  # type: ignore[no-untyped-def]
+        p = d.add_paragraph(text)
+        p.paragraph_format.first_line_indent = Pt(28)
+
+    doc = result.document
+    unit, kind = doc.unit or "报告单位", KIND_NAMES.get(doc.kind, "报告")
+    d = _document()
+    if result.verdict.decision == "revise":
+        _title(d, f"关于{unit}{doc.year or ''}年度{kind}的修改建议函")
+        opening = (f"经预审，你单位报送的《{doc.title or doc.filename}》总体上反映了本年度法治建设工作情况，"
+                   "但对照有关要求，还存在以下需要修改完善的地方：")
+        closing = "请对照上述意见认真修改完善，于10个工作日内重新报送。"
+    else:
+        _title(d, f"关于退回{unit}{doc.year or ''}年度{kind}的通知")
+        opening = f"经预审，你单位报送的《{doc.title or doc.filename}》存在以下问题，不符合报送要求，现予退回："
+        closing = "请严格按照要求重新撰写，如实查摆问题、深入剖析原因、明确整改措施，于10个工作日内重新报送。"
+    d.add_paragraph(f"{unit}：")
+    body(d, opening)
+    for k, reason in enumerate(result.verdict.reasons, start=1):
+        body(d, f"{_ordinal(k)}{reason.message}")
+        for span in reason.evidence[:3]:
+            quote = d.add_paragraph(f"原文：“{_quote(span.text)}”")
+            quote.paragraph_format.left_indent = Pt(28)
+            quote.paragraph_format.first_line_indent = Pt(28)
+    body(d, closing)
+    d.add_paragraph("")
+    sign = d.add_paragraph(f"依法治理办公室\n{today.year}年{today.month}月{today.day}日")
+    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return _save(d)
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.testzip() is None
+        return {name: z.read(name) for name in z.namelist()}
+
+
+def test_letters_are_the_documents_python_docx_writes(generated: Path) -> None:
+    bundle = load_bundle()
+    results = [analyze(p.read_bytes(), p.name, bundle) for p in sorted(generated.glob("*.txt"))[:4]]
+    odd = results[0].model_copy(update={
+        "verdict": Verdict(decision="return", reasons=(Reason(code="X", message=" a\tb\r\nc & <d> \"e\" 'f' ",
+                                                              evidence=(Span(start=0, end=6, text="  x\ny "),)),)),
+        "document": results[0].document.model_copy(update={"title": "A&B<标题>", "unit": None, "year": None})})
+    revise = results[0].model_copy(update={"verdict": Verdict(decision="revise", reasons=results[0].verdict.reasons)})
+    today = date(2026, 1, 2)
+    for result in [r for r in results if r.verdict.decision != "pass"] + [odd, revise]:
+        assert _parts(letter_docx(result, today=today)) == _parts(_letter_reference(result, today))
+    text = [p.text for p in docx.Document(io.BytesIO(letter_docx(odd, today=today))).paragraphs]
+    assert text[0].startswith("关于退回报告单位") and "2026年1月2日" in text[-1]
+
+
+def _xlsx_reference(sheets, common) -> bytes:  # type: ignore[no-untyped-def]
+    """write_checklist_xlsx as first written, with openpyxl."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+
+    def sheet(title, headers, rows):  # type: ignore[no-untyped-def]
+        ws = wb.create_sheet(title[:31])
+        ws.append([h for h, _ in headers])
+        for row in rows:
+            ws.append(row)
+        for col, (_, width) in enumerate(headers, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+            ws.cell(row=1, column=col).font = Font(bold=True)
+            ws.cell(row=1, column=col).fill = PatternFill("solid", fgColor="DDEBF7")
+        for col in [c for c, (_, w) in enumerate(headers, start=1) if w >= 40]:
+            for (c,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
+
+    if common:
+        sheet("共性问题清单", [("序号", 6), ("共性问题", 50), ("问题领域", 20), ("涉及单位数", 10), ("涉及单位", 60)],
+              [[k, c.text, c.domain_name, len(c.units), "、".join(c.units)] for k, c in enumerate(common, start=1)])
+    for title, items in sheets:
+        sheet(title, [(h, w) for _, h, w in COLUMNS], item_rows(items))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _same_workbooks(a: bytes, b: bytes) -> None:
+    x, y = openpyxl.load_workbook(io.BytesIO(a)), openpyxl.load_workbook(io.BytesIO(b))
+    assert x.sheetnames == y.sheetnames
+    for name in x.sheetnames:
+        s, t = x[name], y[name]
+        assert (s.dimensions, s.freeze_panes, s.auto_filter.ref) == (t.dimensions, t.freeze_panes, t.auto_filter.ref)
+        assert {k: v.width for k, v in s.column_dimensions.items()} == {k: v.width for k, v in t.column_dimensions.items()}
+        for r1, r2 in zip(s.iter_rows(), t.iter_rows(), strict=True):
+            for c1, c2 in zip(r1, r2, strict=True):
+                assert (c1.value, c1.data_type, c1.number_format) == (c2.value, c2.data_type, c2.number_format)
+                for style in ("font", "fill", "alignment", "border", "protection"):
+                    assert copy(getattr(c1, style)) == copy(getattr(c2, style)), (name, c1.coordinate, style)
+
+
+def test_checklist_xlsx_reads_back_as_openpyxl_wrote_it(generated: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_batch(BatchOptions(input=str(generated), out=out, round_name="快速路径", progress=False))
+    from nlp.checklist.build import unit_items
+    from nlp.doc import AnalysisResult
+
+    results = [AnalysisResult.model_validate_json(p.read_text(encoding="utf-8")) for p in sorted((out / "reports").glob("*.json"))]
+    items = [i for r in results for i in unit_items(r, "快速路径")]
+    odd = items[0].model_copy(update={"text": "  前后空格 & <标签> ", "measure": None, "page": 3})
+    from nlp.doc import CommonProblem
+
+    common = [CommonProblem(id="G-1", text="共性问题", domain="law_enforcement", domain_name="行政执法",
+                            units=("甲", "乙", "丙"), members=("a", "b", "c"))]
+    for sheets, groups in (([("个性问题清单", items + [odd]), ("共性问题明细", items[:3])], common),
+                           ([("个性问题清单", [])], []), ([("a'b&<c", items[:2])], [])):
+        _same_workbooks(write_checklist_xlsx(sheets, groups), _xlsx_reference(sheets, groups))
+    _same_workbooks((out / "checklist.xlsx").read_bytes(), (out / "checklist.xlsx").read_bytes())
+
+
+def test_letters_follow_the_verdicts_the_round_step_changes(generated: Path, tmp_path: Path) -> None:
+    """A near-copy is returned by the round step after its letter was written from the worker's verdict."""
+    src = tmp_path / "in"
+    src.mkdir()
+    first = sorted(generated.glob("*.txt"))[0]
+    for name in ("a.txt", "b.txt"):  # b is a near-copy of a: one character differs
+        text = first.read_text(encoding="utf-8")
+        (src / name).write_text(text if name == "a.txt" else text.replace("。", "；", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    outcome = run_batch(BatchOptions(input=str(src), out=out, progress=False))
+    assert outcome.failed == 0
+    report = json.loads((out / "reports" / "b.json").read_text(encoding="utf-8"))
+    assert report["verdict"]["decision"] == "return"
+    assert "NEAR_DUPLICATE" in [r["code"] for r in report["verdict"]["reasons"]]
+    letters = sorted(p.name for p in (out / "letters").glob("b_*.docx"))
+    assert letters == ["b_退回重写通知.docx"]
+    text = "".join(p.text for p in docx.Document(out / "letters" / letters[0]).paragraphs)
+    assert "雷同" in text or "相似度" in text
+    run_batch(BatchOptions(input=str(src), out=out, progress=False))  # a re-run rewrites them the same way
+    assert sorted(p.name for p in (out / "letters").glob("b_*.docx")) == letters
