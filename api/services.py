@@ -31,12 +31,10 @@ class Services:
         """The encoder and near-copy threshold for round steps, loaded once, without the sentence models."""
         with self._tools_lock:
             if self._tools is None:
-                from nlp.bundle import bundle_config, encoder_location
-                from nlp.classify.encoders import load_encoder
+                from nlp.bundle import round_models
 
-                model_dir = self.settings.model_dir
-                encoder = load_encoder(encoder_location(model_dir, self.settings.encoder_dir))
-                self._tools = (encoder, bundle_config(model_dir).verdict.near_duplicate_jaccard)
+                models = round_models(self.settings.model_dir, self.settings.encoder_dir)
+                self._tools = (models.encoder, models.config.verdict.near_duplicate_jaccard)
             return self._tools
 
     def close(self) -> None:

@@ -10,12 +10,10 @@ step then rewrites only the letters whose verdict it changes.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -59,104 +57,16 @@ class BatchOutcome:
 def _bundle(models: str | None, encoder: str | None = None):  # type: ignore[no-untyped-def]
     from nlp.bundle import load_bundle
 
-    with _pickle_cache_for_joblib():
-        return load_bundle(Path(models) if models else None, Path(encoder) if encoder else None)
-
-
-@contextmanager
-def _pickle_cache_for_joblib() -> Iterator[None]:
-    """While a worker loads its bundle, ``joblib.load`` of a model file reads a plain-pickle copy of the same
-    objects when one exists (written on the first load, next to jieba's cache, named by the file's SHA-256 and
-    the library versions). joblib unpickles in pure Python: 2.7 s a worker for the two models, 0.3 s this way.
-    A copy that fails to load is ignored; the model file itself is never changed."""
-    import hashlib
-    import pickle
-    import platform
-    import tempfile
-
-    import joblib
-    import numpy
-    import scipy
-    import sklearn
-
-    from nlp.segment.tokens import default_cache_dir
-
-    real = joblib.load
-    versions = f"{platform.python_version()}-{sklearn.__version__}-{numpy.__version__}-{scipy.__version__}"
-
-    def load(filename: Any, *args: Any, **kwargs: Any) -> Any:
-        if args or kwargs or not isinstance(filename, (str, Path)):
-            return real(filename, *args, **kwargs)
-        data = Path(filename).read_bytes()
-        digest = hashlib.sha256(data + versions.encode()).hexdigest()[:40]
-        folder = default_cache_dir()
-        cached = folder / f"model-{digest}.pickle"
-        try:
-            with cached.open("rb") as fh:
-                return pickle.load(fh)
-        except FileNotFoundError:
-            pass
-        except Exception:  # a damaged or stale copy: the model file is the truth
-            logger.info("ignoring the model cache %s", cached)
-        model = real(filename)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cached)  # workers loading at once each rename a whole file
-        except OSError:
-            logger.info("could not write the model cache %s", cached)
-        return model
-
-    joblib.load = load
-    try:
-        yield
-    finally:
-        joblib.load = real
-
-
-@dataclass
-class RoundModels:
-    """What the round step uses of a bundle: its policy and (loaded on first use) its encoder."""
-
-    config: Any
-    encoder_path: Path | None
-    _encoder: Any = None
-
-    @property
-    def encoder(self) -> Any:
-        if self._encoder is None:
-            from nlp.classify.encoders import load_encoder
-
-            self._encoder = load_encoder(self.encoder_path)
-        return self._encoder
+    return load_bundle(Path(models) if models else None, Path(encoder) if encoder else None)
 
 
 @lru_cache(maxsize=2)
-def _round_models(models: str | None, encoder: str | None = None) -> RoundModels:
-    """The bundle's policy and encoder as ``load_bundle`` finds them, without unpickling the classifiers:
-    they are used only in the workers, and loading them here took seconds after the last report."""
-    import tomllib
+def _round_models(models: str | None, encoder: str | None = None) -> Any:
+    """The bundle's policy and encoder, without unpickling the classifiers: they are used only in the workers,
+    and loading them here took seconds after the last report."""
+    from nlp.bundle import round_models
 
-    from nlp.config import load_config
-    from nlp.errors import ModelBundleError
-
-    # nlp.bundle.default_model_dir, without importing nlp.bundle (it imports scikit-learn: 2 s here)
-    path = Path(models) if models else Path(__file__).resolve().parents[2] / "models" / "default"
-    try:
-        pipeline = tomllib.loads((path / "pipeline.toml").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelBundleError(f"no usable model bundle at {path}: {exc}; run `prereview train`") from exc
-    config = load_config(str(path / "policy.toml")) if (path / "policy.toml").exists() else load_config()
-    chosen = Path(encoder) if encoder else (Path(os.environ["PREREVIEW_ENCODER"])
-                                            if os.environ.get("PREREVIEW_ENCODER") else None)
-    if chosen is None:
-        rel = pipeline.get("encoder", {}).get("path")
-        chosen = path / rel if rel else None
-    if chosen is not None and not (chosen / "modules.json").exists():
-        raise ModelBundleError(f"no sentence-transformers model at {chosen} (modules.json missing)")
-    return RoundModels(config, chosen)
+    return round_models(Path(models) if models else None, Path(encoder) if encoder else None)
 
 
 def analyze_task(name: str, data: bytes, unit: str | None, kind: str | None, year: int | None,

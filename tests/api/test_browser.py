@@ -11,18 +11,13 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.api.server import ROOT, Server
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--no-proxy-server"]
@@ -31,59 +26,10 @@ UNIT = "桐山县司法局"
 pytestmark = pytest.mark.slow
 
 
-def _prereview() -> list[str]:
-    script = Path(sys.executable).parent / "prereview"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "nlp.cli"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    def __init__(self, data_dir: Path, log: Path) -> None:
-        self.env = {**os.environ, "PREREVIEW_DATA_DIR": str(data_dir), "PREREVIEW_ANALYSIS_MODE": "inline"}
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def token(self, *args: str) -> str:
-        out = subprocess.run([*_prereview(), "token", "create", *args], env=self.env, cwd=ROOT, capture_output=True,
-                             check=True, text=True)
-        return out.stdout.strip().splitlines()[-1]
-
-    def start(self) -> None:
-        with self.log.open("wb") as log:
-            self.proc = subprocess.Popen([*_prereview(), "serve", "--port", str(self.port)], env=self.env, cwd=ROOT,
-                                         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=2, trust_env=False).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            assert self.proc.poll() is None, f"server exited:\n{self.log.read_text(errors='replace')[-3000:]}"
-            time.sleep(0.3)
-        raise AssertionError("server not ready in 180 s")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
     folder = tmp_path_factory.mktemp("browser-server")
-    srv = Server(folder / "data", folder / "server.log")
+    srv = Server(folder / "data", folder / "server.log", analysis_mode="inline")
     token = srv.token("--role", "reviewer", "--label", "浏览器测试审核员")
     assert token.startswith("pr_")
     srv.start()

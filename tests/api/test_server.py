@@ -2,76 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, func, select
 
 from api.tables import JobFile, Report
-
-ROOT = Path(__file__).resolve().parents[2]
-PRERVIEW = [sys.executable, "-m", "nlp.cli"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.env = {**os.environ, "PREREVIEW_DATA_DIR": str(data_dir), "PREREVIEW_ANALYSIS_MODE": "process"}
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def token(self, *args: str) -> str:
-        out = subprocess.run([*PRERVIEW, "token", "create", *args], env=self.env, cwd=ROOT, capture_output=True,
-                             check=True, text=True)
-        return out.stdout.strip().splitlines()[-1]
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen([*PRERVIEW, "serve", "--port", str(self.port)], env=self.env, cwd=ROOT,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            assert self.proc.poll() is None, "server exited"
-            time.sleep(0.3)
-        raise AssertionError("server not ready in 180 s")
-
-    def kill(self) -> None:
-        """kill -9 the server and its analysis child (the whole process group)."""
-        assert self.proc is not None
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
+from tests.api.server import Server
 
 
 @pytest.fixture
 def server(tmp_path) -> Iterator[Server]:  # type: ignore[no-untyped-def]
-    srv = Server(tmp_path / "data")
+    srv = Server(tmp_path / "data", tmp_path / "server.log")
     yield srv
     srv.stop()
 
