@@ -80,8 +80,7 @@ def render_card(meta: dict[str, Any]) -> str:
             f"- issue extraction (span overlap): P {ie['precision']:.3f}, R {ie['recall']:.3f}, F1 **{ie['f1']:.3f}**",
             f"- on matched issues: domain accuracy {res['domain_accuracy']:.3f}, visibility accuracy "
             f"{res['visibility_accuracy']:.3f}, vague accuracy {res['vague_accuracy']:.3f}",
-            *([f"- transcripts: speaker attribution {res['speaker_accuracy']['accuracy']:.3f} over "
-               f"{res['speaker_accuracy']['sentences']} sentences"] if (res.get("speaker_accuracy") or {}).get("sentences") else []),
+            *_transcript_lines(res),
             "",
         ]
     lines += [
@@ -104,3 +103,14 @@ def write_card(bundle: Path, results: dict[str, Any]) -> None:
     meta["metrics"] = results
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     (bundle / "README.md").write_text(render_card(meta), encoding="utf-8")
+
+
+def _transcript_lines(res: dict[str, Any]) -> list[str]:
+    speaker = res.get("speaker_accuracy") or {}
+    if not speaker.get("sentences"):
+        return []
+    line = f"- transcripts: speaker attribution {speaker['accuracy']:.3f} over {speaker['sentences']} sentences"
+    talk = res.get("issue_extraction_by_kind", {}).get("transcript")
+    if talk:
+        line += f"; issue extraction F1 **{talk['f1']:.3f}** (P {talk['precision']:.3f}, R {talk['recall']:.3f})"
+    return [line]

@@ -50,6 +50,7 @@ def document_scores(bundle: ModelBundle, docs: list[AnnotatedDocument], referenc
     """Verdict agreement, issue extraction F1 (span overlap), domain / visibility / vague accuracy."""
     verdicts: list[tuple[str, str]] = []
     tp = fp = fn = 0
+    by_kind: dict[str, Counter[str]] = {}  # transcripts are scored on their own too (the #8 target)
     typing = Counter()
     errors = []
     for doc in docs:
@@ -68,14 +69,17 @@ def document_scores(bundle: ModelBundle, docs: list[AnnotatedDocument], referenc
         pred = [i for i in result.issues if i.evidence and i.latent_basis != "omission"]
         gold_spans = [[(e.start, e.end) for e in i.evidence] for i in gold]
         matched_gold: set[int] = set()
+        counts = by_kind.setdefault("transcript" if doc.kind == "transcript" else "report", Counter())
         for issue in pred:
             spans = [(e.start, e.end) for e in issue.evidence]
             hit = next((k for k, g in enumerate(gold_spans) if k not in matched_gold
                         and any(_overlap(a, b) for a in spans for b in g)), None)
             if hit is None:
                 fp += 1
+                counts["fp"] += 1
                 continue
             tp += 1
+            counts["tp"] += 1
             matched_gold.add(hit)
             g = gold[hit]
             typing["n"] += 1
@@ -83,19 +87,25 @@ def document_scores(bundle: ModelBundle, docs: list[AnnotatedDocument], referenc
             typing["visibility"] += issue.visibility == g.visibility
             typing["vague"] += issue.vague == g.vague
         fn += len(gold) - len(matched_gold)
-    precision = tp / max(tp + fp, 1)
-    recall = tp / max(tp + fn, 1)
+        counts["fn"] += len(gold) - len(matched_gold)
     n = max(typing["n"], 1)
     agreement = sum(g == p for g, p in verdicts) / max(len(verdicts), 1)
     return {
         "documents": len(docs), "errors": errors,
         "verdict_agreement": round(agreement, 4), "verdict_documents": len(verdicts),
         "verdict_confusion": dict(Counter(f"{g}->{p}" for g, p in verdicts)),
-        "issue_extraction": {"precision": round(precision, 4), "recall": round(recall, 4),
-                             "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 4)},
+        "issue_extraction": _prf(tp, fp, fn),
+        "issue_extraction_by_kind": {kind: _prf(c["tp"], c["fp"], c["fn"]) for kind, c in sorted(by_kind.items())},
         "domain_accuracy": round(typing["domain"] / n, 4), "visibility_accuracy": round(typing["visibility"] / n, 4),
         "vague_accuracy": round(typing["vague"] / n, 4), "typed_issues": typing["n"],
     }
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    precision = tp / max(tp + fp, 1)
+    recall = tp / max(tp + fn, 1)
+    return {"precision": round(precision, 4), "recall": round(recall, 4),
+            "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 4), "gold": tp + fn}
 
 
 def speaker_accuracy(transcripts: list[AnnotatedDocument]) -> dict[str, Any]:
@@ -158,8 +168,11 @@ def format_report(results: dict[str, Any]) -> str:
                      f"domain acc {res['domain_accuracy']:.3f}, visibility acc {res['visibility_accuracy']:.3f}, "
                      f"vague acc {res['vague_accuracy']:.3f} ({res['typed_issues']} matched issues)")
         sp = res.get("speaker_accuracy") or {}
+        talk = res.get("issue_extraction_by_kind", {}).get("transcript")
         if sp.get("sentences"):
-            lines.append(f"transcripts: speaker attribution {sp['accuracy']:.3f} over {sp['sentences']} sentences")
+            lines.append(f"transcripts: speaker attribution {sp['accuracy']:.3f} over {sp['sentences']} sentences"
+                         + (f"; issue extraction P {talk['precision']:.3f} R {talk['recall']:.3f} F1 {talk['f1']:.3f}"
+                            f" ({talk['gold']} gold issues)" if talk else ""))
         if res["errors"]:
             lines.append(f"unreadable: {res['errors']}")
     return "\n".join(lines)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlp.bundle import load_bundle
+from nlp.classify.evaluate import document_scores, format_report
+from nlp.corpus import load_splits
+from nlp.corpus.schema import load_documents
+
+CORPUS = Path(__file__).resolve().parents[3] / "corpora"
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    return load_bundle()
+
+
+@pytest.fixture(scope="module")
+def test_docs():
+    splits = load_splits(CORPUS)
+    return [d for d in load_documents(CORPUS / "annotated") if splits.get(d.id) == "test"]
+
+
+def test_transcript_extraction_is_scored_on_its_own(bundle, test_docs):
+    talks = [d for d in test_docs if d.kind == "transcript"][:2]
+    reports = [d for d in test_docs if d.kind == "shufa_report"][:2]
+    mixed = document_scores(bundle, reports + talks, reference=[])
+    alone = document_scores(bundle, talks, reference=[])
+    # the transcript figures inside a mixed run are those of the transcripts scored alone
+    assert mixed["issue_extraction_by_kind"]["transcript"] == alone["issue_extraction"]
+    assert set(mixed["issue_extraction_by_kind"]) == {"report", "transcript"}
+    gold = sum(len([i for i in d.issues if i.evidence]) for d in talks)
+    assert alone["issue_extraction"]["gold"] == gold > 0
+
+
+def test_report_prints_transcript_extraction(bundle, test_docs):
+    talks = [d for d in test_docs if d.kind == "transcript"][:1]
+    res = document_scores(bundle, talks, reference=[])
+    res["sentences"] = {"sentences": 0, "per_class": {}, "macro_f1": 0.0, "accuracy": 0.0,
+                        "confusion": {"labels": [], "matrix": []}}
+    res["speaker_accuracy"] = {"sentences": 10, "accuracy": 1.0}
+    text = format_report({"test": res})
+    f1 = res["issue_extraction_by_kind"]["transcript"]["f1"]
+    assert "transcripts: speaker attribution 1.000 over 10 sentences; issue extraction" in text
+    assert f"F1 {f1:.3f}" in text
