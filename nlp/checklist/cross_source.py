@@ -296,24 +296,33 @@ def cross_source_items(report: AnalysisResult | Sequence[AnalysisResult], transc
     tax = load_taxonomy()
     unit = reports[-1].document.unit
     by_name = {t.document.filename: t for t in transcripts}
+    found = [(rep, c) for rep in reports for c in find_contradictions(rep, transcripts, encoder)]
+    denials = {(c.transcript, c.statement.start) for _, c in found}  # quoted on their claim's row below
     rows = []
     for name, sent in new_problems(reports, transcripts, encoder):
-        issue = next(i for i in by_name[name].issues if i.sentences and i.sentences[0] == sent.i)
+        if (name, sent.start) in denials:
+            continue
+        issue = next((i for i in by_name[name].issues if i.sentences and i.sentences[0] == sent.i), None)
+        if issue is None:  # a failing the classifier left as other: the row stands on the sentence itself
+            domain = _cue_domain(sent.text)
+            issue_id = f"{by_name[name].document.id[:8]}-t{sent.start}"
+            text, vague = checklist_line(said(sent.text)), False
+        else:
+            domain, issue_id, text, vague = issue.domain, issue.id, issue.text, issue.vague
         rows.append(ChecklistItem(
-            number=start_number + len(rows), issue_id=issue.id, round=round_name, source="interview", unit=unit,
-            document=name, original=sent.text, start=sent.start, end=sent.end, text=issue.text, domain=issue.domain,
-            domain_name=tax.name(issue.domain), visibility="latent", latent_basis="cross_source", vague=issue.vague,
+            number=start_number + len(rows), issue_id=issue_id, round=round_name, source="interview", unit=unit,
+            document=name, original=sent.text, start=sent.start, end=sent.end, text=text, domain=domain,
+            domain_name=tax.name(domain), visibility="latent", latent_basis="cross_source", vague=vague,
             severity="高", responsible_unit=unit))
-    for rep in reports:
-        for c in find_contradictions(rep, transcripts, encoder):
-            domain = _domain(c, by_name[c.transcript])
-            rows.append(ChecklistItem(
-                number=start_number + len(rows), issue_id=f"{rep.document.id[:8]}-x{c.claim.start}", round=round_name,
-                source="interview", unit=unit, document=rep.document.filename, original=c.claim.text,
-                start=c.claim.start, end=c.claim.end, page=rep.document.page_of(c.claim.start),
-                text=f"报告所称“{checklist_line(c.claim.text)}”与谈话反映不符：{checklist_line(said(c.statement.text))}（{c.transcript}）",
-                domain=domain, domain_name=tax.name(domain), visibility="latent", latent_basis="cross_source",
-                severity="高", responsible_unit=unit))
+    for rep, c in found:
+        domain = _domain(c, by_name[c.transcript])
+        rows.append(ChecklistItem(
+            number=start_number + len(rows), issue_id=f"{rep.document.id[:8]}-x{c.claim.start}", round=round_name,
+            source="interview", unit=unit, document=rep.document.filename, original=c.claim.text,
+            start=c.claim.start, end=c.claim.end, page=rep.document.page_of(c.claim.start),
+            text=f"报告所称“{checklist_line(c.claim.text)}”与谈话反映不符：{checklist_line(said(c.statement.text))}（{c.transcript}）",
+            domain=domain, domain_name=tax.name(domain), visibility="latent", latent_basis="cross_source",
+            severity="高", responsible_unit=unit))
     return rows
 
 
@@ -325,7 +334,11 @@ def _domain(c: Contradiction, transcript: AnalysisResult) -> str:
     for name in c.indicators:
         if name in INDICATOR_DOMAINS:
             return INDICATOR_DOMAINS[name]
-    text = c.claim.text + c.statement.text
+    return _cue_domain(c.claim.text + c.statement.text)
+
+
+def _cue_domain(text: str) -> str:
+    """The domain whose cue words the text mentions most (enforcement oversight when none)."""
     hits = [(sum(cue in text for cue in (*d.cues, *d.subs)), d.code) for d in load_taxonomy().domains]
     best = max(hits)
     return best[1] if best[0] else "enforcement_oversight"
