@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from api import store
 from api.tables import IssueHistory, IssueRow, Job, Report, Round
 from api.tokens import Principal, principal_for
-from nlp.doc import KINDS, AnalysisResult
+from nlp.doc import KINDS, AnalysisResult, Reason, Span
 from nlp.errors import PrereviewError
 from nlp.glossary import KINDS as KIND_NAMES
 from nlp.glossary import LABELS as LABEL_NAMES
@@ -101,10 +101,20 @@ class Mark:
     key: str
 
 
+def split_evidence(reason: Reason, filename: str) -> tuple[list[Span], list[Span]]:
+    """(spans in this document, spans in another file): a transcript quoted against the report names its file in
+    ``document``, and its offsets point into that file, not into this text."""
+    own = [e for e in reason.evidence if e.document is None or e.document == filename]
+    return own, [e for e in reason.evidence if e not in own]
+
+
+templates.env.globals["split_evidence"] = split_evidence
+
+
 def evidence_marks(result: AnalysisResult) -> list[Mark]:
     marks = []
     for k, reason in enumerate(result.verdict.reasons):
-        marks += [Mark(e.start, e.end, f"r{k}") for e in reason.evidence]
+        marks += [Mark(e.start, e.end, f"r{k}") for e in split_evidence(reason, result.document.filename)[0]]
     for k, issue in enumerate(result.issues):
         marks += [Mark(e.start, e.end, f"q{k}") for e in issue.evidence]
         if issue.measure is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from nlp.doc import AnalysisResult
+from nlp.doc import AnalysisResult, Reason, Span
 from nlp.glossary import DECISIONS, LABELS
 from nlp.taxonomy import load_taxonomy
 
@@ -14,15 +14,17 @@ COLORS = {"achievement": "#e8f4ea", "problem": "#fde2e1", "cause": "#fff1d6", "m
 def render_report_html(result: AnalysisResult) -> str:
     """A self-contained HTML fragment (no scripts, no external resources)."""
     doc = result.document
-    evidence = {(e.start, e.end) for r in result.verdict.reasons for e in r.evidence}
+    # offsets of evidence in another file (a transcript quoted against the report) mean nothing in this text
+    evidence = {(e.start, e.end) for r in result.verdict.reasons for e in r.evidence if _own(e, doc.filename)}
     tax = load_taxonomy()
     legend = " ".join(f'<span style="background:{COLORS[k]};padding:1px 6px;border-radius:3px">{LABELS[k]}</span>'
                       for k in ("achievement", "problem", "cause", "measure"))
     parts = [f"<h3>{html.escape(doc.title or doc.filename)}</h3>",
-             f"<p>结论：<b>{DECISIONS[result.verdict.decision]}</b>　问题占比 {result.metrics.problem_share:.0%}　{legend}</p>"]
+             f"<p>结论：<b>{DECISIONS[result.verdict.decision]}</b>　"
+             f"问题占比 {result.metrics.problem_share:.0%}　{legend}</p>"]
     if result.verdict.reasons:
-        parts.append("<ol>" + "".join(f"<li><code>{r.code}</code> {html.escape(r.message)}</li>" for r in result.verdict.reasons)
-                     + "</ol>")
+        parts.append("<ol>" + "".join(f"<li><code>{r.code}</code> {html.escape(r.message)}"
+                                      f"{_quotes(r, doc.filename)}</li>" for r in result.verdict.reasons) + "</ol>")
     body = []
     for s in result.sentences:
         mark = "outline:2px solid #c0392b;" if (s.start, s.end) in evidence else ""
@@ -38,3 +40,13 @@ def render_report_html(result: AnalysisResult) -> str:
         rows.append(f"<li>{html.escape(i.text)} {tags}</li>")
     parts.append("<h4>问题清单</h4><ul>" + "".join(rows) + "</ul>")
     return "\n".join(parts)
+
+
+def _own(span: Span, filename: str) -> bool:
+    return span.document is None or span.document == filename
+
+
+def _quotes(reason: Reason, filename: str) -> str:
+    """The reason's evidence from other files, each quoted on its own line with the file's name."""
+    return "".join(f'<div style="margin:2px 0 2px 1em;color:#555">“{html.escape(e.text)}”'
+                   f'（{html.escape(e.document or "")}）</div>' for e in reason.evidence if not _own(e, filename))

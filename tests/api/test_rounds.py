@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import lxml.html
+import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.tables import Report, Round
+from api.web import COOKIE
 
 UNIT = "青石县交通运输局"
 # fmt: off
@@ -42,13 +46,22 @@ def _upload(service, text: str, name: str, kind: str, round_name: str):  # type:
     return res.json()
 
 
-def test_the_round_step_puts_the_contradiction_on_the_reports_verdict_once(service) -> None:
+@pytest.fixture(scope="module")
+def interviewed(service):  # type: ignore[no-untyped-def]
+    """A round with a unit's interview (uploaded first, then summarised alone) and the unit's report."""
     client, h = service.client, service.reviewer
     rid = client.post("/api/v1/rounds", json={"name": "交叉比对测试批次"}, headers=h).json()["id"]
     talk = _upload(service, TRANSCRIPT, "谈话记录.txt", "transcript", str(rid))
-    summary = client.get(f"/api/v1/rounds/{rid}/summary", headers=h).json()  # the interview alone: warned
-    assert [w["file"] for w in summary["warnings"]] == ["谈话记录.txt"] and UNIT in summary["warnings"][0]["message"]
+    alone = client.get(f"/api/v1/rounds/{rid}/summary", headers=h).json()
     report = _upload(service, REPORT, "青石县交通运输局年度报告.txt", "annual_report", str(rid))
+    return {"round": rid, "talk": talk, "report": report, "alone": alone}
+
+
+def test_the_round_step_puts_the_contradiction_on_the_reports_verdict_once(service, interviewed) -> None:  # type: ignore[no-untyped-def]
+    client, h = service.client, service.reviewer
+    rid, talk, report = interviewed["round"], interviewed["talk"], interviewed["report"]
+    warned = interviewed["alone"]["warnings"]  # the interview alone in the round: warned
+    assert [w["file"] for w in warned] == ["谈话记录.txt"] and UNIT in warned[0]["message"]
     assert not any(r["code"] == "CROSS_SOURCE_CONTRADICTION" for r in report["analysis"]["verdict"]["reasons"])
 
     summary = client.get(f"/api/v1/rounds/{rid}/summary", headers=h).json()
@@ -79,3 +92,24 @@ def test_the_round_step_puts_the_contradiction_on_the_reports_verdict_once(servi
     issues = client.get("/api/v1/issues", params={"round": rid}, headers=h).json()
     assert len([i for i in issues if i["report_id"] == report["id"] and i["latent_basis"] == "cross_source"]) == 1
     assert "陈立新" not in str(issues) and "陈立新" not in str(again) and "陈立新" not in str(transcript)
+
+
+def test_the_report_page_quotes_the_interview_instead_of_marking_its_offsets(service, interviewed) -> None:  # type: ignore[no-untyped-def]
+    client, h = service.client, service.reviewer
+    client.get(f"/api/v1/rounds/{interviewed['round']}/summary", headers=h)
+    rid = interviewed["report"]["id"]
+    stored = client.get(f"/api/v1/reports/{rid}", headers=h).json()["analysis"]
+    k = [r["code"] for r in stored["verdict"]["reasons"]].index("CROSS_SOURCE_CONTRADICTION")
+    claim, statement = stored["verdict"]["reasons"][k]["evidence"]
+    browser = TestClient(service.app, follow_redirects=False)
+    browser.cookies.set(COOKIE, h["Authorization"].split(" ", 1)[1])
+    page = lxml.html.fromstring(browser.get(f"/reports/{rid}").text)
+    article = page.get_element_by_id("doc-text")
+    marked = "".join(m.text_content() for m in article.xpath(f".//mark[contains(concat(' ', @data-ev, ' '), ' r{k} ')]"))
+    assert marked == claim["text"]  # the interview's offsets mark nothing in the report's text
+    reason = page.xpath("//li[@data-code='CROSS_SOURCE_CONTRADICTION']")[0]
+    assert "定位原文（1处）" in reason.text_content()
+    quote = reason.xpath(".//blockquote")[0].text_content()
+    assert statement["text"] in quote and "谈话记录.txt" in quote
+    assert any("100%" in li.text_content() and "谈话记录.txt" in li.text_content()
+               for li in page.xpath("//ol[@id='issues']/li"))  # the unit's checklist row for the denied claim

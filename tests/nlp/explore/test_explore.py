@@ -49,3 +49,24 @@ def test_search_compare_and_export(results, tmp_path) -> None:  # type: ignore[n
     assert not same["added"] and not same["dropped"] and same["repeated"]
     path = export_selection(hits, str(tmp_path / "sel.xlsx"))
     assert list(pd.read_excel(path).columns)[:2] == ["单位", "问题"]
+
+
+def test_report_html_quotes_evidence_from_another_file_instead_of_marking_its_offsets(results) -> None:  # type: ignore[no-untyped-def]
+    from nlp.doc import Reason, Span, Verdict
+
+    report = results[0]
+    claim, other = report.sentences[1], report.sentences[2]
+    # the transcript's span happens to have the offsets of another sentence of this report
+    said = ("答：局长本人只出庭过一次，其余都是委托律师。" * 9)[:len(other.text)]
+    foreign = Span(start=other.start, end=other.end, text=said, document="谈话记录.txt")
+    reason = Reason(code="CROSS_SOURCE_CONTRADICTION", message="报告所述与谈话反映不符。",
+                    evidence=(Span(start=claim.start, end=claim.end, text=claim.text), foreign))
+    page = render_report_html(report.model_copy(update={"verdict": Verdict(decision="revise", reasons=(reason,))}))
+    marked = [s for s in report.sentences if f'outline:2px solid #c0392b;">{s.text}' in page]
+    assert [s.i for s in marked] == [claim.i]
+    assert f"“{said}”（谈话记录.txt）" in page
+    assert page.index("谈话记录.txt") < page.index('<div style="line-height:1.9">')  # under the reason, not in the text
+    own = foreign.model_copy(update={"document": "a.docx", "start": other.start, "end": other.end, "text": other.text})
+    named = reason.model_copy(update={"evidence": (own,)})
+    page = render_report_html(report.model_copy(update={"verdict": Verdict(decision="revise", reasons=(named,))}))
+    assert f'outline:2px solid #c0392b;">{other.text}' in page  # a span naming this very file is this file's
