@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from nlp.ingest.raw import RawDocument, RawLine
 from nlp.segment.headings import heading_level
+from nlp.segment.transcript import opens_turn
 
 _CJK = "\u4e00-\u9fff\u3400-\u4dbf"
 _CJK_PUNCT = "，。、；：？！“”‘’（）《》【】…—"
@@ -37,6 +38,7 @@ _PINYIN = re.compile(rf"(?<=[{_CJK}]) ?[（(] *(?=[a-zA-Z{_TONE}'’ ·]*[{_TONE
 _MASKED = re.compile(r"(?<![A-Za-z])(?:[*＊×]{1,3}|X{1,3})(?=[次件个项名人家份期场余%％批起条])|[×＊*]{2,}")
 _TITLE_LIKE = re.compile(r"报告|述法|情况|总结|汇报|记录|意见|通报")
 _END = tuple("。！？；：…”’）」』】!?;:")
+_COPIED_BLOCK = 3  # repeated lines in a row from which repeated turns count as a copied body, not as speech
 
 # Site chrome: lines a saved page carries around the article. Anchored, and only on short lines
 # without a full stop, so body sentences that mention 来源 or 打印 are never touched.
@@ -177,22 +179,32 @@ def _key(text: str) -> str:
 
 
 def _drop_repeats(lines: list[RawLine]) -> tuple[list[RawLine], int, int]:
-    """Drop lines that repeat an earlier line: long ones always, short ones inside a repeated run or the title."""
+    """Drop lines that repeat an earlier line: long ones always, short ones inside a repeated run or the title.
+    A transcript's turn (问：…, 张某某：…) is dropped only inside a copied block of ``_COPIED_BLOCK`` lines (a page
+    that shows its body twice): an interviewer may ask the same question again, and its answer must not be
+    attributed to the turn before."""
     keys = [_key(ln.text) for ln in lines]
     seen: set[str] = set()
     dup = []
     for k in keys:
         dup.append(len(k) >= 4 and k in seen)
         seen.add(k)
+    runs = [0] * len(lines)  # length of the run of repeated lines each repeated line belongs to
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and dup[j]:
+            j += 1
+        runs[i:j] = [j - i] * (j - i)
+        i = max(j, i + 1)
     title_key = next((k for k, ln in zip(keys, lines, strict=True) if ln.heading == 0 or len(k) >= 4), "")
     keep, removed, title_repeats = [], 0, 0
     for i, ln in enumerate(lines):
         if dup[i]:
-            in_run = (i > 0 and dup[i - 1]) or (i + 1 < len(lines) and dup[i + 1])
             if keys[i] == title_key:
                 title_repeats += 1
                 continue
-            if len(keys[i]) >= 20 or in_run:
+            if (len(keys[i]) >= 20 or runs[i] > 1) and (runs[i] >= _COPIED_BLOCK or not opens_turn(ln.text)):
                 removed += 1
                 continue
         keep.append(ln)

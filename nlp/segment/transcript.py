@@ -42,20 +42,35 @@ def find_turns(text: str) -> list[Turn]:
     turns = []
     pos = 0
     for line in text.split("\n"):
-        stripped = line.strip()
-        if not any(mark in stripped for mark in "。？！?!；…"):
-            pos += len(line) + 1
-            continue  # “谈话对象：王某某，法规科科长” is a header field; a turn is speech and ends its sentences
-        m = _ROLE.match(stripped)
-        if m:
-            turns.append(Turn(pos, m.group(1), ROLE_MARKERS[m.group(1)]))
-        else:
-            n = _NAMED.match(stripped)
-            if n and n.group("name") not in HEADER_LABELS and not stripped.startswith(HEADER_LABELS):
-                name, role = n.group("name"), roles.get(n.group("name"))
-                turns.append(Turn(pos, name, role if role in ASKING_ROLES else n.group("role") or role))
+        opening = _opening(line)
+        if opening is not None:
+            speaker, marker, written = opening
+            if marker:
+                turns.append(Turn(pos, speaker, ROLE_MARKERS[speaker]))
+            else:
+                role = roles.get(speaker)
+                turns.append(Turn(pos, speaker, role if role in ASKING_ROLES else written or role))
         pos += len(line) + 1
     return turns
+
+
+def opens_turn(line: str) -> bool:
+    """Whether the line opens a turn (问：…, A：…, 张某某（科长）：…), as ``find_turns`` reads it."""
+    return _opening(line) is not None
+
+
+def _opening(line: str) -> tuple[str, bool, str | None] | None:
+    """(speaker as written, a role marker rather than a name, the role the turn writes) of a turn opening."""
+    stripped = line.strip()
+    if not any(mark in stripped for mark in "。？！?!；…"):
+        return None  # “谈话对象：王某某，法规科科长” is a header field; a turn is speech and ends its sentences
+    m = _ROLE.match(stripped)
+    if m:
+        return m.group(1), True, None
+    n = _NAMED.match(stripped)
+    if n and n.group("name") not in HEADER_LABELS and not stripped.startswith(HEADER_LABELS):
+        return n.group("name"), False, n.group("role")
+    return None
 
 
 def speaker_at(turns: list[Turn], offset: int) -> Turn | None:

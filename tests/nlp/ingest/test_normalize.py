@@ -105,3 +105,18 @@ def test_masked_numbers_are_kept_with_a_warning() -> None:
 def test_page_number_lines_dropped() -> None:
     result = clean(["正文一句。", "- 3 -", "第 4 页 共 10 页", "正文二句。"])
     assert result.text == "正文一句。\n正文二句。"
+
+
+def test_a_question_asked_again_is_kept_but_a_copied_transcript_body_is_not() -> None:
+    asked = "问：你单位去年行政诉讼案件负责人出庭应诉情况如何？"
+    turns = [asked, "答：这个要问法规科，我不太清楚。", "问：规范性文件是谁负责起草的？", "答：一般是业务科室起草，法规科审核把关。",
+             asked, "请你具体说一下局长本人出庭了几次。", "答：我回去查了台账，局长本人只出庭过一次。"]
+    result = clean(["某局谈话记录", *turns])
+    assert result.text.split("\n") == ["某局谈话记录", *turns] and not result.warnings
+    named = ["陈某某：你单位去年行政诉讼案件负责人出庭应诉情况如何？", "王某某：我不太清楚，要问法规科。", "陈某某：那规范性文件由谁起草？",
+             "王某某：业务科室起草。", "陈某某：你单位去年行政诉讼案件负责人出庭应诉情况如何？", "王某某：局长本人只出庭过一次。"]
+    assert clean(["某局座谈记录", *named]).text.split("\n") == ["某局座谈记录", *named]
+    # a page showing the whole transcript twice is still cleaned: a copied block of turns goes
+    copied = clean(["某局谈话记录", *turns, *turns])
+    assert copied.text.split("\n") == ["某局谈话记录", *turns]
+    assert any("重复出现的正文" in w for w in copied.warnings)

@@ -114,3 +114,17 @@ def test_every_sentence_of_generated_transcripts_has_its_speaker(style: str) -> 
         for s in record["sentences"]:
             turn = speaker_at(turns, s["start"])
             assert (turn.speaker if turn else None) == s["speaker"], record["text"][s["start"]:s["end"]]
+
+
+def test_a_question_asked_twice_keeps_its_turn_and_the_answer_its_speaker() -> None:
+    asked = "问：你单位去年行政诉讼案件负责人出庭应诉情况如何？"
+    text = (HEADER + f"{asked}\n答：这个要问法规科，我不太清楚。\n问：规范性文件是谁负责起草的？\n"
+            f"答：一般是业务科室起草，法规科审核把关。\n{asked}\n请你具体说一下局长本人出庭了几次。\n"
+            "答：我回去查了台账，局长本人只出庭过一次。\n")
+    sentences = parse(text.encode("utf-8"), "谈话记录.txt").sentences
+    spoken = [(s.speaker, s.text) for s in sentences if s.speaker is not None]
+    assert [t for _, t in spoken].count(asked) == 2
+    k = next(k for k, (_, t) in enumerate(spoken) if "只出庭过一次" in t)
+    # the second answer follows the question asked again, and the interviewer's follow-up is not the interviewee's
+    assert spoken[k - 2:k + 1] == [("谈话人", asked), ("谈话人", "请你具体说一下局长本人出庭了几次。"),
+                                   ("谈话对象", "答：我回去查了台账，局长本人只出庭过一次。")]
