@@ -21,6 +21,7 @@ from nlp.review.metrics import compute_metrics
 from nlp.review.reasons import ReviewInput
 from nlp.review.verdict import decide
 from nlp.segment import segment
+from nlp.segment.transcript import find_turns, masked_filename, names_to_hide
 from nlp.taxonomy import load_taxonomy
 
 Reference = Iterable[tuple[str, frozenset[int]]]
@@ -35,7 +36,13 @@ def parse(data: bytes, filename: str, *, limits: IngestLimits | None = None, kin
         >>> parsed.document.kind, len(parsed.sentences)
     """
     doc, clean = read_document(data, filename, limits)
-    return segment(doc, dict(clean.heading_hints), kind=kind, unit=unit, year=year)
+    parsed = segment(doc, dict(clean.heading_hints), kind=kind, unit=unit, year=year)
+    if parsed.document.kind == "transcript":  # a transcript is often named after its interviewee
+        names = names_to_hide(doc.text, find_turns(doc.text))
+        public = masked_filename(doc.filename, names, doc.id)
+        if public != doc.filename:
+            parsed = parsed.model_copy(update={"document": parsed.document.model_copy(update={"filename": public})})
+    return parsed
 
 
 def analyze(data: bytes, filename: str, models: ModelBundle, *, kind: str | None = None, unit: str | None = None,

@@ -127,3 +127,21 @@ def redact(text: str, names: set[str]) -> str:
     for name in sorted(names, key=len, reverse=True):
         text = text.replace(name, "某" * len(name))
     return text
+
+
+def masked_filename(filename: str, names: set[str], digest: str) -> str:
+    """The file's name with the transcript's hidden names masked like the text (张伟 → 某某). Two interviews named
+    after their interviewees would then share a name, so a masked one gets the first 8 hex digits of the file's
+    sha256 before its extension: stable across runs, unique again. A name without hidden names stays as it is.
+
+    Example:
+        >>> masked_filename("谈话记录-张伟.txt", {"张伟"}, "3fa2b1c0aa")
+        '谈话记录-某某-3fa2b1c0.txt'
+    """
+    hidden = redact(filename, names)
+    if hidden == filename:
+        return filename
+    head, dot, ext = hidden.rpartition(".")
+    if not dot or "/" in ext or not head:
+        return f"{hidden}-{digest[:8]}"
+    return f"{head}-{digest[:8]}.{ext}"

@@ -35,11 +35,13 @@ def test_pseudonyms_and_same_length_redaction() -> None:
 
 def test_no_name_from_a_transcript_reaches_the_output() -> None:
     text = HEADER + "问：你局负责人出庭应诉率是多少？\n答：报告写的是100%，实际上局长只出庭1次。王建国说的是实情。\n"
-    parsed = parse(text.encode("utf-8"), "谈话记录.txt")
+    parsed = parse(text.encode("utf-8"), "2025督察/谈话记录-王建国（孙丽记录）.txt")  # named after the people in it
     payload = json.dumps({"document": parsed.document.model_dump(), "sentences": [s.model_dump() for s in parsed.sentences]},
                          ensure_ascii=False)
     for name in ("王建国", "陈一鸣", "赵晓东", "孙丽"):
         assert name not in payload
+    digest = parsed.document.id[:8]
+    assert parsed.document.filename == f"2025督察/谈话记录-某某某（某某记录）-{digest}.txt"
     assert parsed.document.kind == "transcript"
     speakers = {s.speaker for s in parsed.sentences}
     assert {"谈话人", "谈话对象"} <= speakers
@@ -128,3 +130,19 @@ def test_a_question_asked_twice_keeps_its_turn_and_the_answer_its_speaker() -> N
     # the second answer follows the question asked again, and the interviewer's follow-up is not the interviewee's
     assert spoken[k - 2:k + 1] == [("谈话人", asked), ("谈话人", "请你具体说一下局长本人出庭了几次。"),
                                    ("谈话对象", "答：我回去查了台账，局长本人只出庭过一次。")]
+
+
+def test_masked_file_names_stay_stable_and_unique() -> None:
+    from nlp.segment.transcript import masked_filename
+
+    def name_of(interviewee: str, filename: str) -> str:
+        text = HEADER.replace("王建国", interviewee) + "问：出庭情况如何？\n答：局长出庭1次。\n"
+        return parse(text.encode("utf-8"), filename).document.filename
+
+    first, again = name_of("王建国", "谈话记录-王建国.txt"), name_of("王建国", "谈话记录-王建国.txt")
+    other = name_of("李红梅", "谈话记录-李红梅.txt")
+    assert first == again and first != other  # 谈话记录-某某某-<8 hex>.txt each, told apart by their content
+    assert first.startswith("谈话记录-某某某-") and other.startswith("谈话记录-某某某-")
+    assert name_of("王建国", "谈话记录3.txt") == "谈话记录3.txt"  # nothing to hide: the name stays as it is
+    assert masked_filename("陈一鸣", {"陈一鸣"}, "0123456789") == "某某某-01234567"
+    assert masked_filename("谈话/陈一鸣.记录/x", {"陈一鸣"}, "0123456789") == "谈话/某某某.记录/x-01234567"
