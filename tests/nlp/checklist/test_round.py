@@ -40,3 +40,21 @@ def test_every_issue_gets_a_scope(results) -> None:  # type: ignore[no-untyped-d
     scopes = {i.scope for r in review.results for i in r.issues if i.latent_basis != "omission"}
     assert scopes <= {"common", "specific"} and "common" in scopes
     assert review.common and all(len(c.units) >= 3 for c in review.common)
+
+
+def test_sketches_from_the_workers_give_the_same_review(results) -> None:  # type: ignore[no-untyped-def]
+    from nlp.cluster.duplicates import sketch
+
+    plain = review_round(results, HashEncoder())
+    sketched = review_round(results, HashEncoder(), sketches=[sketch(r.document.text) for r in results])
+    partial = review_round(results, HashEncoder(), sketches=[None, sketch(results[1].document.text), None, None])
+    assert plain == sketched == partial
+    assert plain.near_duplicates["清源县水利局.docx"][0] == "安平县水利局.docx"
+
+
+def test_only_what_the_round_changes_is_copied(results) -> None:  # type: ignore[no-untyped-def]
+    first = review_round(results, HashEncoder())
+    assert all(r.issues[0] is not s.issues[0] for r, s in zip(results, first.results, strict=True) if r.issues)
+    again = review_round(list(first.results), HashEncoder())  # a round reviewed again, as a resumed batch reads it
+    assert again.results == first.results
+    assert all(a is b for a, b in zip(again.results, first.results, strict=True))
