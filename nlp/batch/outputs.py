@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import gc
 import io
 import logging
 import os
@@ -35,11 +36,13 @@ def safe_name(name: str) -> str:
 
 def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str], state: BatchState,
                         bundle: Any, fresh: dict[str, AnalysisResult] | None = None,
-                        letters: dict[str, tuple[object, ...] | None] | None = None) -> None:
+                        letters: dict[str, tuple[object, ...] | None] | None = None,
+                        sketches: dict[str, Any] | None = None) -> None:
     """``fresh``: results analysed in this run (sha256 → result), used as they are; the others are read back
-    from reports/. ``letters``: sha256 → what the letter written during the run came from (``letter_basis``)."""
+    from reports/. ``letters``: sha256 → what the letter written during the run came from (``letter_basis``).
+    ``sketches``: sha256 → near-copy sketch computed by the worker; the round step sketches the others."""
     out: Path = opts.out
-    fresh, letters = fresh or {}, letters or {}
+    fresh, letters, sketches = fresh or {}, letters or {}, sketches or {}
     done = state.done()
     order: list[str] = []
     seen: set[str] = set()
@@ -49,7 +52,9 @@ def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str
             order.append(f.sha256)
     results = [fresh.get(h) or AnalysisResult.model_validate_json(
         (out / "reports" / f"{names[h]}.json").read_text(encoding="utf-8")) for h in order]
-    review = review_round(results, bundle.encoder, bundle.config.verdict.near_duplicate_jaccard)
+    gc.freeze()  # long-lived from here on: not scanned by every collection, nor copied by the forked writers
+    review = review_round(results, bundle.encoder, bundle.config.verdict.near_duplicate_jaccard,
+                          sketches=[sketches.get(h) for h in order])
     # each report against its unit's interviews: contradicted claims become reasons; unmatched transcripts warned
     sourced, source_warnings = review_round_sources(review.results, bundle.encoder)
     review = dataclasses.replace(review, results=tuple(sourced))

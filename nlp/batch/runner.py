@@ -9,6 +9,7 @@ step then rewrites only the letters whose verdict it changes.
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 import time
@@ -69,20 +70,26 @@ def _round_models(models: str | None, encoder: str | None = None) -> Any:
     return round_models(Path(models) if models else None, Path(encoder) if encoder else None)
 
 
+TaskOutcome = tuple[str, str, str | None, Any]  # (status, JSON or code, message, sketch)
+
+
 def analyze_task(name: str, data: bytes, unit: str | None, kind: str | None, year: int | None,
-                 models: str | None) -> tuple[str, str, str | None]:
-    """One report, in a worker: ("ok", AnalysisResult JSON, None) or ("failed", code, message)."""
+                 models: str | None) -> TaskOutcome:
+    """One report, in a worker: ("ok", AnalysisResult JSON, None, near-copy sketch of its text) or
+    ("failed", code, message, None). The sketch (``nlp.cluster.duplicates.sketch``) spares the round step,
+    which runs in one process after the last report, from shingling every text again."""
+    from nlp.cluster.duplicates import sketch
     from nlp.errors import PrereviewError
     from nlp.pipeline import analyze
 
     try:
         result = analyze(data, Path(name).name, _bundle(models), kind=kind, unit=unit, year=year)
     except PrereviewError as err:
-        return "failed", err.code, f"{err.message_zh}（{err.detail or err.code}）"
+        return "failed", err.code, f"{err.message_zh}（{err.detail or err.code}）", None
     except Exception as err:  # one bad file must never stop the batch; the code says it was unexpected
         logger.exception("unexpected failure on %s", name)
-        return "failed", "INTERNAL_ERROR", f"{type(err).__name__}: {err}"
-    return "ok", result.model_dump_json(), None
+        return "failed", "INTERNAL_ERROR", f"{type(err).__name__}: {err}", None
+    return "ok", result.model_dump_json(), None, sketch(result.document.text)
 
 
 def report_names(inputs: list[InputFile]) -> dict[str, str]:
@@ -117,28 +124,38 @@ def run_batch(opts: BatchOptions) -> BatchOutcome:
     done = failed = 0
     fresh: dict[str, Any] = {}  # sha256 → this run's AnalysisResult, for the round step (no re-reading)
     letters: dict[str, Any] = {}  # sha256 → what its letter was written from
+    sketches: dict[str, Any] = {}  # sha256 → near-copy sketch from the worker (reports resumed get theirs later)
     try:
-        for f, (status, payload, message) in _execute(todo, opts):
-            if status == "ok":
-                path = opts.out / "reports" / f"{names[f.sha256]}.json"
-                write_atomic(path, payload)
-                state.record(f.sha256, f.name, "done", output=str(path.relative_to(opts.out)))
-                fresh[f.sha256] = result = AnalysisResult.model_validate_json(payload)
-                letters[f.sha256] = write_letter(opts.out, names[f.sha256], result)
-                done += 1
-            else:
-                state.record(f.sha256, f.name, "failed", code=payload, message=message)
-                failed += 1
-            show(done, failed)
+        try:
+            for f, (status, payload, message, sketch) in _execute(todo, opts):
+                if status == "ok":
+                    path = opts.out / "reports" / f"{names[f.sha256]}.json"
+                    write_atomic(path, payload)
+                    state.record(f.sha256, f.name, "done", output=str(path.relative_to(opts.out)))
+                    fresh[f.sha256] = result = AnalysisResult.model_validate_json(payload)
+                    # kept results (no reference cycles) leave the cyclic collector's reach: its full collections
+                    # scanned them all again as the heap grew (≈ 1 s CPU a 1,000-report batch), and the round
+                    # step's forked writers would copy every page it touches; given back below
+                    gc.freeze()
+                    letters[f.sha256] = write_letter(opts.out, names[f.sha256], result)
+                    sketches[f.sha256] = sketch
+                    done += 1
+                else:
+                    state.record(f.sha256, f.name, "failed", code=payload, message=message)
+                    failed += 1
+                show(done, failed)
+        finally:
+            show(done, failed, final=True)
+        failures = state.failures()
+        write_round_outputs(opts, inputs, names, state, _round_models(opts.models, opts.encoder), fresh, letters,
+                            sketches)
     finally:
-        show(done, failed, final=True)
-    failures = state.failures()
-    write_round_outputs(opts, inputs, names, state, _round_models(opts.models, opts.encoder), fresh, letters)
+        gc.unfreeze()
     state.close()
     return BatchOutcome(len(unique), done + skipped, len(failures), skipped, time.perf_counter() - t0, failures)
 
 
-def _execute(todo: list[InputFile], opts: BatchOptions) -> Iterator[tuple[InputFile, tuple[str, str, str | None]]]:
+def _execute(todo: list[InputFile], opts: BatchOptions) -> Iterator[tuple[InputFile, TaskOutcome]]:
     args = [(f.name, f.data, f.unit, f.kind, f.year, opts.models) for f in todo]
     if opts.engine == "dask":
         yield from _execute_dask(todo, args, opts)
@@ -153,7 +170,7 @@ def _execute(todo: list[InputFile], opts: BatchOptions) -> Iterator[tuple[InputF
 
 
 def _execute_dask(todo: list[InputFile], args: list[tuple[Any, ...]], opts: BatchOptions
-                  ) -> Iterator[tuple[InputFile, tuple[str, str, str | None]]]:
+                  ) -> Iterator[tuple[InputFile, TaskOutcome]]:
     from distributed import Client, LocalCluster
     from distributed import as_completed as dask_completed
 
