@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import logging
 import os
 import platform
 import resource
@@ -161,6 +162,17 @@ def generate(data: Path, n: int, formats: list[str], pdf_font: str) -> str:
     return pdf_font
 
 
+class RoundStepLog(logging.Handler):
+    """Keeps the last line the batch logs about its round step (phases in ms, from nlp.batch.outputs)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.last = ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.last = record.getMessage()
+
+
 def cpu_seconds() -> float:
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
@@ -187,6 +199,10 @@ def main() -> None:
     floor_s = floor([(data / "reports" / f"{g['id']}.txt").read_text(encoding="utf-8") for g in gold]) \
         if "txt" in formats else None
     rows = []
+    round_steps: dict[str, str] = {}
+    round_log = RoundStepLog()
+    logging.getLogger("nlp.batch.outputs").addHandler(round_log)
+    logging.getLogger("nlp.batch.outputs").setLevel(logging.INFO)
     for fmt in formats:
         src = work / f"in-{fmt}"
         src.mkdir()
@@ -200,6 +216,7 @@ def main() -> None:
         outcome = run_batch(BatchOptions(input=str(src), out=work / f"out-{fmt}", workers=args.workers, progress=False))
         seconds, cpu = time.perf_counter() - t, cpu_seconds() - cpu
         rows.append((fmt, outcome.total, outcome.failed, seconds, cpu))
+        round_steps[fmt] = round_log.last
     load_after = os.getloadavg()
     peak_main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -214,6 +231,8 @@ def main() -> None:
     for fmt, total, failed, seconds, cpu in rows:
         print(f"{fmt:<8}{total:>8}{failed:>8}{seconds:>9.1f}{total / seconds:>11.1f}{chars / seconds:>12,.0f}"
               f"{cpu / total * 1000:>15.1f}")
+    for fmt, message in round_steps.items():
+        print(f"{fmt}: {message}")
     if floor_s:
         txt = next(r for r in rows if r[0] == "txt")
         print(f"floor (read + jieba, 1 process): {floor_s:.1f} s; pipeline / floor (TXT) = {txt[3] / floor_s:.2f}")

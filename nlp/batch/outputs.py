@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import sys
+import time
 import traceback
 from collections import Counter
 from collections.abc import Callable
@@ -53,6 +54,7 @@ def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str
     results = [fresh.get(h) or AnalysisResult.model_validate_json(
         (out / "reports" / f"{names[h]}.json").read_text(encoding="utf-8")) for h in order]
     gc.freeze()  # long-lived from here on: not scanned by every collection, nor copied by the forked writers
+    started = time.perf_counter()
     review = review_round(results, bundle.encoder, bundle.config.verdict.near_duplicate_jaccard,
                           sketches=[sketches.get(h) for h in order])
     # each report against its unit's interviews: contradicted claims become reasons; unmatched transcripts warned
@@ -85,6 +87,7 @@ def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str
     by_unit: dict[str, list[tuple[str, AnalysisResult]]] = {}
     for h, result in zip(order, review.results, strict=True):
         by_unit.setdefault(result.document.unit or names[h], []).append((names[h], result))
+    reviewed = time.perf_counter()
     unit_rows = []
     for unit, entries in sorted(by_unit.items()):
         items = [i for _, r in entries for i in unit_items(r, opts.round_name, review.scopes)]
@@ -112,7 +115,10 @@ def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str
              ("共性问题明细", [i for i in all_items if i.scope == "common"])], list(review.common)))
 
     # the three share nothing but what is computed above: two of them are written by forked copies of this process
+    listed = time.perf_counter()
     in_parallel(reports_letters_summary, unit_checklists, round_checklist)
+    logger.info("round step on %d reports: review %.0f ms, unit checklists %.0f ms, writers %.0f ms", len(order),
+                (reviewed - started) * 1000, (listed - reviewed) * 1000, (time.perf_counter() - listed) * 1000)
 
 
 def in_parallel(*jobs: Callable[[], None]) -> None:
