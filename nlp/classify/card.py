@@ -51,9 +51,13 @@ def render_card(meta: dict[str, Any]) -> str:
                       f"{corpus.get('other_alarms', 0)} other alarms (read during development)", ""]
             continue
         if split == "round":
-            lines += [f"## Review-round grouping (generated round of {res['units']} units)", "",
-                      f"- common/specific F1: common class {res['f1_common']:.3f}, macro {res['f1_macro']:.3f}; planted common "
-                      f"problems come from paraphrase groups the encoder never trained on",
+            per_seed = ", ".join(f"{k}: {v['f1_common']:.3f}" for k, v in res["per_seed"].items())
+            lines += [f"## Review-round grouping ({len(res['seeds'])} generated rounds of {res['units']} units)", "",
+                      f"- common/specific F1: common class **{res['f1_common']:.3f}** (by round seed: {per_seed}), "
+                      f"macro {res['f1_macro']:.3f}; planted common problems come from paraphrase groups the encoder "
+                      "never trained on",
+                      f"- grouping similarity {res['similarity']}, calibrated by `prereview train` on rounds planted from "
+                      "dev groups the dev encoder never saw",
                       f"- identical groups across {res['shuffles']} shuffled input orders: {res['identical_across_orders']}", ""]
             enc = sel.get("encoder") or {}
             if enc:

@@ -32,6 +32,20 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+CARD_FILE = "prereview_encoder.json"  # our figures beside a model folder, calibrated grouping similarity included
+
+
+def calibrated_similarity(path: Path) -> float | None:
+    """The grouping similarity ``prereview train`` calibrated for the model at ``path``; None for other models."""
+    import json
+
+    try:
+        value = json.loads((path / CARD_FILE).read_text(encoding="utf-8")).get("group_similarity")
+    except (OSError, ValueError):
+        return None
+    return float(value) if value is not None else None
+
+
 class HashEncoder:
     """Deterministic bag of character bigrams hashed into ``dim`` buckets: the test double for any encoder."""
 
@@ -60,6 +74,7 @@ class SentenceTransformerEncoder:
         self.path = Path(path)
         self.batch_size = batch_size
         self.model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+        self.group_similarity = calibrated_similarity(self.path)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -141,6 +156,7 @@ class StaticNumpyEncoder:
         self.tokenizer.no_padding()
         weights = load_file(str(folder / "model.safetensors"))
         self.weights = next(iter(weights.values())).astype(np.float32)
+        self.group_similarity = calibrated_similarity(Path(path))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.weights.shape[1]), dtype=np.float32)

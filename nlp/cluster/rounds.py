@@ -21,6 +21,7 @@ import numpy as np
 from nlp.classify.encoders import Encoder
 
 MAX_BLOCK = 4000
+DEFAULT_SIMILARITY = 0.55  # for an encoder that carries no calibrated value (see ``grouping_similarity``)
 LINKAGE = "complete"  # every pair in a group must be alike: topic chains do not merge distinct problems
 _NORMALISE = re.compile(r"[\d.%％]+|[，。；、：“”《》（）\s]")
 
@@ -48,12 +49,22 @@ def common_threshold(n_units: int, min_units: int = 3, share: float = 0.2) -> in
     return max(min_units, math.ceil(share * n_units))
 
 
-def group_issues(issues: list[RoundIssue], encoder: Encoder, n_units: int | None = None, similarity: float = 0.55,
-                 domain_bonus: float = 0.0, min_units: int = 3, share: float = 0.2,
+def grouping_similarity(encoder: Encoder) -> float:
+    """The similarity at which two issues may share a group: a property of the encoder's scale, so it is
+    calibrated with it (``prereview train`` stores it beside the encoder) and read from it here."""
+    value = getattr(encoder, "group_similarity", None)
+    return float(value) if value is not None else DEFAULT_SIMILARITY
+
+
+def group_issues(issues: list[RoundIssue], encoder: Encoder, n_units: int | None = None,
+                 similarity: float | None = None, domain_bonus: float = 0.0, min_units: int = 3, share: float = 0.2,
                  max_block: int = MAX_BLOCK) -> list[ProblemGroup]:
-    """Common-problem groups of a round; ``n_units`` defaults to the units that have issues."""
+    """Common-problem groups of a round; ``n_units`` defaults to the units that have issues, ``similarity`` to
+    the encoder's calibrated one."""
     if not issues:
         return []
+    if similarity is None:
+        similarity = grouping_similarity(encoder)
     ordered = sorted(issues, key=lambda i: (i.text, i.unit, i.id))
     wordings: dict[str, list[int]] = defaultdict(list)  # the same wording, figures aside, is one point
     for k, issue in enumerate(ordered):

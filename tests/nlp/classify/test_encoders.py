@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -72,3 +73,21 @@ def test_hard_negatives_come_from_another_problem_of_the_same_domain() -> None:
     assert {sample("a1", rng) for _ in range(20)} == {"b1"}
     assert {sample("b1", rng) for _ in range(20)} == {"a1", "a2"}
     assert sample("c1", rng) is None and sample("unknown", rng) is None
+
+
+def test_dev_groups_for_calibration_are_train_groups_never_fitted() -> None:
+    from nlp.classify.encoder_train import split_dev_groups, split_groups, training_pairs
+    from nlp.corpus.pools import read_paraphrases
+
+    groups = read_paraphrases(Path(__file__).resolve().parents[3] / "corpora")
+    train, held = split_groups(groups)
+    fit, dev = split_dev_groups(train)
+    names = [{g["group"] for g in part} for part in (fit, dev, held)]
+    assert not (names[0] & names[1]) and not (names[1] & names[2]) and names[0] | names[1] == {g["group"] for g in train}
+    assert 0.15 < len(dev) / len(train) < 0.45
+    assert split_dev_groups(list(reversed(train)))[1] == list(reversed(dev))  # by name, not position
+    pairs = training_pairs(fit)
+    dev_text = {t for g in dev for t in (*g["problems"], *g["measures"])}
+    assert not any(a in dev_text or b in dev_text for a, b in pairs)
+    g = fit[0]
+    assert (g["problems"][0], g["measures"][0]) in pairs and (g["problems"][0], g["problems"][1]) in pairs

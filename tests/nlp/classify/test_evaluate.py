@@ -45,3 +45,15 @@ def test_report_prints_transcript_extraction(bundle, test_docs):
     f1 = res["issue_extraction_by_kind"]["transcript"]["f1"]
     assert "transcripts: speaker attribution 1.000 over 10 sentences; issue extraction" in text
     assert f"F1 {f1:.3f}" in text
+
+
+@pytest.mark.slow
+def test_round_scores_cover_several_rounds_and_orders(bundle):
+    from nlp.classify.evaluate import format_round, round_scores
+
+    res = round_scores(bundle, CORPUS, units=60, seeds=(11, 12), shuffles=2)
+    assert set(res["per_seed"]) == {"11", "12"} and res["identical_across_orders"] is True
+    f1 = [r["f1_common"] for r in res["per_seed"].values()]
+    assert res["f1_common"] == round(sum(f1) / 2, 4) and res["f1_common_min"] == min(f1)
+    assert all(r["gold_common"] > 0 for r in res["per_seed"].values())
+    assert "2 rounds of 60 units" in format_round(res)
