@@ -186,6 +186,21 @@ def train(
     typer.echo(f"模型已保存：{target}")
 
 
+@app.command("calibrate-encoder")
+def calibrate_encoder(
+    folder: Annotated[Path, typer.Argument(help="a sentence-transformers model folder on disk")],
+    corpus: Annotated[Path | None, typer.Option("--corpus")] = None,
+) -> None:
+    """为自带的句向量模型校准共性问题分组阈值（写入该目录的 prereview_encoder.json）。"""
+    from nlp.classify.encoder_train import calibrate_encoder_folder
+
+    _setup_logging(False)
+    if not folder.is_dir():
+        typer.echo(f"不是模型目录：{folder}", err=True)
+        raise typer.Exit(2)
+    calibrate_encoder_folder(_corpus_dir(corpus), folder, log=typer.echo)
+
+
 @app.command()
 def evaluate(
     models: Annotated[Path | None, typer.Option("--models")] = None,

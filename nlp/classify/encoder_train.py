@@ -247,3 +247,23 @@ def calibrate_grouping(root: Path, train_groups: list[dict[str, Any]], dev_group
 def _encode(model: Any, texts: Sequence[str]) -> np.ndarray:
     return model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
 
+
+
+def calibrate_encoder_folder(root: Path, folder: Path, log: Callable[[str], None] = print) -> float:
+    """Calibrate the grouping similarity of any sentence-transformers folder (a larger model copied in) and store
+    it in the folder's card file, which ``load_encoder`` reads. Such a model never saw our paraphrase groups, so
+    rounds are planted from all train groups; the held-out groups stay for ``prereview evaluate``."""
+    from nlp.classify.encoders import load_encoder
+    from nlp.corpus.pools import read_paraphrases
+
+    train_groups, _ = split_groups(read_paraphrases(root))
+    similarity, means = calibrate_grouping(root, train_groups, train_groups, load_encoder(folder))
+    card = folder / CARD_FILE
+    try:
+        figures = json.loads(card.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        figures = {}
+    figures |= {"group_similarity": similarity, "calibration_f1_common": {str(k): v for k, v in means.items()}}
+    card.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+    log(f"分组相似度阈值：{similarity}（共性F1 {means}），已写入 {card}")
+    return similarity

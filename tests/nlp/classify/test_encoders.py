@@ -91,3 +91,27 @@ def test_dev_groups_for_calibration_are_train_groups_never_fitted() -> None:
     assert not any(a in dev_text or b in dev_text for a, b in pairs)
     g = fit[0]
     assert (g["problems"][0], g["measures"][0]) in pairs and (g["problems"][0], g["problems"][1]) in pairs
+
+
+@pytest.mark.slow
+def test_calibrate_encoder_writes_the_threshold_a_model_is_loaded_with(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from nlp.bundle import default_model_dir
+    from nlp.classify.encoders import CARD_FILE, load_encoder
+    from nlp.cli import app
+
+    folder = tmp_path / "bigger"
+    shutil.copytree(default_model_dir() / "encoder", folder)
+    (folder / CARD_FILE).unlink()  # as a model copied in from elsewhere would come
+    assert load_encoder(folder).group_similarity is None
+    result = CliRunner().invoke(app, ["calibrate-encoder", str(folder)])
+    assert result.exit_code == 0, result.output
+    card = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
+    means = card["calibration_f1_common"]
+    assert card["group_similarity"] == float(max(means, key=lambda k: (means[k], float(k)))) and len(means) > 3
+    assert load_encoder(folder).group_similarity == float(card["group_similarity"])
+    assert CliRunner().invoke(app, ["calibrate-encoder", str(tmp_path / "missing")]).exit_code == 2
