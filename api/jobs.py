@@ -103,6 +103,7 @@ class JobRunner:
                 existing = find_report(s, f.sha256, round_row.id)
                 report = existing or add_report(s, result, round_row, submitted_by)
                 f.status, f.report_id = "done", report.id
+                f.name = result.document.filename  # a transcript named after its interviewee: the masked name
         self._finish_if_last(job_id)
         return True
 

@@ -140,7 +140,7 @@ def analyze(
             typer.echo(f"错误 [{err.code}] {path.name}：{err.message_zh}（{err.detail or err.code}）", err=True)
             failed += 1
             continue
-        earlier.append((path.name, shingles(result.document.text)))
+        earlier.append((result.document.filename, shingles(result.document.text)))
         if format is OutputFormat.json:
             typer.echo(result.model_dump_json())
         else:

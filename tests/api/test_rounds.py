@@ -117,3 +117,22 @@ def test_the_report_page_quotes_the_interview_instead_of_marking_its_offsets(ser
     assert statement["text"] in quote and statement["document"] in quote
     assert any("100%" in li.text_content() and statement["document"] in li.text_content()
                for li in page.xpath("//ol[@id='issues']/li"))  # the unit's checklist row for the denied claim
+
+
+def test_a_round_job_lists_a_transcript_under_its_masked_name_once_analysed(service) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    client, h = service.client, service.reviewer
+    rid = client.post("/api/v1/rounds", json={"name": "谈话记录文件名批次"}, headers=h).json()["id"]
+    sent = TRANSCRIPT.replace("陈立新", "周晓梅")  # other bytes than the module's upload: a new analysis
+    res = client.post(f"/api/v1/rounds/{rid}/reports", files=[("files", ("谈话记录-周晓梅.txt", sent.encode()))],
+                      headers=h)
+    assert res.status_code in (200, 201, 202), res.text
+    job_id = res.json()["id"]
+    deadline = time.monotonic() + 120
+    while (job := client.get(f"/api/v1/jobs/{job_id}", headers=h).json())["status"] != "done":
+        assert time.monotonic() < deadline, job
+        time.sleep(0.2)
+    (entry,) = job["files"]
+    assert entry["status"] == "done" and entry["name"].startswith("谈话记录-某某某-")
+    assert "周晓梅" not in json.dumps(job, ensure_ascii=False)
