@@ -8,8 +8,11 @@ Finding the near-copies of a round without comparing every pair:
 2. ``near_copies(texts, threshold, sketches)``: LSH banding on the sketches proposes earlier reports sharing a
    band; the fraction of agreeing bins drops candidates far below the threshold; the exact shingle Jaccard of
    the few left decides. Band width is chosen so that a pair *at* the threshold is missed with probability
-   below ``MAX_MISS``, and the estimate's margin is six standard deviations, so the result is that of comparing
-   every pair exactly (checked against all pairs in the tests).
+   below ``MAX_MISS`` (7e-8 at 0.6; less the higher the pair's Jaccard), and the estimate's margin is six
+   standard deviations, so the result is, but for that chance, the one comparing every pair exactly would give
+   (checked against all pairs in the tests). Texts with fewer than about ten shingles (under fifteen Han
+   characters or so) are the exception: bands of bins they leave empty are not indexed, so a copy of one is
+   missed with a probability near (1 - Jaccard) ** shingles.
 
 Example:
     >>> near_copies(["依法行政工作取得新进展" * 20, "法治宣传教育持续深入" * 20, "依法行政工作取得新进展" * 20], 0.6)
