@@ -26,6 +26,7 @@ def check_corpus(root: Path) -> list[str]:
         return ["no annotated documents"]
     problems += _check_sources_compiled(root, docs)
     problems += _check_codes(docs)
+    problems += check_paraphrase_groups(root)
     splits = _load_splits(root, problems)
     if splits is not None:
         problems += _check_splits(docs, splits)
@@ -124,4 +125,39 @@ def _check_leakage(docs: list[AnnotatedDocument], splits: dict[str, str]) -> lis
     rows, cols = (sims >= NEAR_DUPLICATE_COSINE).nonzero()
     for r, c in zip(rows, cols, strict=True):
         problems.append(f"{held[r][0]} (held out) nearly repeats {seen[c][0]} (train/dev): {held[r][1][:30]}…")
+    return problems
+
+
+def check_paraphrase_groups(root: Path) -> list[str]:
+    """Paraphrase groups (``pools/paraphrases*.jsonl``): the shape the encoder and the round generator rely on,
+    unique ids, known domains, and no sentence in two groups (a shared sentence would be a false paraphrase)."""
+    codes = frozenset(load_taxonomy().codes)
+    problems: list[str] = []
+    seen_groups: set[str] = set()
+    owner: dict[str, str] = {}
+    for path in sorted((root / "pools").glob("paraphrases*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{path.name}:{n}"
+            try:
+                g = json.loads(line)
+                gid, domain, problems_, measures = g["group"], g["domain"], g["problems"], g["measures"]
+            except (ValueError, KeyError, TypeError) as exc:
+                problems.append(f"{where}: not a paraphrase group ({exc})")
+                continue
+            if gid in seen_groups:
+                problems.append(f"{where}: group {gid} appears twice")
+            seen_groups.add(gid)
+            if domain not in codes:
+                problems.append(f"{where}: unknown domain {domain!r}")
+            if not isinstance(g.get("vague"), bool):
+                problems.append(f"{where}: 'vague' must be true or false")
+            if len(problems_) < 4 or len(measures) < 1:
+                problems.append(f"{where}: {gid} needs at least 4 problems and 1 measure")
+            for text in (*problems_, *measures):
+                if not isinstance(text, str) or len(text.strip()) < 8:
+                    problems.append(f"{where}: {gid} has an empty or too short sentence")
+                elif owner.setdefault(text, gid) != gid:
+                    problems.append(f"{where}: {gid} repeats a sentence of {owner[text]}: {text[:30]}")
     return problems

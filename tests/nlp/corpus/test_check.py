@@ -46,3 +46,24 @@ def test_leakage_between_train_and_test_is_caught(tmp_path: Path) -> None:
     (root / "annotated" / "documents.jsonl").write_text(
         "\n".join(json.dumps(d, ensure_ascii=False) for d in docs) + "\n", encoding="utf-8")
     assert any("nearly repeats" in p for p in check_corpus(root))
+
+
+def test_paraphrase_groups_are_checked(tmp_path: Path) -> None:
+    from nlp.corpus.check import check_paraphrase_groups
+
+    pools = tmp_path / "pools"
+    pools.mkdir()
+    good = {"group": "law_enforcement-x1", "domain": "law_enforcement", "vague": False,
+            "problems": [f"听证程序执行不规范，第{k}件案件未按期组织听证。" for k in range(6)],
+            "measures": ["下一步将规范听证程序，由法规科负责逐案跟踪。"]}
+    (pools / "paraphrases_a.jsonl").write_text(json.dumps(good, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert check_paraphrase_groups(tmp_path) == []
+    bad = [{**good, "group": "law_enforcement-x1"},  # the same id again, and the same sentences
+           {**good, "group": "x2", "domain": "nowhere", "problems": ["太短"], "vague": "no"},
+           "{not json"]
+    (pools / "paraphrases_b.jsonl").write_text(
+        "\n".join(b if isinstance(b, str) else json.dumps(b, ensure_ascii=False) for b in bad), encoding="utf-8")
+    found = "\n".join(check_paraphrase_groups(tmp_path))
+    for expected in ("appears twice", "repeats a sentence of law_enforcement-x1", "unknown domain 'nowhere'",
+                     "'vague' must be true or false", "needs at least 4 problems", "too short", "not a paraphrase group"):
+        assert expected in found
