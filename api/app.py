@@ -15,7 +15,6 @@ from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import store
@@ -23,12 +22,12 @@ from api.analyzer import Request as AnalysisRequest
 from api.errors import ForbiddenError, NoLetterError, UnauthorizedError
 from api.jobs import enqueue
 from api.rounds import refresh_round
+from api.schemas import ErrorBody, HistoryOut, JobOut, ReportOut, RoundIn, RoundOut, StatusIn
 from api.services import Services, build_services
 from api.settings import Settings, load_settings
 from api.tables import Job, Round
 from api.tokens import Principal, principal_for
 from api.uploads import Upload, check_kind, check_size, expand_zip, is_zip
-from nlp.doc import AnalysisResult
 from nlp.errors import PrereviewError
 from nlp.glossary import error_message
 
@@ -36,64 +35,6 @@ logger = logging.getLogger(__name__)
 COOKIE = "prereview_token"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-# -- response models (for the OpenAPI document) ---------------------------------------------------------------
-
-class ErrorBody(BaseModel):
-    code: str = Field(examples=["CORRUPT_FILE"])
-    message: str = Field(examples=["文件已损坏或不完整，无法读取，请重新导出后上传。"])
-
-
-class ReportOut(BaseModel):
-    id: str
-    round: int | None = None
-    analysis: AnalysisResult
-
-
-class RoundIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200, examples=["2026年度述法报告预审"])
-
-
-class RoundOut(BaseModel):
-    id: int
-    name: str
-    created_at: str
-
-
-class JobFileOut(BaseModel):
-    name: str
-    status: str
-    code: str | None = None
-    message: str | None = None
-    report_id: str | None = None
-
-
-class JobOut(BaseModel):
-    id: str
-    round_id: int
-    status: str
-    created_at: str
-    finished_at: str | None = None
-    total: int
-    done: int
-    failed: int
-    progress: float
-    files: list[JobFileOut]
-
-
-class StatusIn(BaseModel):
-    status: str | None = Field(None, examples=["整改中"], description="未启动/整改中/已完成待验收/已销号/退回重改")
-    followup: str | None = Field(None, description="回头看结果（巩固/反弹/虚假整改），仅对已销号问题")
-    note: str = Field("", max_length=5000)
-
-
-class HistoryOut(BaseModel):
-    at: str
-    by: str
-    from_status: str | None
-    to_status: str
-    note: str
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
