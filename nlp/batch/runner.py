@@ -106,6 +106,13 @@ def report_names(inputs: list[InputFile]) -> dict[str, str]:
     return out
 
 
+def output_stem(stem: str, input_name: str, result: Any) -> str:
+    """The stem outputs are named by: the input's, unless the analysis masked the file name (a transcript named
+    after its interviewee, 谈话记录-张伟.txt → 谈话记录-某某-3fa2b1c0.txt, unique by content hash)."""
+    masked = result.document.filename
+    return Path(masked).stem if masked != Path(input_name).name else stem
+
+
 def run_batch(opts: BatchOptions) -> BatchOutcome:
     from nlp.batch.outputs import write_letter, write_round_outputs
     from nlp.doc import AnalysisResult
@@ -116,6 +123,9 @@ def run_batch(opts: BatchOptions) -> BatchOutcome:
     state = BatchState(opts.out / STATE_FILE)
     names = report_names(inputs)
     finished = state.done()
+    for sha256, (status, output) in finished.items():  # a stem chosen after analysis (see output_stem) is kept
+        if status == "done" and output and sha256 in names:
+            names[sha256] = Path(output).stem
     unique = list({f.sha256: f for f in inputs}.values())
     todo = [f for f in unique if finished.get(f.sha256, ("",))[0] != "done"
             or not (opts.out / "reports" / f"{names[f.sha256]}.json").exists()]
@@ -129,10 +139,11 @@ def run_batch(opts: BatchOptions) -> BatchOutcome:
         try:
             for f, (status, payload, message, sketch) in _execute(todo, opts):
                 if status == "ok":
+                    fresh[f.sha256] = result = AnalysisResult.model_validate_json(payload)
+                    names[f.sha256] = output_stem(names[f.sha256], f.name, result)
                     path = opts.out / "reports" / f"{names[f.sha256]}.json"
                     write_atomic(path, payload)
                     state.record(f.sha256, f.name, "done", output=str(path.relative_to(opts.out)))
-                    fresh[f.sha256] = result = AnalysisResult.model_validate_json(payload)
                     # kept results (no reference cycles) leave the cyclic collector's reach: its full collections
                     # scanned them all again as the heap grew (≈ 1 s CPU a 1,000-report batch), and the round
                     # step's forked writers would copy every page it touches; given back below

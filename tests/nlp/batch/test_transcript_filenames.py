@@ -45,7 +45,7 @@ def _visible_text(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def src(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp_path_factory.mktemp("in")
     (src / "年度报告.txt").write_text(REPORT, encoding="utf-8")
     rows = ["file,unit,kind,year", "年度报告.txt,青石县交通运输局,annual_report,2024"]
@@ -54,6 +54,11 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                               encoding="utf-8")
         rows.append(f"谈话记录-{name}.txt,{UNIT},transcript,2025")
     (src / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return src
+
+
+@pytest.fixture(scope="module")
+def out(src: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("out")
     outcome = run_batch(BatchOptions(input=str(src), out=target, round_name="测试批次", progress=False))
     assert outcome.failed == 0  # type: ignore[attr-defined]
@@ -77,7 +82,7 @@ def test_document_filenames_of_transcripts_are_masked_stable_and_unique(out: Pat
 
 
 def test_no_interviewee_name_in_what_the_analysis_writes(out: Path) -> None:
-    """Every output's content but the references to output paths (``reports/<stem>.json``; the xfail below)."""
+    """Every output's content but the references to output paths (checked with the paths below)."""
     for path in _outputs(out):
         text = _visible_text(path)
         if path.suffix == ".csv":
@@ -89,10 +94,14 @@ def test_no_interviewee_name_in_what_the_analysis_writes(out: Path) -> None:
         assert not [n for n in TALKS if n in text], path.relative_to(out)
 
 
-@pytest.mark.xfail(strict=True, reason="the batch names reports/<stem>.json and letters/<stem>_*.docx after the "
-                   "input file (nlp/batch/runner.py: report_names, chosen before the transcript is read), and "
-                   "summary.csv and units/*.json point at those paths; see issue #8")
 def test_no_interviewee_name_in_any_output_path_or_content(out: Path) -> None:
     for path in _outputs(out):
         where = str(path.relative_to(out))
         assert not [n for n in TALKS if n in where + _visible_text(path)], where
+
+
+def test_a_rerun_keeps_the_masked_names_and_adds_no_file(src: Path, out: Path) -> None:
+    before = sorted(str(p.relative_to(out)) for p in _outputs(out))
+    outcome = run_batch(BatchOptions(input=str(src), out=out, round_name="测试批次", progress=False))
+    assert outcome.skipped == 3  # type: ignore[attr-defined]
+    assert sorted(str(p.relative_to(out)) for p in _outputs(out)) == before
