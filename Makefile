@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: run test setup bench notebook clean
+.PHONY: run test setup browser bench notebook clean
 
 $(PY):
 	python3 -m venv .venv
@@ -20,7 +20,13 @@ setup: $(STAMP)
 run: setup
 	$(PY) -m nlp.cli serve --demo --host 127.0.0.1 --port 8000
 
-test: setup
+# The browser tests drive Debian's Chromium (with CJK fonts for readable pages): installed here when missing, so
+# `make test` on a fresh machine needs nothing else. Without apt-get the browser tests fail and say what to install.
+browser:
+	@command -v chromium >/dev/null || ! command -v apt-get >/dev/null || \
+		apt-get install -y -q chromium fonts-noto-cjk >/dev/null || echo "WARNING: could not install chromium" >&2
+
+test: setup browser
 	$(PY) -m pytest -q -n 2
 
 bench: setup
