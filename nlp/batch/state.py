@@ -16,7 +16,8 @@ class BatchState:
     def __init__(self, path: Path) -> None:
         self.db = sqlite3.connect(path)
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")  # durable across a crash of this process; fsync only at checkpoints
+        # durable across a crash of this process; fsync only at checkpoints
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS files (sha256 TEXT PRIMARY KEY, name TEXT, status TEXT, "
                         "code TEXT, message TEXT, output TEXT)")
         self.db.commit()
@@ -27,7 +28,8 @@ class BatchState:
 
     def record(self, sha256: str, name: str, status: str, code: str | None = None, message: str | None = None,
                output: str | None = None) -> None:
-        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", (sha256, name, status, code, message, output))
+        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                        (sha256, name, status, code, message, output))
         self.db.commit()
 
     def failures(self) -> list[dict[str, str]]:
