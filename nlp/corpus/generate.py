@@ -274,7 +274,9 @@ def _copy_of(original: dict[str, Any], unit: str, index: int, rng: random.Random
     text = original["text"]
     if len(unit) == len(original["unit"]):  # same length keeps every offset; otherwise the old name stays, as in real copies
         text = text.replace(original["unit"], unit)
-    text = re.sub(r"\d{1,3}", lambda m: _same_width_number(m.group(), rng) if rng.random() < 0.3 else m.group(), text)
+    # figures of up to three digits change (same width keeps every offset); years and longer numbers stay whole
+    text = re.sub(r"(?<!\d)\d{1,3}(?!\d)",
+                  lambda m: _same_width_number(m.group(), rng) if rng.random() < 0.3 else m.group(), text)
     record = {**original, "id": f"g{index:05d}", "unit": unit, "text": text, "copy_of": original["id"],
               "verdict": "return", "reasons": ["NEAR_DUPLICATE"], "title": original["title"]}
     return record

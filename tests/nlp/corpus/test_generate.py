@@ -99,3 +99,21 @@ def test_written_folder_has_reports_gold_and_manifest(pools, tmp_path: Path) -> 
             parsed = parse((tmp_path / "reports" / f"{rec['id']}.{fmt}").read_bytes(), f"x.{fmt}")
             assert parsed.document.unit == rec["unit"] or rec["unit"] in parsed.document.text
             assert len(parsed.sentences) >= 0.9 * len(rec["sentences"])
+
+
+def test_copies_change_figures_but_keep_years(pools) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    records = generate(GeneratorConfig(n=40, seed=5, profiles={"good": 0.5, "copy": 0.5}), pools)
+    by_id = {r["id"]: r for r in records}
+    copies = [r for r in records if r.get("copy_of")]
+    assert copies
+    changed = 0
+    for copy in copies:
+        original = by_id[copy["copy_of"]]["text"]
+        assert len(copy["text"]) == len(original)  # every offset kept
+        for m in re.finditer(r"\d+", copy["text"]):
+            if len(m.group()) >= 4:
+                assert original[m.start():m.end()] == m.group()  # 2024年 stays 2024年
+            changed += original[m.start():m.end()] != m.group()
+    assert changed > 0
