@@ -19,7 +19,7 @@ Targets (2 cores): 1,000 TXT or DOCX ≤ 30 s; 1,000 PDF ≤ 60 s; pipeline ≤ 
 from __future__ import annotations
 
 import argparse
-import io
+import functools
 import json
 import logging
 import os
@@ -114,27 +114,6 @@ def truetype_subset(out: Path) -> Path | None:
     return out
 
 
-def embedded_pdf_bytes(pages, header=None, page_numbers=True, encrypt=None, letter_spacing=()):  # type: ignore[no-untyped-def]
-    """``nlp.corpus.render.pdf_bytes``, drawn with the embedded TrueType font (same layout and text)."""
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, invariant=1)
-    for number, lines in enumerate(pages, start=1):
-        c.setFont(FONT_NAME, 12)
-        if header:
-            c.drawString(72, 800, header)
-        y = 760
-        for line in lines:
-            c.drawString(72, y, " ".join(line) if line in letter_spacing else line)
-            y -= 18
-        if page_numbers:
-            c.drawString(290, 40, f"- {number} -")
-        c.showPage()
-    c.save()
-    return buf.getvalue()
-
-
 def generate(data: Path, n: int, formats: list[str], pdf_font: str) -> str:
     """Generate (or reuse) the reports in ``data``; returns how the PDFs were drawn."""
     stamp = data / "bench.json"
@@ -155,7 +134,8 @@ def generate(data: Path, n: int, formats: list[str], pdf_font: str) -> str:
             import nlp.corpus.writer as writer
 
             pdfmetrics.registerFont(TTFont(FONT_NAME, str(font)))
-            writer.pdf_bytes = embedded_pdf_bytes  # the writer's noise and layout, this font
+            # the writer's noise and layout, this font
+            writer.pdf_bytes = functools.partial(writer.pdf_bytes, font=FONT_NAME)
     write_generated(GeneratorConfig(n=n, seed=7, units=n, noise_rate=0.2), load_pools(default_corpus_dir()),
                     data, formats)
     stamp.write_text(json.dumps(wanted), encoding="utf-8")

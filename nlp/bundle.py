@@ -60,8 +60,23 @@ class SentenceModel:
         return (self.sklearn.predict_proba(X) + self.spacy.predict_proba(X)) / 2
 
 
+class LazyEncoder:
+    """The ``encoder`` of a dataclass with ``encoder_path`` and ``_encoder`` fields, loaded on first use."""
+
+    encoder_path: Path | None
+    _encoder: Any
+
+    @property
+    def encoder(self) -> Any:
+        if self._encoder is None:
+            from nlp.classify.encoders import load_encoder
+
+            self._encoder = load_encoder(self.encoder_path)
+        return self._encoder
+
+
 @dataclass
-class ModelBundle:
+class ModelBundle(LazyEncoder):
     """Everything analysis loads once per process. The encoder (torch) loads on first use: single-report
     analysis never needs it, round grouping does."""
 
@@ -72,14 +87,6 @@ class ModelBundle:
     meta: dict[str, Any]
     encoder_path: Path | None = None
     _encoder: Any = None
-
-    @property
-    def encoder(self) -> Any:
-        if self._encoder is None:
-            from nlp.classify.encoders import load_encoder
-
-            self._encoder = load_encoder(self.encoder_path)
-        return self._encoder
 
 
 def default_model_dir() -> Path:
@@ -195,20 +202,12 @@ def load_model(filename: Path) -> Any:
 
 
 @dataclass
-class RoundModels:
+class RoundModels(LazyEncoder):
     """What round steps use of a bundle: its policy and (loaded on first use) its encoder; no classifiers."""
 
     config: AnalysisConfig
     encoder_path: Path | None
     _encoder: Any = None
-
-    @property
-    def encoder(self) -> Any:
-        if self._encoder is None:
-            from nlp.classify.encoders import load_encoder
-
-            self._encoder = load_encoder(self.encoder_path)
-        return self._encoder
 
 
 def round_models(path: Path | None = None, encoder: Path | None = None) -> RoundModels:

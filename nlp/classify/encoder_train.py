@@ -259,10 +259,7 @@ def calibrate_encoder_folder(root: Path, folder: Path, log: Callable[[str], None
     train_groups, _ = split_groups(read_paraphrases(root))
     similarity, means = calibrate_grouping(root, train_groups, train_groups, load_encoder(folder))
     card = folder / CARD_FILE
-    try:
-        figures = json.loads(card.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        figures = {}
+    figures = json.loads(card.read_text(encoding="utf-8")) if card.exists() else {}
     figures |= {"group_similarity": similarity, "calibration_f1_common": {str(k): v for k, v in means.items()}}
     card.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     log(f"分组相似度阈值：{similarity}（共性F1 {means}），已写入 {card}")

@@ -12,6 +12,7 @@ torch and sentence-transformers are imported only here.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import os
 import re
@@ -41,7 +42,10 @@ def calibrated_similarity(path: Path) -> float | None:
 
     try:
         value = json.loads((path / CARD_FILE).read_text(encoding="utf-8")).get("group_similarity")
-    except (OSError, ValueError):
+    except FileNotFoundError:  # a model we did not train or calibrate
+        return None
+    except (OSError, ValueError) as err:  # unreadable: say so, since grouping then falls back to the default
+        logging.getLogger(__name__).warning("cannot read %s (%s): default grouping similarity", path / CARD_FILE, err)
         return None
     return float(value) if value is not None else None
 

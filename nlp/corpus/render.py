@@ -43,12 +43,13 @@ def _font() -> str:
 
 
 def pdf_bytes(pages: Sequence[Sequence[str]], header: str | None = None, page_numbers: bool = True,
-              encrypt: str | None = None, letter_spacing: Sequence[str] = ()) -> bytes:
-    """One drawn line per string; ``letter_spacing`` lines are drawn with a space between characters."""
+              encrypt: str | None = None, letter_spacing: Sequence[str] = (), font: str | None = None) -> bytes:
+    """One drawn line per string; ``letter_spacing`` lines are drawn with a space between characters. ``font`` is
+    a font registered with reportlab (the benchmark embeds a TrueType one); default: a CID font the PDF only names."""
     from reportlab.lib.pdfencrypt import StandardEncryption
     from reportlab.pdfgen import canvas
 
-    font = _font()
+    font = font or _font()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, encrypt=StandardEncryption(encrypt, canPrint=1) if encrypt else None, invariant=1)
     for number, lines in enumerate(pages, start=1):

@@ -89,3 +89,9 @@ def test_planted_round_marks_planted_problems_common() -> None:
     assert len(planted.common) < len(planted.issues)  # specific problems are there too
     again = planted_round(pools, groups, seed=3, units=40)
     assert again == planted  # deterministic per seed
+
+
+def test_an_unreadable_card_is_reported_and_the_default_applies(tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / CARD_FILE).write_text("{not json", encoding="utf-8")
+    assert calibrated_similarity(tmp_path) is None
+    assert "cannot read" in caplog.text
