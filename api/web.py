@@ -23,6 +23,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
 from api import store
+from api.deps import COOKIE  # the cookie api.deps.principal() reads
 from api.page_text import render_text, split_evidence
 from api.tables import IssueHistory, IssueRow, Job, Report, Round
 from api.tokens import Principal, principal_for
@@ -35,7 +36,6 @@ from nlp.glossary import error_message
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-COOKIE = "prereview_token"  # the name api.app.principal() reads
 COOKIE_MAX_AGE = 7 * 24 * 3600
 RECENT = 50
 CHECKLIST_PAGE = 200

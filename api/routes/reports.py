@@ -1,0 +1,95 @@
+"""One report: upload and pre-review it, read its result, download its letter and its 法治体检单."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from api import store
+from api.analyzer import Request as AnalysisRequest
+from api.deps import DOCX, Who, download, read_upload, services, upload_name
+from api.errors import NoLetterError
+from api.schemas import ReportOut
+from api.uploads import check_kind
+
+router = APIRouter(tags=["reports"])
+
+
+@router.post("/reports", status_code=201, response_model=ReportOut,
+             responses={200: {"model": ReportOut, "description": "the same file was uploaded before: its report"}},
+             summary="上传并预审一份报告")
+def post_report(request: Request, who: Who, file: Annotated[UploadFile, File()],
+                unit: Annotated[str | None, Form(max_length=200)] = None,
+                kind: Annotated[str | None, Form()] = None,
+                year: Annotated[int | None, Form(ge=1990, le=2100)] = None,
+                round: Annotated[str | None, Form(max_length=200)] = None) -> Response:
+    from api.blobs import sha256
+
+    svc = services(request)
+    check_kind(kind)
+    if not who.is_reviewer:
+        unit = who.unit  # a submitter reports for its own unit only
+    data = read_upload(file, svc.settings)
+    digest = sha256(data)
+    with svc.sessions() as s:
+        round_row = store.get_round(s, round) if round else None
+        existing = store.find_report(s, digest, round_row.id if round_row else None)
+        if existing is not None:
+            store.get_report(s, existing.id, who)
+            return Response(store.report_body(existing), status_code=200, media_type="application/json")
+    result = svc.analyzer.analyze(AnalysisRequest(data, upload_name(file), kind, unit, year))
+    with svc.sessions.begin() as s:
+        round_row = store.get_round(s, round) if round else None
+        existing = store.find_report(s, digest, round_row.id if round_row else None)
+        if existing is not None:  # the same bytes arrived twice at once
+            return Response(store.report_body(existing), status_code=200, media_type="application/json")
+        svc.blobs.put(data)
+        report = store.add_report(s, result, round_row, who.token_id)
+        body = store.report_body(report)
+    return Response(body, status_code=201, media_type="application/json")
+
+
+@router.get("/reports/{report_id}", response_model=ReportOut, summary="读取一份报告的预审结果")
+def get_report(request: Request, report_id: str, who: Who) -> Response:
+    with services(request).sessions() as s:
+        return Response(store.report_body(store.get_report(s, report_id, who)), media_type="application/json")
+
+
+@router.get("/reports/{report_id}/letter.docx", summary="修改建议函或退回重写通知（Word）",
+            response_class=Response, responses={200: {"content": {DOCX: {}}}})
+def get_letter(request: Request, report_id: str, who: Who) -> Response:
+    from nlp.report.word import letter_docx
+
+    svc = services(request)
+    with svc.sessions() as s:
+        result = store.report_result(store.get_report(s, report_id, who))
+    if result.verdict.decision == "pass":
+        raise NoLetterError(f"report {report_id} passed")
+    kind = "修改建议函" if result.verdict.decision == "revise" else "退回重写通知"
+    return download(letter_docx(result, office=svc.settings.office), DOCX, f"{kind}_{report_id}.docx")
+
+
+@router.get("/reports/{report_id}/checkup.docx", summary="法治体检单（Word）",
+            response_class=Response, responses={200: {"content": {DOCX: {}}}})
+def get_checkup(request: Request, report_id: str, who: Who) -> Response:
+    from nlp.checklist.build import unit_checklist
+    from nlp.doc import ChecklistItem
+    from nlp.report.word import checkup_docx
+
+    with services(request).sessions() as s:
+        report = store.get_report(s, report_id, who)
+        result = store.report_result(report)
+        items = [ChecklistItem.model_validate_json(row.item_json) for row in _issue_rows(s, report.id)]
+    checklist = unit_checklist(result).model_copy(update={"items": tuple(items)})
+    return download(checkup_docx(checklist), DOCX, f"法治体检单_{report_id}.docx")
+
+
+def _issue_rows(s: Any, report_id: str) -> list[Any]:
+    """The report's stored checklist rows: they carry the rectification status, the analysis result does not."""
+    from sqlalchemy import select
+
+    from api.tables import IssueRow
+
+    return list(s.scalars(select(IssueRow).where(IssueRow.report_id == report_id).order_by(IssueRow.number)))

@@ -1,0 +1,104 @@
+"""Review rounds: create and list them, submit many reports as a background job, follow the job, read the round's
+summary and download its checklist."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Request, UploadFile
+from fastapi.responses import Response
+
+from api import store
+from api.deps import XLSX, Reviewer, RoundId, download, read_upload, services, upload_name
+from api.jobs import enqueue
+from api.rounds import refresh_round
+from api.schemas import JobOut, RoundIn, RoundOut
+from api.tables import Job, Round
+from api.uploads import Upload, expand_zip, is_zip
+
+router = APIRouter(tags=["rounds"])
+
+
+@router.post("/rounds", status_code=201, response_model=RoundOut, summary="新建预审批次")
+def post_round(request: Request, body: RoundIn, who: Reviewer) -> RoundOut:
+    with services(request).sessions.begin() as s:
+        row = store.ensure_round(s, body.name.strip())
+        return RoundOut(id=row.id, name=row.name, created_at=row.created_at)
+
+
+@router.get("/rounds", response_model=list[RoundOut], summary="全部批次")
+def list_rounds(request: Request, who: Reviewer) -> list[RoundOut]:
+    from sqlalchemy import select
+
+    with services(request).sessions() as s:
+        return [RoundOut(id=x.id, name=x.name, created_at=x.created_at)
+                for x in s.scalars(select(Round).order_by(Round.id))]
+
+
+@router.post("/rounds/{round_id}/reports", status_code=202, response_model=JobOut,
+             summary="向批次提交多份报告或一个压缩包（后台处理）")
+def post_round_reports(request: Request, round_id: RoundId, who: Reviewer,
+                       files: Annotated[list[UploadFile], File()]) -> JobOut:
+    svc = services(request)
+    uploads: list[Upload] = []
+    for f in files:
+        data = read_upload(f, svc.settings)
+        uploads += expand_zip(data, svc.settings) if is_zip(data) else [Upload(upload_name(f), data)]
+    with svc.sessions.begin() as s:
+        round_row = store.get_round(s, round_id)
+        job = enqueue(s, round_row, uploads, svc.blobs, who.token_id, store.new_id())
+        s.flush()
+        out = store.job_out(s, job)
+    svc.jobs.notify()
+    return JobOut(**out)
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut, summary="批次任务进度")
+def get_job(request: Request, job_id: str, who: Reviewer) -> JobOut:
+    from api.errors import NotFoundError
+
+    with services(request).sessions() as s:
+        job = s.get(Job, job_id)
+        if job is None:
+            raise NotFoundError(f"job {job_id}")
+        return JobOut(**store.job_out(s, job))
+
+
+@router.get("/rounds/{round_id}/summary", summary="批次汇总：结论分布、共性问题及涉及单位")
+def get_summary(request: Request, round_id: RoundId, who: Reviewer) -> dict[str, Any]:
+    svc = services(request)
+    with svc.jobs.round_lock, svc.sessions.begin() as s:
+        return _summary(s, store.get_round(s, round_id), svc)
+
+
+@router.get("/rounds/{round_id}/checklist.xlsx", summary="批次问题清单（Excel）",
+            response_class=Response, responses={200: {"content": {XLSX: {}}}})
+def get_round_checklist(request: Request, round_id: RoundId, who: Reviewer) -> Response:
+    from sqlalchemy import select
+
+    from api.tables import IssueRow
+    from nlp.checklist.build import renumber
+    from nlp.doc import ChecklistItem, CommonProblem
+    from nlp.report.excel import write_checklist_xlsx
+    from nlp.taxonomy import load_taxonomy
+
+    svc = services(request)
+    with svc.jobs.round_lock, svc.sessions.begin() as s:
+        row = store.get_round(s, round_id)
+        summary = _summary(s, row, svc)
+        items = renumber(ChecklistItem.model_validate_json(x.item_json) for x in s.scalars(
+            select(IssueRow).where(IssueRow.round_id == row.id).order_by(IssueRow.report_id, IssueRow.number)))
+    tax = load_taxonomy()
+    common = [CommonProblem(id=c["id"], text=c["text"], domain=c["domain"], domain_name=tax.name(c["domain"]),
+                            units=tuple(c["units"]), members=()) for c in summary["common_problems"]]
+    data = write_checklist_xlsx([("个性问题清单", [i for i in items if i.scope != "common"]),
+                                 ("共性问题明细", [i for i in items if i.scope == "common"])], common)
+    return download(data, XLSX, f"问题清单_批次{round_id}.xlsx")
+
+
+def _summary(s: Any, row: Round, svc: Any) -> dict[str, Any]:
+    """The round's stored summary, recomputed first when a report arrived since (the caller holds the round lock)."""
+    if row.dirty or not row.summary_json:
+        return refresh_round(s, row, svc.round_tools)
+    return json.loads(row.summary_json)  # type: ignore[no-any-return]
