@@ -6,6 +6,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from nlp.corpus.pools import GROUP_KINDS, group_kind
 from nlp.corpus.schema import AnnotatedDocument, load_documents
 from nlp.corpus.sources import REASONS, SourceError, parse_source
 from nlp.corpus.splits import HELDOUT_BATCHES, SPLITS, assign_splits, family_key
@@ -151,6 +152,8 @@ def check_paraphrase_groups(root: Path) -> list[str]:
             seen_groups.add(gid)
             if domain not in codes:
                 problems.append(f"{where}: unknown domain {domain!r}")
+            if group_kind(g) not in GROUP_KINDS:
+                problems.append(f"{where}: kind must be one of {', '.join(GROUP_KINDS)}")
             if not isinstance(g.get("vague"), bool):
                 problems.append(f"{where}: 'vague' must be true or false")
             if len(problems_) < 4 or len(measures) < 1:

@@ -61,6 +61,15 @@ def write_pools(folder: Path, sentences: list[dict[str, Any]], headings: list[di
                 fh.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
 
 
+GROUP_KINDS = ("theme", "same")
+
+
+def group_kind(group: dict[str, Any]) -> str:
+    """``theme``: six sub-problems of one theme (the older groups; 共性 at its broadest); ``same``: one problem as six
+    units would each word it. A group without ``kind`` is a theme group."""
+    return str(group.get("kind", "theme"))
+
+
 def read_paraphrases(root: Path) -> list[dict[str, Any]]:
     """Every paraphrase group of ``corpora/pools/paraphrases*.jsonl``."""
     return [g for path in sorted((root / "pools").glob("paraphrases*.jsonl")) for g in read_jsonl(path)]

@@ -59,11 +59,11 @@ def test_paraphrase_groups_are_checked(tmp_path: Path) -> None:
     (pools / "paraphrases_a.jsonl").write_text(json.dumps(good, ensure_ascii=False) + "\n", encoding="utf-8")
     assert check_paraphrase_groups(tmp_path) == []
     bad = [{**good, "group": "law_enforcement-x1"},  # the same id again, and the same sentences
-           {**good, "group": "x2", "domain": "nowhere", "problems": ["太短"], "vague": "no"},
+           {**good, "group": "x2", "domain": "nowhere", "problems": ["太短"], "vague": "no", "kind": "similar"},
            "{not json"]
     (pools / "paraphrases_b.jsonl").write_text(
         "\n".join(b if isinstance(b, str) else json.dumps(b, ensure_ascii=False) for b in bad), encoding="utf-8")
     found = "\n".join(check_paraphrase_groups(tmp_path))
     for expected in ("appears twice", "repeats a sentence of law_enforcement-x1", "unknown domain 'nowhere'",
-                     "'vague' must be true or false", "needs at least 4 problems", "too short", "not a paraphrase group"):
+                     "'vague' must be true or false", "kind must be one of theme, same", "needs at least 4 problems", "too short", "not a paraphrase group"):
         assert expected in found
