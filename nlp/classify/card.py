@@ -50,17 +50,20 @@ def render_card(meta: dict[str, Any]) -> str:
                       f"- hand-written corpus: {corpus.get('found', 0)}/{corpus.get('keyed', 0)} keyed contradictions found, "
                       f"{corpus.get('other_alarms', 0)} other alarms (read during development)", ""]
             continue
-        if split == "round":
+        if split in ("round", "round_same"):
             per_seed = ", ".join(f"{k}: {v['f1_common']:.3f}" for k, v in res["per_seed"].items())
-            lines += [f"## Review-round grouping ({len(res['seeds'])} generated rounds of {res['units']} units)", "",
+            what = {"theme": "themes: each is six sub-problems of one kind (the broad reading of 共性)",
+                    "same": "single problems, each worded differently by six units"}[res.get("plant", "theme")]
+            lines += [f"## Review-round grouping, common problems planted as {what}", "",
+                      f"- {len(res['seeds'])} generated rounds of {res['units']} units; planted common problems come "
+                      f"from {res.get('groups', '?')} held-out paraphrase groups the encoder never trained on",
                       f"- common/specific F1: common class **{res['f1_common']:.3f}** (by round seed: {per_seed}), "
-                      f"macro {res['f1_macro']:.3f}; planted common problems come from paraphrase groups the encoder "
-                      "never trained on",
+                      f"macro {res['f1_macro']:.3f}",
                       f"- grouping similarity {res['similarity']}, calibrated by `prereview train` on rounds planted from "
                       "dev groups the dev encoder never saw",
                       f"- identical groups across {res['shuffles']} shuffled input orders: {res['identical_across_orders']}", ""]
             enc = sel.get("encoder") or {}
-            if enc:
+            if enc and split == "round":
                 r = enc["recall_at_1"]
                 lines += ["## Encoder (static, jieba-compatible Unigram tokenizer)", "",
                           f"- {enc['vocabulary']} words × {enc['dim']} dimensions; {enc['train_pairs']} training pairs",

@@ -227,20 +227,29 @@ def train_encoder(root: Path, out: Path, seed: int = 0, dim: int = 128, epochs: 
 
 
 CALIBRATION_SEEDS = (1, 2, 3)
+MIN_PLANT_GROUPS = 4  # fewer groups of a kind than this plant no round of that kind
 
 
 def calibrate_grouping(root: Path, train_groups: list[dict[str, Any]], dev_groups: list[dict[str, Any]],
                        encoder: Any) -> tuple[float, dict[float, float]]:
-    """The grouping similarity with the best mean common F1 on rounds planted from ``dev_groups``; the other
+    """The grouping similarity with the best mean common F1 on rounds planted from ``dev_groups``, as many rounds
+    planted from theme groups as from same-problem groups (the threshold serves both readings of 共性); the other
     problems of those rounds come from train groups too, so no held-out group takes part."""
     from nlp.cluster.planted import calibrate_similarity, planted_round
     from nlp.corpus.generate import Pools
+    from nlp.corpus.pools import GROUP_KINDS, group_kind
     from nlp.corpus.writer import load_pools
 
     pools = load_pools(root)
     allowed = {g["group"] for g in train_groups}
     pools = Pools(pools.sentences, pools.headings, [g for g in pools.paraphrases if g["group"] in allowed])
-    rounds = [planted_round(pools, [g["group"] for g in dev_groups], seed) for seed in CALIBRATION_SEEDS]
+    rounds = []
+    for kind in GROUP_KINDS:
+        chosen = [g["group"] for g in dev_groups if group_kind(g) == kind]
+        if len(chosen) >= MIN_PLANT_GROUPS:
+            rounds += [planted_round(pools, chosen, seed) for seed in CALIBRATION_SEEDS]
+    if not rounds:  # a corpus with few groups of each kind: plant from all of them
+        rounds = [planted_round(pools, [g["group"] for g in dev_groups], seed) for seed in CALIBRATION_SEEDS]
     return calibrate_similarity(rounds, encoder)
 
 

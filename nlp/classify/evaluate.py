@@ -135,6 +135,7 @@ def evaluate_bundle(bundle: ModelBundle, root: Path, splits: tuple[str, ...] = (
         out[split]["speaker_accuracy"] = speaker_accuracy([d for d in chosen if d.kind == "transcript"])
     if with_round:
         out["round"] = round_scores(bundle, root)
+        out["round_same"] = round_scores(bundle, root, plant="same")
         out["interviews"] = interview_scores(bundle, root)
     return out
 
@@ -146,7 +147,7 @@ def format_report(results: dict[str, Any]) -> str:
         if split == "interviews":
             lines.append(format_interviews(res))
             continue
-        if split == "round":
+        if split in ("round", "round_same"):
             lines.append(format_round(res))
             continue
         s = res["sentences"]
@@ -176,9 +177,14 @@ def format_report(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+PLANTS = {"theme": "common problems are themes (sub-problems of one kind)",
+          "same": "common problems are one problem each, worded by each unit"}
+
+
 def format_round(res: dict[str, Any]) -> str:
     return (f"== generated rounds: {len(res['seeds'])} rounds of {res['units']} units, ~{res['issues']} issues, "
-            f"~{res['gold_common']} in planted common problems; grouping similarity {res['similarity']} ==\n"
+            f"~{res['gold_common']} in planted common problems; {PLANTS[res['plant']]} (from {res['groups']} "
+            f"held-out groups); grouping similarity {res['similarity']} ==\n"
             f"common/specific F1: common {res['f1_common']:.3f} (rounds {res['f1_common_min']:.3f}–"
             f"{res['f1_common_max']:.3f}), macro {res['f1_macro']:.3f}; identical across {res['shuffles']} "
             f"shuffled orders: {res['identical_across_orders']}")
@@ -200,25 +206,29 @@ ROUND_SEEDS = (11, 12, 13, 14, 15)  # evaluation rounds; the grouping similarity
 
 
 def round_scores(bundle: ModelBundle, root: Path, units: int = 200, seeds: tuple[int, ...] = ROUND_SEEDS,
-                 shuffles: int = 5) -> dict[str, Any]:
+                 shuffles: int = 5, plant: str = "theme") -> dict[str, Any]:
     """Common/specific on generated rounds whose common problems are planted from paraphrase groups the
     encoder never trained on; several rounds, since one round's 8 planted problems make a noisy figure (one
-    problem split in two moves F1 by ~0.1); identical results across shuffled input orders are required."""
+    problem split in two moves F1 by ~0.1); identical results across shuffled input orders are required.
+
+    ``plant`` chooses what a common problem is: ``theme`` groups (sub-problems of one theme, the broad reading of
+    "the same kind of problem") or ``same`` groups (one problem as different units word it)."""
     from nlp.classify.encoder_train import split_groups
     from nlp.cluster.planted import planted_round, score_grouping
     from nlp.cluster.rounds import grouping_similarity
-    from nlp.corpus.pools import read_paraphrases
+    from nlp.corpus.pools import group_kind, read_paraphrases
     from nlp.corpus.writer import load_pools
 
     _, held = split_groups(read_paraphrases(root))
+    planted_from = [g["group"] for g in held if group_kind(g) == plant]
     pools = load_pools(root)
     per_seed = {}
     for seed in seeds:
-        planted = planted_round(pools, [g["group"] for g in held], seed, units)
+        planted = planted_round(pools, planted_from, seed, units)
         per_seed[seed] = {"issues": len(planted.issues), "gold_common": len(planted.common),
                           **score_grouping(planted, bundle.encoder, shuffles=shuffles)}
     f1 = [r["f1_common"] for r in per_seed.values()]
-    return {"units": units, "seeds": list(seeds), "shuffles": shuffles,
+    return {"plant": plant, "groups": len(planted_from), "units": units, "seeds": list(seeds), "shuffles": shuffles,
             "similarity": grouping_similarity(bundle.encoder),
             "issues": round(sum(r["issues"] for r in per_seed.values()) / len(seeds)),
             "gold_common": round(sum(r["gold_common"] for r in per_seed.values()) / len(seeds)),

@@ -57,3 +57,19 @@ def test_round_scores_cover_several_rounds_and_orders(bundle):
     assert res["f1_common"] == round(sum(f1) / 2, 4) and res["f1_common_min"] == min(f1)
     assert all(r["gold_common"] > 0 for r in res["per_seed"].values())
     assert "2 rounds of 60 units" in format_round(res)
+
+
+@pytest.mark.slow
+def test_round_scores_plant_same_problem_groups_apart_from_theme_groups(bundle):
+    from nlp.classify.encoder_train import split_groups
+    from nlp.classify.evaluate import format_round, round_scores
+    from nlp.corpus.pools import group_kind, read_paraphrases
+
+    _, held = split_groups(read_paraphrases(CORPUS))
+    same = round_scores(bundle, CORPUS, units=60, seeds=(11,), shuffles=1, plant="same")
+    theme = round_scores(bundle, CORPUS, units=60, seeds=(11,), shuffles=1)
+    assert same["groups"] == sum(group_kind(g) == "same" for g in held) > 0
+    assert theme["groups"] == sum(group_kind(g) == "theme" for g in held) > same["groups"]
+    assert same["gold_common"] > 0 and same["per_seed"] != theme["per_seed"]
+    assert "one problem each, worded by each unit" in format_round(same)
+    assert "themes (sub-problems of one kind)" in format_round(theme)
