@@ -64,6 +64,13 @@ def refresh_round(session: Session, round_row: Round, tools: Tools) -> dict[str,
     return summary
 
 
+def current_summary(session: Session, round_row: Round, tools: Tools) -> dict[str, Any]:
+    """The round's stored summary, recomputed first when reports came in since (callers hold the round lock)."""
+    if round_row.dirty or not round_row.summary_json:
+        return refresh_round(session, round_row, tools)
+    return json.loads(round_row.summary_json)  # type: ignore[no-any-return]
+
+
 def _unwarned(result: AnalysisResult) -> AnalysisResult:
     """A transcript without the round step's unmatched warning: its unit's report may have come in since."""
     if result.document.kind != "transcript":

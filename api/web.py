@@ -23,7 +23,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
 from api import store
-from api.deps import COOKIE  # the cookie api.deps.principal() reads
+from api.deps import COOKIE, services  # COOKIE: the cookie api.deps.principal() reads
 from api.page_text import render_text, split_evidence
 from api.tables import IssueHistory, IssueRow, Job, Report, Round
 from api.tokens import Principal, principal_for
@@ -96,7 +96,7 @@ def current(request: Request) -> Principal | None:
     token = request.cookies.get(COOKIE)
     if not token:
         return None
-    with request.app.state.services.sessions() as s:
+    with services(request).sessions() as s:
         return principal_for(s, token)
 
 
@@ -164,22 +164,12 @@ def recent_reports(s: Any, who: Principal, limit: int = RECENT) -> list[Report]:
 def round_summary(request: Request, round_id: str | int) -> tuple[dict[str, Any] | None, str | None]:
     """The round's summary as ``GET /api/v1/rounds/{id}/summary`` gives it (the round step runs when reports came
     in since); None and a message when it cannot be built now."""
-    from api.rounds import refresh_round
+    from api.rounds import current_summary
 
-    svc = request.app.state.services
-    lock = getattr(svc.jobs, "round_lock", None)
+    svc = services(request)
     try:
-        if lock is not None:
-            lock.acquire()
-        try:
-            with svc.sessions.begin() as s:
-                row = store.get_round(s, round_id)
-                if row.dirty or not row.summary_json:
-                    return refresh_round(s, row, svc.round_tools), None
-                return json.loads(row.summary_json), None
-        finally:
-            if lock is not None:
-                lock.release()
+        with svc.jobs.round_lock, svc.sessions.begin() as s:
+            return current_summary(s, store.get_round(s, round_id), svc.round_tools), None
     except PrereviewError:
         raise
     except Exception:  # noqa: BLE001 - the page still shows what the database holds
@@ -226,7 +216,7 @@ def build_pages() -> APIRouter:
         token = token.strip()
         who = None
         if token and len(token) <= 200:
-            with request.app.state.services.sessions() as s:
+            with services(request).sessions() as s:
                 who = principal_for(s, token)
         if who is None:
             return page(request, "login.html", None, status_code=401, next=safe_next(next),
@@ -247,7 +237,7 @@ def build_pages() -> APIRouter:
         who = current(request)
         if who is None:
             return login_redirect(request)
-        with request.app.state.services.sessions() as s:
+        with services(request).sessions() as s:
             reports = recent_reports(s, who)
             rounds = rounds_list(s)
             names = {x.id: x.name for x in rounds}
@@ -259,7 +249,7 @@ def build_pages() -> APIRouter:
         who = current(request)
         if who is None:
             return login_redirect(request)
-        with request.app.state.services.sessions() as s:
+        with services(request).sessions() as s:
             try:
                 report = store.get_report(s, report_id, who)
             except PrereviewError as err:
@@ -292,7 +282,7 @@ def build_pages() -> APIRouter:
             return login_redirect(request)
         if not who.is_reviewer:
             return forbidden(request, who)
-        with request.app.state.services.sessions() as s:
+        with services(request).sessions() as s:
             rounds = rounds_list(s)
             counts: dict[int, dict[str, int]] = {x.id: {} for x in rounds}
             for rid, decision, n in s.execute(select(Report.round_id, Report.decision, func.count())
@@ -312,7 +302,7 @@ def build_pages() -> APIRouter:
             summary, summary_error = round_summary(request, round_id)
         except PrereviewError:
             return error_page(request, who, 404, "未找到该批次。")
-        with request.app.state.services.sessions() as s:
+        with services(request).sessions() as s:
             row = store.get_round(s, round_id)
             reports = list(s.scalars(select(Report).where(Report.round_id == row.id)
                                      .order_by(Report.unit, Report.created_at)))
@@ -341,7 +331,7 @@ def build_pages() -> APIRouter:
         page_no = max(1, min(int(page_no) if page_no.isdigit() else 1, 10_000))
         filters = {"round": round.strip(), "unit": unit.strip(), "status": status.strip(), "domain": domain.strip()}
         error = None
-        with request.app.state.services.sessions() as s:
+        with services(request).sessions() as s:
             rounds = rounds_list(s)
             units = [u for u in s.scalars(select(IssueRow.unit).distinct().order_by(IssueRow.unit)) if u]
             try:

@@ -3,7 +3,6 @@ summary and download its checklist."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, UploadFile
@@ -12,7 +11,7 @@ from fastapi.responses import Response
 from api import store
 from api.deps import XLSX, Reviewer, RoundId, download, read_upload, services, upload_name
 from api.jobs import enqueue
-from api.rounds import refresh_round
+from api.rounds import current_summary
 from api.schemas import JobOut, RoundIn, RoundOut
 from api.tables import Job, Round
 from api.uploads import Upload, expand_zip, is_zip
@@ -69,7 +68,7 @@ def get_job(request: Request, job_id: str, who: Reviewer) -> JobOut:
 def get_summary(request: Request, round_id: RoundId, who: Reviewer) -> dict[str, Any]:
     svc = services(request)
     with svc.jobs.round_lock, svc.sessions.begin() as s:
-        return _summary(s, store.get_round(s, round_id), svc)
+        return current_summary(s, store.get_round(s, round_id), svc.round_tools)
 
 
 @router.get("/rounds/{round_id}/checklist.xlsx", summary="批次问题清单（Excel）",
@@ -86,7 +85,7 @@ def get_round_checklist(request: Request, round_id: RoundId, who: Reviewer) -> R
     svc = services(request)
     with svc.jobs.round_lock, svc.sessions.begin() as s:
         row = store.get_round(s, round_id)
-        summary = _summary(s, row, svc)
+        summary = current_summary(s, row, svc.round_tools)
         items = renumber(ChecklistItem.model_validate_json(x.item_json) for x in s.scalars(
             select(IssueRow).where(IssueRow.round_id == row.id).order_by(IssueRow.report_id, IssueRow.number)))
     tax = load_taxonomy()
@@ -96,9 +95,3 @@ def get_round_checklist(request: Request, round_id: RoundId, who: Reviewer) -> R
                                  ("共性问题明细", [i for i in items if i.scope == "common"])], common)
     return download(data, XLSX, f"问题清单_批次{round_id}.xlsx")
 
-
-def _summary(s: Any, row: Round, svc: Any) -> dict[str, Any]:
-    """The round's stored summary, recomputed first when a report arrived since (the caller holds the round lock)."""
-    if row.dirty or not row.summary_json:
-        return refresh_round(s, row, svc.round_tools)
-    return json.loads(row.summary_json)  # type: ignore[no-any-return]

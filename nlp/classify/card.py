@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from nlp.corpus.pools import GROUP_KINDS
+
 
 def render_card(meta: dict[str, Any]) -> str:
     sel = meta.get("selection", {})
@@ -52,11 +54,9 @@ def render_card(meta: dict[str, Any]) -> str:
             continue
         if split in ("round", "round_same"):
             per_seed = ", ".join(f"{k}: {v['f1_common']:.3f}" for k, v in res["per_seed"].items())
-            what = {"theme": "themes: each is six sub-problems of one kind (the broad reading of 共性)",
-                    "same": "single problems, each worded differently by six units"}[res.get("plant", "theme")]
-            lines += [f"## Review-round grouping, common problems planted as {what}", "",
+            lines += [f"## Review-round grouping, common problems planted as {GROUP_KINDS[res['plant']]}", "",
                       f"- {len(res['seeds'])} generated rounds of {res['units']} units; planted common problems come "
-                      f"from {res.get('groups', '?')} held-out paraphrase groups the encoder never trained on",
+                      f"from {res['groups']} held-out paraphrase groups the encoder never trained on",
                       f"- common/specific F1: common class **{res['f1_common']:.3f}** (by round seed: {per_seed}), "
                       f"macro {res['f1_macro']:.3f}",
                       f"- grouping similarity {res['similarity']}, calibrated by `prereview train` on rounds planted from "

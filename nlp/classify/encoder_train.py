@@ -227,7 +227,7 @@ def train_encoder(root: Path, out: Path, seed: int = 0, dim: int = 128, epochs: 
 
 
 CALIBRATION_SEEDS = (1, 2, 3)
-MIN_PLANT_GROUPS = 4  # fewer groups of a kind than this plant no round of that kind
+MIN_PLANT_GROUPS = 4
 
 
 def calibrate_grouping(root: Path, train_groups: list[dict[str, Any]], dev_groups: list[dict[str, Any]],
@@ -243,13 +243,10 @@ def calibrate_grouping(root: Path, train_groups: list[dict[str, Any]], dev_group
     pools = load_pools(root)
     allowed = {g["group"] for g in train_groups}
     pools = Pools(pools.sentences, pools.headings, [g for g in pools.paraphrases if g["group"] in allowed])
-    rounds = []
-    for kind in GROUP_KINDS:
-        chosen = [g["group"] for g in dev_groups if group_kind(g) == kind]
-        if len(chosen) >= MIN_PLANT_GROUPS:
-            rounds += [planted_round(pools, chosen, seed) for seed in CALIBRATION_SEEDS]
-    if not rounds:  # a corpus with few groups of each kind: plant from all of them
-        rounds = [planted_round(pools, [g["group"] for g in dev_groups], seed) for seed in CALIBRATION_SEEDS]
+    by_kind = [[g["group"] for g in dev_groups if group_kind(g) == kind] for kind in GROUP_KINDS]
+    # a kind with too few dev groups plants no rounds; with none left, rounds are planted from all dev groups
+    plants = [ids for ids in by_kind if len(ids) >= MIN_PLANT_GROUPS] or [[g["group"] for g in dev_groups]]
+    rounds = [planted_round(pools, ids, seed) for ids in plants for seed in CALIBRATION_SEEDS]
     return calibrate_similarity(rounds, encoder)
 
 

@@ -177,14 +177,12 @@ def format_report(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-PLANTS = {"theme": "common problems are themes (sub-problems of one kind)",
-          "same": "common problems are one problem each, worded by each unit"}
-
-
 def format_round(res: dict[str, Any]) -> str:
+    from nlp.corpus.pools import GROUP_KINDS
+
     return (f"== generated rounds: {len(res['seeds'])} rounds of {res['units']} units, ~{res['issues']} issues, "
-            f"~{res['gold_common']} in planted common problems; {PLANTS[res['plant']]} (from {res['groups']} "
-            f"held-out groups); grouping similarity {res['similarity']} ==\n"
+            f"~{res['gold_common']} in planted common problems, planted as {GROUP_KINDS[res['plant']]} (from "
+            f"{res['groups']} held-out groups); grouping similarity {res['similarity']} ==\n"
             f"common/specific F1: common {res['f1_common']:.3f} (rounds {res['f1_common_min']:.3f}–"
             f"{res['f1_common_max']:.3f}), macro {res['f1_macro']:.3f}; identical across {res['shuffles']} "
             f"shuffled orders: {res['identical_across_orders']}")

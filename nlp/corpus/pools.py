@@ -61,12 +61,14 @@ def write_pools(folder: Path, sentences: list[dict[str, Any]], headings: list[di
                 fh.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
 
 
-GROUP_KINDS = ("theme", "same")
+GROUP_KINDS = {  # what a paraphrase group's six problems are, by its ``kind``
+    "theme": "themes (six sub-problems of one kind, the broad reading of 共性)",
+    "same": "single problems, each worded differently by six units",
+}
 
 
 def group_kind(group: dict[str, Any]) -> str:
-    """``theme``: six sub-problems of one theme (the older groups; 共性 at its broadest); ``same``: one problem as six
-    units would each word it. A group without ``kind`` is a theme group."""
+    """The group's kind (``GROUP_KINDS``); a group without ``kind`` is a theme group (the older groups)."""
     return str(group.get("kind", "theme"))
 
 

@@ -71,5 +71,5 @@ def test_round_scores_plant_same_problem_groups_apart_from_theme_groups(bundle):
     assert same["groups"] == sum(group_kind(g) == "same" for g in held) > 0
     assert theme["groups"] == sum(group_kind(g) == "theme" for g in held) > same["groups"]
     assert same["gold_common"] > 0 and same["per_seed"] != theme["per_seed"]
-    assert "one problem each, worded by each unit" in format_round(same)
-    assert "themes (sub-problems of one kind)" in format_round(theme)
+    assert "single problems, each worded differently by six units" in format_round(same)
+    assert "themes (six sub-problems of one kind" in format_round(theme)

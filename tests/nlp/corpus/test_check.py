@@ -65,5 +65,6 @@ def test_paraphrase_groups_are_checked(tmp_path: Path) -> None:
         "\n".join(b if isinstance(b, str) else json.dumps(b, ensure_ascii=False) for b in bad), encoding="utf-8")
     found = "\n".join(check_paraphrase_groups(tmp_path))
     for expected in ("appears twice", "repeats a sentence of law_enforcement-x1", "unknown domain 'nowhere'",
-                     "'vague' must be true or false", "kind must be one of theme, same", "needs at least 4 problems", "too short", "not a paraphrase group"):
+                     "'vague' must be true or false", "kind must be one of theme, same", "needs at least 4 problems",
+                     "too short", "not a paraphrase group"):
         assert expected in found
