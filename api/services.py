@@ -24,17 +24,17 @@ class Services:
     blobs: BlobStore
     analyzer: Analyzer
     jobs: JobRunner
-    _tools: tuple[Any, float] | None = None
+    _tools: Any = None
     _tools_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def round_tools(self) -> tuple[Any, float]:
-        """The encoder and near-copy threshold for round steps, loaded once, without the sentence models."""
+    def round_tools(self) -> Any:
+        """The round step's models (policy and encoder, ``nlp.bundle.RoundModels``), loaded once, without the
+        sentence models."""
         with self._tools_lock:
             if self._tools is None:
                 from nlp.bundle import round_models
 
-                models = round_models(self.settings.model_dir, self.settings.encoder_dir)
-                self._tools = (models.encoder, models.config.verdict.near_duplicate_jaccard)
+                self._tools = round_models(self.settings.model_dir, self.settings.encoder_dir)
             return self._tools
 
     def close(self) -> None:

@@ -118,10 +118,10 @@ def analyze(
 ) -> None:
     """预审报告：句子角色、问题占比、问题清单与“通过 / 修改 / 退回”结论。多个文件时按顺序相互比对是否雷同。"""
     from nlp.bundle import load_bundle
-    from nlp.cluster.duplicates import shingles
     from nlp.doc import KINDS as DOC_KINDS
     from nlp.pipeline import analyze as analyze_bytes
     from nlp.report.summary import result_to_text
+    from nlp.round import with_near_copies
 
     _setup_logging(verbose)
     if kind is not None and kind not in DOC_KINDS:
@@ -131,16 +131,15 @@ def analyze(
     except PrereviewError as err:
         typer.echo(f"错误 [{err.code}] {err.message_zh}（{err.detail}）", err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    earlier: list[tuple[str, frozenset[int]]] = []
+    results = []
     failed = 0
     for path in files:
         try:
-            result = analyze_bytes(path.read_bytes(), path.name, bundle, kind=kind, unit=unit, reference=list(earlier))
+            results.append(analyze_bytes(path.read_bytes(), path.name, bundle, kind=kind, unit=unit))
         except PrereviewError as err:
             typer.echo(f"错误 [{err.code}] {path.name}：{err.message_zh}（{err.detail or err.code}）", err=True)
             failed += 1
-            continue
-        earlier.append((result.document.filename, shingles(result.document.text)))
+    for result in with_near_copies(results, bundle.config):  # several files: each compared with those before it
         if format is OutputFormat.json:
             typer.echo(result.model_dump_json())
         else:

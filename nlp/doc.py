@@ -151,6 +151,8 @@ class Issue(_Frozen):
     evidence: tuple[Span, ...] = ()
     measure: Span | None = None
     sentences: tuple[int, ...] = ()
+    group: str | None = None  # the round's problem group (set by the round step; None outside a round)
+    problem_type: str | None = None  # a fine-grained problem type, when one fits
 
 
 class Metrics(_Frozen):
@@ -250,7 +252,8 @@ class UnitChecklist(_Frozen):
 
 
 class CommonProblem(_Frozen):
-    """A 共性问题: one representative line, its domain, the member issues and units."""
+    """A problem group of a round: its title (one member's line today), domain, scope, member issue ids and the
+    units (names) that have it. The round's 共性问题清单 lists the groups whose scope is common."""
 
     id: str
     text: str
@@ -258,3 +261,23 @@ class CommonProblem(_Frozen):
     domain_name: str
     units: tuple[str, ...]
     members: tuple[str, ...]
+    scope: Scope | None = "common"
+    problem_type: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_derived(cls, data: object) -> object:
+        """``title`` and ``issues`` are derived: accepted on input (a saved summary) and recomputed."""
+        if isinstance(data, dict) and ("title" in data or "issues" in data):
+            data = {k: v for k, v in data.items() if k not in ("title", "issues")}
+        return data
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def title(self) -> str:
+        return self.text
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def issues(self) -> int:
+        return len(self.members)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from nlp.bundle import ModelBundle
 from nlp.classify.data import parsed_inputs
 from nlp.classify.fastpath import accelerate
 from nlp.classify.sentence_model import label_sentences
-from nlp.cluster.duplicates import most_similar, shingles
 from nlp.config import IngestLimits
 from nlp.doc import AnalysisResult, ParsedDocument
 from nlp.errors import EmptyDocumentError
@@ -23,8 +20,6 @@ from nlp.review.verdict import decide
 from nlp.segment import segment
 from nlp.segment.transcript import find_turns, masked_filename, names_to_hide
 from nlp.taxonomy import load_taxonomy
-
-Reference = Iterable[tuple[str, frozenset[int]]]
 
 
 def parse(data: bytes, filename: str, *, limits: IngestLimits | None = None, kind: str | None = None,
@@ -46,8 +41,9 @@ def parse(data: bytes, filename: str, *, limits: IngestLimits | None = None, kin
 
 
 def analyze(data: bytes, filename: str, models: ModelBundle, *, kind: str | None = None, unit: str | None = None,
-            year: int | None = None, reference: Reference = ()) -> AnalysisResult:
-    """Pre-review one file. ``reference`` holds (name, shingles) of other reports of the round, for near-copies.
+            year: int | None = None) -> AnalysisResult:
+    """Pre-review one file on its own: what needs the round's other files (near-copies, common problems, interviews
+    against reports) is the round step's (``nlp.round.review_round``).
 
     Example:
         >>> bundle = load_bundle()
@@ -55,10 +51,10 @@ def analyze(data: bytes, filename: str, models: ModelBundle, *, kind: str | None
         >>> result.verdict.decision, result.metrics.problem_share
     """
     parsed = parse(data, filename, limits=models.config.limits, kind=kind, unit=unit, year=year)
-    return analyze_parsed(parsed, models, reference=reference)
+    return analyze_parsed(parsed, models)
 
 
-def analyze_parsed(parsed: ParsedDocument, models: ModelBundle, *, reference: Reference = ()) -> AnalysisResult:
+def analyze_parsed(parsed: ParsedDocument, models: ModelBundle) -> AnalysisResult:
     """Everything after parsing: labels, indicators, issues, measures, metrics, verdict."""
     doc = parsed.document
     if not parsed.sentences:
@@ -75,9 +71,6 @@ def analyze_parsed(parsed: ParsedDocument, models: ModelBundle, *, reference: Re
     if doc.kind not in ("transcript", "feedback"):
         issues += find_omissions(doc, models.config)
     metrics = compute_metrics(sentences, issues, indicators)
-    reference = list(reference)
-    near = most_similar(shingles(doc.text), reference, skip=doc.filename) if reference else None
-    near = near if near and near[1] >= models.config.verdict.near_duplicate_jaccard else None
-    verdict = decide(ReviewInput(doc, tuple(sentences), tuple(issues), metrics, models.config, near))
+    verdict = decide(ReviewInput(doc, tuple(sentences), tuple(issues), metrics, models.config))
     return AnalysisResult(document=doc, sections=parsed.sections, sentences=tuple(sentences), metrics=metrics,
                           verdict=verdict, issues=tuple(issues))

@@ -3,7 +3,7 @@ summary and download its checklist."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import Response
@@ -15,6 +15,7 @@ from api.rounds import current_summary
 from api.schemas import JobOut, RoundIn, RoundOut
 from api.tables import Job, Round
 from api.uploads import Upload, expand_zip, is_zip
+from nlp.round import RoundSummary
 
 router = APIRouter(tags=["rounds"])
 
@@ -64,8 +65,8 @@ def get_job(request: Request, job_id: str, who: Reviewer) -> JobOut:
         return JobOut(**store.job_out(s, job))
 
 
-@router.get("/rounds/{round_id}/summary", summary="批次汇总：结论分布、共性问题及涉及单位")
-def get_summary(request: Request, round_id: RoundId, who: Reviewer) -> dict[str, Any]:
+@router.get("/rounds/{round_id}/summary", response_model=RoundSummary, summary="批次汇总：结论分布、共性问题及涉及单位")
+def get_summary(request: Request, round_id: RoundId, who: Reviewer) -> RoundSummary:
     svc = services(request)
     with svc.jobs.round_lock, svc.sessions.begin() as s:
         return current_summary(s, store.get_round(s, round_id), svc.round_tools)
@@ -78,9 +79,8 @@ def get_round_checklist(request: Request, round_id: RoundId, who: Reviewer) -> R
 
     from api.tables import IssueRow
     from nlp.checklist.build import renumber
-    from nlp.doc import ChecklistItem, CommonProblem
+    from nlp.doc import ChecklistItem
     from nlp.report.excel import write_checklist_xlsx
-    from nlp.taxonomy import load_taxonomy
 
     svc = services(request)
     with svc.jobs.round_lock, svc.sessions.begin() as s:
@@ -88,10 +88,8 @@ def get_round_checklist(request: Request, round_id: RoundId, who: Reviewer) -> R
         summary = current_summary(s, row, svc.round_tools)
         items = renumber(ChecklistItem.model_validate_json(x.item_json) for x in s.scalars(
             select(IssueRow).where(IssueRow.round_id == row.id).order_by(IssueRow.report_id, IssueRow.number)))
-    tax = load_taxonomy()
-    common = [CommonProblem(id=c["id"], text=c["text"], domain=c["domain"], domain_name=tax.name(c["domain"]),
-                            units=tuple(c["units"]), members=()) for c in summary["common_problems"]]
     data = write_checklist_xlsx([("个性问题清单", [i for i in items if i.scope != "common"]),
-                                 ("共性问题明细", [i for i in items if i.scope == "common"])], common)
+                                 ("共性问题明细", [i for i in items if i.scope == "common"])],
+                                summary.common_problems)
     return download(data, XLSX, f"问题清单_批次{round_id}.xlsx")
 

@@ -4,7 +4,6 @@ named in the batch contract (reports/, units/, summary.json, summary.csv, checkl
 from __future__ import annotations
 
 import csv
-import dataclasses
 import gc
 import io
 import logging
@@ -13,19 +12,17 @@ import re
 import sys
 import time
 import traceback
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from nlp.batch.inputs import InputFile
 from nlp.batch.state import BatchState, write_atomic, write_json
-from nlp.checklist.build import renumber, unit_items
-from nlp.checklist.cross_source import cross_source_items, review_round_sources
-from nlp.checklist.round import review_round
-from nlp.doc import AnalysisResult
+from nlp.checklist.build import renumber
+from nlp.doc import AnalysisResult, ChecklistItem
 from nlp.report.excel import write_checklist_xlsx
 from nlp.report.word import letter_docx
+from nlp.round import Failure, review_round
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 logger = logging.getLogger(__name__)
@@ -55,13 +52,11 @@ def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str
         (out / "reports" / f"{names[h]}.json").read_text(encoding="utf-8")) for h in order]
     gc.freeze()  # long-lived from here on: not scanned by every collection, nor copied by the forked writers
     started = time.perf_counter()
-    review = review_round(results, bundle.encoder, bundle.config.verdict.near_duplicate_jaccard,
+    failures = [Failure(**f) for f in state.failures()]
+    review = review_round(results, bundle, round_name=opts.round_name, failures=failures,
                           sketches=[sketches.get(h) for h in order])
-    # each report against its unit's interviews: contradicted claims become reasons; unmatched transcripts warned
-    sourced, source_warnings = review_round_sources(review.results, bundle.encoder)
-    review = dataclasses.replace(review, results=tuple(sourced))
-    for w in source_warnings:
-        logger.warning("%s: %s", w["file"], w["message"])
+    for w in review.summary.warnings:
+        logger.warning("%s: %s", w.file, w.message)
 
     def reports_letters_summary() -> None:
         for h, result in zip(order, review.results, strict=True):
@@ -69,33 +64,19 @@ def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str
         for h, result in zip(order, review.results, strict=True):  # letters the round step changed, or not written yet
             if h not in letters or letters[h] != letter_basis(result):
                 write_letter(out, names[h], result)
-        decisions = Counter(r.verdict.decision for r in review.results)
-        write_json(out / "summary.json", {
-            "round": opts.round_name,
-            "reports": len(order),
-            "decisions": {k: decisions.get(k, 0) for k in ("pass", "revise", "return")},
-            "failures": state.failures(),
-            "warnings": source_warnings,
-            "common_problems": [{"id": c.id, "text": c.text, "domain": c.domain, "domain_name": c.domain_name,
-                                 "units": list(c.units), "issues": len(c.members)} for c in review.common],
-            "near_duplicates": [{"file": k, "copies": v[0], "similarity": round(v[1], 4)}
-                                for k, v in sorted(review.near_duplicates.items())],
-        })
+        write_atomic(out / "summary.json", review.summary.model_dump_json(indent=1, exclude={"round_id", "updated_at"}))
         write_atomic(out / "summary.csv",
                      _summary_csv([(names[h], r) for h, r in zip(order, review.results, strict=True)]))
 
     by_unit: dict[str, list[tuple[str, AnalysisResult]]] = {}
     for h, result in zip(order, review.results, strict=True):
         by_unit.setdefault(result.document.unit or names[h], []).append((names[h], result))
+    items_by_unit: dict[str, list[ChecklistItem]] = {}
+    for row in review.items:
+        result = review.results[row.result]
+        items_by_unit.setdefault(result.document.unit or names[order[row.result]], []).append(row.item)
     reviewed = time.perf_counter()
-    unit_rows = []
-    for unit, entries in sorted(by_unit.items()):
-        items = [i for _, r in entries for i in unit_items(r, opts.round_name, review.scopes)]
-        reports = [r for _, r in entries if r.document.kind not in ("transcript", "feedback")]
-        transcripts = [r for _, r in entries if r.document.kind == "transcript"]
-        if reports and transcripts:  # what the interviews raise and the reports leave out or contradict
-            items += cross_source_items(reports, transcripts, bundle.encoder, opts.round_name)
-        unit_rows.append((unit, entries, renumber(items)))
+    unit_rows = [(unit, entries, renumber(items_by_unit.get(unit, []))) for unit, entries in sorted(by_unit.items())]
 
     def unit_checklists() -> None:
         for unit, entries, items in unit_rows:

@@ -172,9 +172,9 @@ def _warm_round_step(opts: BatchOptions, result: Any) -> None:
     """Run the round step once on the first report, while the workers analyse the others: its first call pays for
     imports (SciPy's clustering) and the encoder's first batch, ≈ 0.5 s that would otherwise follow the last
     report. The review itself is thrown away."""
-    from nlp.checklist.round import review_round
+    from nlp.round import review_round
 
-    review_round([result], _round_models(opts.models, opts.encoder).encoder)
+    review_round([result], _round_models(opts.models, opts.encoder))
 
 
 def _execute(todo: list[InputFile], opts: BatchOptions) -> Iterator[tuple[InputFile, TaskOutcome]]:

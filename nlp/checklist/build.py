@@ -70,11 +70,12 @@ def unit_checklist(result: AnalysisResult, round_name: str | None = None,
                          items=tuple(unit_items(result, round_name, scopes)))
 
 
-def common_problems(groups: Iterable[ProblemGroup]) -> list[CommonProblem]:
-    """The round's 共性问题清单: groups whose scope is common."""
+def common_problems(groups: Iterable[ProblemGroup], only_common: bool = True) -> list[CommonProblem]:
+    """The round's 共性问题清单: groups whose scope is common (every group when not ``only_common``)."""
     tax = load_taxonomy()
     return [CommonProblem(id=g.id, text=g.representative, domain=g.domain, domain_name=tax.name(g.domain),
-                          units=g.units, members=g.members) for g in groups if g.scope == "common"]
+                          units=g.units, members=g.members, scope=g.scope)
+            for g in groups if g.scope == "common" or not only_common]
 
 
 def renumber(items: Iterable[ChecklistItem]) -> list[ChecklistItem]:

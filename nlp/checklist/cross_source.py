@@ -6,7 +6,8 @@
   their claim/failing clauses, words they share (weighted by rarity), the inspector's question the statement
   answers, and the counts (the statement repeats the claimed total, or its exception fits under it). Each claim
   and each statement is used once, best pairs first. It becomes a CROSS_SOURCE_CONTRADICTION reason with both
-  spans as evidence (the statement's span names its transcript), and the claim's indicator is marked in alert.
+  spans as evidence (the statement's span names its transcript), and the claim's indicator is marked in alert
+  (both applied by the round step, ``nlp.round``, which decides the verdict).
 - **Omission.** A problem an interviewee raises that no sentence of the unit's report (problems, causes,
   measures, other; not achievements) says, by meaning or by wording, becomes a latent ``cross_source`` item on
   the unit's checklist with the transcript as evidence.
@@ -39,9 +40,8 @@ from nlp.checklist.claims import (
     statement_focus,
 )
 from nlp.classify.encoders import Encoder
-from nlp.doc import AnalysisResult, ChecklistItem, Indicator, Metrics, Reason, Sentence, Span, Verdict
+from nlp.doc import AnalysisResult, ChecklistItem, Indicator, Metrics, Sentence, Span
 from nlp.extract.issues import INDICATOR_DOMAINS, checklist_line
-from nlp.review.reasons import CROSS_SOURCE_CONTRADICTION, cross_source_contradiction_reason
 from nlp.taxonomy import load_taxonomy
 
 MIN_CONTRADICTION = 0.8  # pair score (``_Pair.score``) from which a contradiction is reported
@@ -221,29 +221,20 @@ def find_contradictions(report: AnalysisResult, transcripts: Sequence[AnalysisRe
     return select(candidate_pairs(report, transcripts, encoder), report)
 
 
-def contradiction_reason(contradictions: Sequence[Contradiction]) -> Reason:
-    """The CROSS_SOURCE_CONTRADICTION reason: both sides quoted, both spans as evidence."""
-    return cross_source_contradiction_reason(
-        [(c.claim, c.statement.model_copy(update={"document": c.transcript})) for c in contradictions])
+def contradiction_pairs(contradictions: Sequence[Contradiction]) -> tuple[tuple[Span, Span], ...]:
+    """(claim, statement) of each contradiction, the statement's span naming its transcript: the round-level fact
+    the CROSS_SOURCE_CONTRADICTION check (``nlp.review.reasons``) reads."""
+    return tuple((c.claim, c.statement.model_copy(update={"document": c.transcript})) for c in contradictions)
 
 
-def with_contradictions(report: AnalysisResult, contradictions: Sequence[Contradiction]) -> AnalysisResult:
-    """The report's result with the contradiction reason (a pass becomes a revise) and the claims' indicators in
-    alert. Idempotent: an earlier CROSS_SOURCE_CONTRADICTION reason is replaced (or dropped, with the revise it
-    caused, when nothing is contradicted any more)."""
-    reasons = tuple(r for r in report.verdict.reasons if r.code != CROSS_SOURCE_CONTRADICTION)
-    if not contradictions:
-        if len(reasons) == len(report.verdict.reasons):
-            return report
-        decision = report.verdict.decision if reasons else "pass"  # the old reason was the only one
-        return report.model_copy(update={"verdict": Verdict(decision=decision, reasons=reasons)})
-    decision = "revise" if report.verdict.decision == "pass" else report.verdict.decision
-    verdict = Verdict(decision=decision, reasons=(*reasons, contradiction_reason(contradictions)))
+def alert_denied(metrics: Metrics, contradictions: Sequence[Contradiction]) -> Metrics:
+    """``metrics`` with the indicators of denied claims in alert (the same object when none is)."""
     denied = {c.claim_sentence for c in contradictions}
+    if not any(ind.sentence in denied and not ind.alert for ind in metrics.indicators):
+        return metrics
     indicators: tuple[Indicator, ...] = tuple(
-        ind.model_copy(update={"alert": True}) if ind.sentence in denied else ind for ind in report.metrics.indicators)
-    metrics: Metrics = report.metrics.model_copy(update={"indicators": indicators})
-    return report.model_copy(update={"verdict": verdict, "metrics": metrics})
+        ind.model_copy(update={"alert": True}) if ind.sentence in denied else ind for ind in metrics.indicators)
+    return metrics.model_copy(update={"indicators": indicators})
 
 
 def new_problems(report: AnalysisResult | Sequence[AnalysisResult], transcripts: Sequence[AnalysisResult],
@@ -287,16 +278,20 @@ def raised_problems(transcript: AnalysisResult) -> list[_Said]:
 
 
 def cross_source_items(report: AnalysisResult | Sequence[AnalysisResult], transcripts: Sequence[AnalysisResult],
-                       encoder: Encoder, round_name: str | None = None, start_number: int = 1) -> list[ChecklistItem]:
+                       encoder: Encoder, round_name: str | None = None, start_number: int = 1,
+                       contradictions: Sequence[Sequence[Contradiction]] | None = None) -> list[ChecklistItem]:
     """The unit's checklist rows (隐性, 谈话反映): problems only its interviews raise (evidence in the transcript)
-    and report claims the interviews contradict (evidence in the report, the interview quoted)."""
+    and report claims the interviews contradict (evidence in the report, the interview quoted).
+    ``contradictions[k]``: those of report k, when already found (the round step finds them once)."""
     reports = [report] if isinstance(report, AnalysisResult) else list(report)
     if not reports:
         return []
     tax = load_taxonomy()
     unit = reports[-1].document.unit
     by_name = {t.document.filename: t for t in transcripts}
-    found = [(rep, c) for rep in reports for c in find_contradictions(rep, transcripts, encoder)]
+    if contradictions is None:
+        contradictions = [find_contradictions(rep, transcripts, encoder) for rep in reports]
+    found = [(rep, c) for rep, cs in zip(reports, contradictions, strict=True) for c in cs]
     denials = {(c.transcript, c.statement.start) for _, c in found}  # quoted on their claim's row below
     rows = []
     for name, sent in new_problems(reports, transcripts, encoder):
@@ -349,33 +344,18 @@ UNMATCHED_WARNING = ("本批次中没有同一单位（{unit}）的报告，谈�
 NO_UNIT_WARNING = "未能识别谈话记录所属单位，谈话记录已单独分析，未与报告交叉比对；请在 manifest.csv 中注明单位。"
 
 
-def review_round_sources(results: Sequence[AnalysisResult], encoder: Encoder
-                         ) -> tuple[list[AnalysisResult], list[dict[str, str]]]:
-    """A round's results (same order) with each report checked against the transcripts of its unit (the same
-    ``document.unit``): contradicted claims become a reason and put their indicator in alert. A transcript whose
-    unit has no report in the round is still analysed; it gets a warning, also returned as {file, unit, message}."""
-    by_unit: dict[str | None, list[int]] = {}
+def unit_sources(results: Sequence[AnalysisResult]) -> dict[str | None, tuple[list[int], list[int]]]:
+    """unit → (indices of its reports under review, indices of its transcripts), in round order."""
+    out: dict[str | None, tuple[list[int], list[int]]] = {}
     for k, r in enumerate(results):
-        by_unit.setdefault(r.document.unit, []).append(k)
-    out = list(results)
-    warnings = []
-    for unit, members in by_unit.items():
-        reports = [k for k in members if results[k].document.kind not in ("transcript", "feedback")]
-        talks = [results[k] for k in members if results[k].document.kind == "transcript"]
-        if talks and (unit is None or not reports):
-            message = NO_UNIT_WARNING if unit is None else UNMATCHED_WARNING.format(unit=unit)
-            for k in members:
-                if results[k].document.kind == "transcript":
-                    out[k] = _warned(results[k], message)
-                    warnings.append({"file": results[k].document.filename, "unit": unit or "", "message": message})
-            continue
-        for k in reports:
-            out[k] = with_contradictions(results[k], find_contradictions(results[k], talks, encoder) if talks else [])
-    return out, warnings
+        reports, talks = out.setdefault(r.document.unit, ([], []))
+        if r.document.kind == "transcript":
+            talks.append(k)
+        elif r.document.kind != "feedback":
+            reports.append(k)
+    return out
 
 
-def _warned(result: AnalysisResult, message: str) -> AnalysisResult:
-    if message in result.document.warnings:
-        return result
-    return result.model_copy(update={"document": result.document.model_copy(
-        update={"warnings": (*result.document.warnings, message)})})
+def unmatched_warning(unit: str | None) -> str:
+    """Why a transcript was not checked against a report: its unit is unknown, or has no report in the round."""
+    return NO_UNIT_WARNING if unit is None else UNMATCHED_WARNING.format(unit=unit)

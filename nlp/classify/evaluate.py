@@ -15,12 +15,13 @@ from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from nlp.bundle import ModelBundle
 from nlp.classify.data import corpus_inputs
-from nlp.cluster.duplicates import shingles
+from nlp.cluster.duplicates import near_copies
 from nlp.corpus import load_splits
 from nlp.corpus.schema import AnnotatedDocument, load_documents
 from nlp.doc import LABELS
 from nlp.errors import PrereviewError
 from nlp.pipeline import analyze
+from nlp.round import with_near_copy
 
 REPORT_KINDS = ("shufa_report", "annual_report", "self_report", "rectification_report")
 
@@ -45,8 +46,8 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def document_scores(bundle: ModelBundle, docs: list[AnnotatedDocument], reference: list[tuple[str, frozenset[int]]]
-                    ) -> dict[str, Any]:
+def document_scores(bundle: ModelBundle, docs: list[AnnotatedDocument],
+                    near: dict[str, tuple[str, float]] | None = None) -> dict[str, Any]:
     """Verdict agreement, issue extraction F1 (span overlap), domain / visibility / vague accuracy."""
     verdicts: list[tuple[str, str]] = []
     tp = fp = fn = 0
@@ -55,10 +56,10 @@ def document_scores(bundle: ModelBundle, docs: list[AnnotatedDocument], referenc
     errors = []
     for doc in docs:
         try:
-            # a report is compared with those submitted before it (corpus order), as in a round
-            earlier = [r for r in reference if r[0] < f"{doc.id}.txt"]
             result = analyze(doc.text.encode("utf-8"), f"{doc.id}.txt", bundle, kind=doc.kind, unit=doc.unit,
-                             year=doc.year, reference=earlier)
+                             year=doc.year)
+            # a report is compared with those submitted before it (corpus order), as in a round
+            result = with_near_copy(result, bundle.config, (near or {}).get(result.document.filename))
         except PrereviewError as err:
             errors.append(f"{doc.id}: {err.code}")
             continue
@@ -126,12 +127,14 @@ def evaluate_bundle(bundle: ModelBundle, root: Path, splits: tuple[str, ...] = (
                     with_round: bool = True) -> dict[str, Any]:
     docs = load_documents(root / "annotated")
     table = load_splits(root)
-    # Near-copies are judged against every other report of the corpus, as a round would be.
-    reference = [(f"{d.id}.txt", shingles(d.text)) for d in docs if d.kind in REPORT_KINDS]
+    # Near-copies are judged against every other report of the corpus (corpus order), as a round would be.
+    reports = sorted((d for d in docs if d.kind in REPORT_KINDS), key=lambda d: d.id)
+    near = near_copies([d.text for d in reports], bundle.config.verdict.near_duplicate_jaccard)
+    near_by_name = {f"{reports[k].id}.txt": (f"{reports[c].id}.txt", score) for k, (c, score) in near.items()}
     out: dict[str, Any] = {}
     for split in splits:
         chosen = [d for d in docs if table.get(d.id) == split]
-        out[split] = {"sentences": sentence_scores(bundle, chosen), **document_scores(bundle, chosen, reference)}
+        out[split] = {"sentences": sentence_scores(bundle, chosen), **document_scores(bundle, chosen, near_by_name)}
         out[split]["speaker_accuracy"] = speaker_accuracy([d for d in chosen if d.kind == "transcript"])
     if with_round:
         out["round"] = round_scores(bundle, root)

@@ -28,7 +28,9 @@ class ReviewInput:
     issues: tuple[Issue, ...]
     metrics: Metrics
     config: AnalysisConfig
+    # round-level facts, known once the round's other documents are in (``nlp.round``):
     near_duplicate: tuple[str, float] | None = None  # (other document's name, similarity)
+    contradictions: tuple[tuple[Span, Span], ...] = ()  # (claim in this report, statement in a transcript)
 
     @property
     def stated(self) -> list[Issue]:
@@ -85,6 +87,10 @@ def _words(text: str) -> str:
 
 def check_near_duplicate(r: ReviewInput) -> Reason | None:
     return near_duplicate_reason(*r.near_duplicate) if r.near_duplicate else None
+
+
+def check_cross_source_contradiction(r: ReviewInput) -> Reason | None:
+    return cross_source_contradiction_reason(r.contradictions) if r.contradictions else None
 
 
 def check_low_problem_share(r: ReviewInput) -> Reason | None:
@@ -165,4 +171,5 @@ Check = Callable[[ReviewInput], Reason | None]
 RETURN_CHECKS: tuple[Check, ...] = (check_no_problems, check_near_duplicate)
 REVISE_CHECKS: tuple[Check, ...] = (check_low_problem_share, check_vague_problems, check_no_causes,
                                     check_objective_causes_only, check_problems_without_measures,
-                                    check_missing_required_topic, check_indicator_alert)
+                                    check_missing_required_topic, check_indicator_alert,
+                                    check_cross_source_contradiction)

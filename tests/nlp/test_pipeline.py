@@ -9,9 +9,9 @@ import jsonschema
 import pytest
 
 from nlp.bundle import load_bundle
-from nlp.cluster.duplicates import shingles
 from nlp.errors import PrereviewError
 from nlp.pipeline import analyze
+from nlp.round import with_near_copies
 from tests.builders import make_docx
 
 SCHEMA = json.loads(resources.files("nlp").joinpath("data/analysis.schema.json").read_text(encoding="utf-8"))
@@ -72,7 +72,9 @@ def test_an_achievements_only_report_is_returned(bundle) -> None:  # type: ignor
 def test_a_near_copy_of_an_earlier_report_is_returned(bundle) -> None:  # type: ignore[no-untyped-def]
     original = analyze(make_docx(GOOD), "a.docx", bundle)
     copy = [(k, t.replace("水利局", "林业局").replace("23件", "25件")) for k, t in GOOD]
-    result = analyze(make_docx(copy), "b.docx", bundle, reference=[("a.docx", shingles(original.document.text))])
+    alone = analyze(make_docx(copy), "b.docx", bundle)
+    assert alone.verdict.decision != "return"  # on its own, a report is nobody's copy
+    result = with_near_copies([original, alone], bundle.config)[1]
     assert result.verdict.decision == "return"
     assert any(r.code == "NEAR_DUPLICATE" and "a.docx" in r.message for r in result.verdict.reasons)
 

@@ -2,20 +2,19 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.bundle import load_bundle
+from nlp.bundle import RoundModels, load_bundle
 from nlp.checklist.claims import confirms, said, stance
 from nlp.checklist.cross_source import (
     NO_UNIT_WARNING,
-    contradiction_reason,
+    contradiction_pairs,
     cross_source_items,
     find_contradictions,
     new_problems,
-    review_round_sources,
-    with_contradictions,
 )
 from nlp.classify.encoders import HashEncoder
 from nlp.pipeline import analyze
-from nlp.review.reasons import CROSS_SOURCE_CONTRADICTION
+from nlp.review.reasons import CROSS_SOURCE_CONTRADICTION, cross_source_contradiction_reason
+from nlp.round import review_round
 from tests.builders import make_docx
 
 REPORT = [
@@ -48,6 +47,10 @@ def pair():  # type: ignore[no-untyped-def]
     return report, transcript, bundle.encoder
 
 
+def round_models(encoder):  # type: ignore[no-untyped-def]
+    return RoundModels(load_bundle().config, None, encoder)
+
+
 def test_a_claim_denied_in_the_interview_is_found_with_both_spans(pair) -> None:  # type: ignore[no-untyped-def]
     report, transcript, encoder = pair
     found = find_contradictions(report, [transcript], encoder)
@@ -55,7 +58,7 @@ def test_a_claim_denied_in_the_interview_is_found_with_both_spans(pair) -> None:
     c = found[0]
     assert "100%" in c.claim.text and "只有1件" in c.statement.text and c.transcript == "talk.txt"
     assert c.indicators == ("行政机关负责人出庭应诉率",)
-    reason = contradiction_reason(found)
+    reason = cross_source_contradiction_reason(contradiction_pairs(found))
     assert reason.code == CROSS_SOURCE_CONTRADICTION and "talk.txt" in reason.message and "只有1件" in reason.message
     claim, statement = reason.evidence
     assert claim.document is None and report.document.text[claim.start:claim.end] == claim.text
@@ -65,14 +68,15 @@ def test_a_claim_denied_in_the_interview_is_found_with_both_spans(pair) -> None:
 
 def test_the_verdict_gets_the_reason_and_the_indicator_goes_into_alert(pair) -> None:  # type: ignore[no-untyped-def]
     report, transcript, encoder = pair
-    found = find_contradictions(report, [transcript], encoder)
-    updated = with_contradictions(report, found)
-    assert updated.verdict.decision in ("revise", "return")
+    assert report.verdict.decision == "pass"  # on its own
+    updated = review_round([report, transcript], round_models(encoder)).results[0]
+    assert updated.verdict.decision == "revise"  # a pass becomes a revise
     assert [r.code for r in updated.verdict.reasons].count(CROSS_SOURCE_CONTRADICTION) == 1
     alerting = {i.name for i in updated.metrics.indicators if i.alert}
     assert "行政机关负责人出庭应诉率" in alerting
-    assert with_contradictions(updated, found) == updated  # applying twice changes nothing
-    cleared = with_contradictions(updated, [])
+    again = review_round([updated, transcript], round_models(encoder)).results[0]
+    assert again == updated  # applying twice changes nothing
+    cleared = review_round([updated], round_models(encoder)).results[0]  # the interview left the round
     assert CROSS_SOURCE_CONTRADICTION not in [r.code for r in cleared.verdict.reasons]
 
 
@@ -87,7 +91,7 @@ def test_a_problem_only_the_interview_raises_is_new_and_a_restated_one_is_not(pa
 def test_nothing_without_transcripts(pair) -> None:  # type: ignore[no-untyped-def]
     report, _, _ = pair
     assert find_contradictions(report, [], HashEncoder()) == [] and new_problems(report, [], HashEncoder()) == []
-    assert with_contradictions(report, []) == report
+    assert review_round([report], round_models(HashEncoder())).results[0].verdict == report.verdict
 
 
 def test_cross_source_items_show_both_sides(pair) -> None:  # type: ignore[no-untyped-def]
@@ -120,13 +124,20 @@ def test_two_reports_of_a_unit_and_a_transcript_in_a_round(pair) -> None:  # typ
         update={"unit": "梅岭县水利局", "filename": "orphan.txt"})})
     nameless = transcript.model_copy(update={"document": transcript.document.model_copy(
         update={"unit": None, "filename": "nameless.txt"})})
-    results, warnings = review_round_sources([report, transcript, orphan, nameless], encoder)
+    review = review_round([report, transcript, orphan, nameless], round_models(encoder))
+    results, warnings = review.results, review.summary.warnings
     assert CROSS_SOURCE_CONTRADICTION in [r.code for r in results[0].verdict.reasons]
-    assert results[1] == transcript  # a matched transcript is not changed
-    assert [w["file"] for w in warnings] == ["orphan.txt", "nameless.txt"]
-    assert "梅岭县水利局" in warnings[0]["message"] and warnings[1]["message"] == NO_UNIT_WARNING
-    assert warnings[0]["message"] in results[2].document.warnings  # still analysed, and says why it stands alone
-    assert results[2].sentences == orphan.sentences and results[2].issues == orphan.issues
+    assert results[1].document == transcript.document  # a matched transcript is not warned
+    assert [w.file for w in warnings] == ["orphan.txt", "nameless.txt"]
+    assert "梅岭县水利局" in warnings[0].message and warnings[1].message == NO_UNIT_WARNING
+    assert warnings[0].message in results[2].document.warnings  # still analysed, and says why it stands alone
+    assert results[2].sentences == orphan.sentences
+    rows = [row for row in review.items if row.item.latent_basis == "cross_source"]
+    assert rows and {results[row.result].document.filename for row in rows} <= {"report.docx", "talk.txt"}
+    # the warning is the round step's own: reviewed again once the unit's report is in, it goes
+    matched = review_round([results[2], report.model_copy(update={"document": report.document.model_copy(
+        update={"unit": "梅岭县水利局", "filename": "r2.docx"})})], round_models(encoder)).results[0]
+    assert warnings[0].message not in matched.document.warnings
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -26,8 +26,8 @@ def test_docs():
 def test_transcript_extraction_is_scored_on_its_own(bundle, test_docs):
     talks = [d for d in test_docs if d.kind == "transcript"][:2]
     reports = [d for d in test_docs if d.kind == "shufa_report"][:2]
-    mixed = document_scores(bundle, reports + talks, reference=[])
-    alone = document_scores(bundle, talks, reference=[])
+    mixed = document_scores(bundle, reports + talks)
+    alone = document_scores(bundle, talks)
     # the transcript figures inside a mixed run are those of the transcripts scored alone
     assert mixed["issue_extraction_by_kind"]["transcript"] == alone["issue_extraction"]
     assert set(mixed["issue_extraction_by_kind"]) == {"report", "transcript"}
@@ -37,7 +37,7 @@ def test_transcript_extraction_is_scored_on_its_own(bundle, test_docs):
 
 def test_report_prints_transcript_extraction(bundle, test_docs):
     talks = [d for d in test_docs if d.kind == "transcript"][:1]
-    res = document_scores(bundle, talks, reference=[])
+    res = document_scores(bundle, talks)
     res["sentences"] = {"sentences": 0, "per_class": {}, "macro_f1": 0.0, "accuracy": 0.0,
                         "confusion": {"labels": [], "matrix": []}}
     res["speaker_accuracy"] = {"sentences": 10, "accuracy": 1.0}
