@@ -26,10 +26,10 @@ NOTEBOOKS = {
         new_code_cell("plots.plot_decisions(data.reports);"),
         new_code_cell("plots.plot_problem_share(data.reports, line=0.30);"),
         new_code_cell("plots.plot_domain_heatmap(data.issues);"),
-        new_code_cell("common = pd.DataFrame(data.summary['common_problems'])\n"
+        new_code_cell("common = data.common\n"
                       "if not common.empty:\n"
                       "    common = common.assign(单位数=common['units'].map(len)).sort_values('单位数', ascending=False)\n"
-                      "    display(common[['text', 'domain_name', '单位数', 'units']].head(10))\n"
+                      "    display(common[['title', 'domain_name', '单位数', 'units']].head(10))\n"
                       "else:\n"
                       "    print('本批次没有达到共性标准的问题')"),
         new_code_cell("plots.plot_vague_units(data.issues);"),
@@ -61,8 +61,8 @@ NOTEBOOKS = {
                       "encoder = load_bundle().encoder\n"
                       "hits = search_problems(data.issues, '涉企行政检查过多、多头检查', encoder, k=8)\n"
                       "hits[['unit', 'text', 'domain_name', 'scope', 'similarity']]"),
-        new_code_cell("for g in data.summary['common_problems'][:5]:\n"
-                      "    print(f\"{g['text']}（{g['domain_name']}，{len(g['units'])}个单位）\")"),
+        new_code_cell("for g in data.summary.common_problems[:5]:\n"
+                      "    print(f\"{g.title}（{g.domain_name}，{len(g.units)}个单位）\")"),
         new_code_cell("path = export_selection(hits, str(FOLDER / 'selection.xlsx'))\n"
                       "pd.read_excel(path).head()"),
     ],

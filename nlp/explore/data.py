@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp.doc import AnalysisResult
+from nlp.round import RoundSummary
 from nlp.taxonomy import load_taxonomy
 
 DEMO_UNITS = 24
@@ -16,11 +17,12 @@ DEMO_UNITS = 24
 @dataclass
 class RoundData:
     folder: Path
-    summary: dict[str, Any]
+    summary: RoundSummary
     results: list[AnalysisResult]
     reports: Any  # pandas.DataFrame, one row per report
     issues: Any  # pandas.DataFrame, one row per issue
     indicators: Any  # pandas.DataFrame, one row per cited indicator
+    common: Any  # pandas.DataFrame, one row per common problem (title, domain, units, members)
 
 
 def load_round(folder: str | Path) -> RoundData:
@@ -28,7 +30,7 @@ def load_round(folder: str | Path) -> RoundData:
     import pandas as pd
 
     folder = Path(folder)
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    summary = RoundSummary.model_validate_json((folder / "summary.json").read_text(encoding="utf-8"))
     results = [AnalysisResult.model_validate_json(p.read_text(encoding="utf-8"))
                for p in sorted((folder / "reports").glob("*.json"))]
     tax = load_taxonomy()
@@ -48,7 +50,9 @@ def load_round(folder: str | Path) -> RoundData:
             indicators.append({"file": r.document.filename, "unit": unit, "name": ind.name, "value": ind.value,
                                "alert": ind.alert})
     return RoundData(folder, summary, results, pd.DataFrame(reports), pd.DataFrame(issues),
-                     pd.DataFrame(indicators, columns=["file", "unit", "name", "value", "alert"]))
+                     pd.DataFrame(indicators, columns=["file", "unit", "name", "value", "alert"]),
+                     pd.DataFrame([c.model_dump() for c in summary.common_problems],
+                                  columns=["id", "title", "domain", "domain_name", "units", "members", "issues"]))
 
 
 def demo_round(cache: str | Path | None = None, n_units: int = DEMO_UNITS) -> Path:
