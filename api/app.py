@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.deps import services
+from api.deps import ServicesDep
 from api.services import build_services
 from api.settings import Settings, load_settings
 from nlp.errors import PrereviewError
@@ -86,10 +86,9 @@ def create_app(settings: Settings | None = None, start_jobs: bool = True) -> Fas
 
     @app.get("/readyz", tags=["health"], summary="模型已加载、数据库可连接",
              responses={503: {"description": "not ready"}})
-    def readyz(request: Request) -> JSONResponse:
+    def readyz(svc: ServicesDep) -> JSONResponse:
         from api.db import ping
 
-        svc = services(request)
         checks = {"models": svc.analyzer.ready, "database": ping(svc.engine)}
         ok = all(checks.values())
         return JSONResponse({"status": "ready" if ok else "not ready", **checks}, status_code=200 if ok else 503)
