@@ -15,7 +15,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.deps import services
 from api.services import build_services
 from api.settings import Settings, load_settings
 from nlp.errors import PrereviewError
@@ -34,26 +33,34 @@ def error_response(code: str, status: int, detail: str = "") -> JSONResponse:
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+async def _prereview(_: Request, err: Exception) -> JSONResponse:
+    assert isinstance(err, PrereviewError)
+    return error_response(err.code, err.http_status, str(err.detail))
+
+
+async def _validation(_: Request, err: Exception) -> JSONResponse:
+    assert isinstance(err, RequestValidationError)
+    where = "; ".join(f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg', '')}" for e in err.errors())
+    return error_response("VALIDATION_ERROR", 422, where)
+
+
+async def _http(_: Request, err: Exception) -> JSONResponse:
+    assert isinstance(err, StarletteHTTPException)
+    code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 401: "UNAUTHORIZED"}.get(err.status_code, "HTTP_ERROR")
+    return JSONResponse({"code": code, "message": error_message(code) if code != "HTTP_ERROR" else str(err.detail)},
+                        status_code=err.status_code)
+
+
+async def _crash(_: Request, err: Exception) -> JSONResponse:
+    logger.exception("unhandled error")
+    return error_response("INTERNAL_ERROR", 500)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(PrereviewError)
-    async def _prereview(_: Request, err: PrereviewError) -> JSONResponse:
-        return error_response(err.code, err.http_status, str(err.detail))
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, err: RequestValidationError) -> JSONResponse:
-        where = "; ".join(f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg', '')}" for e in err.errors())
-        return error_response("VALIDATION_ERROR", 422, where)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, err: StarletteHTTPException) -> JSONResponse:
-        code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 401: "UNAUTHORIZED"}.get(err.status_code, "HTTP_ERROR")
-        return JSONResponse({"code": code, "message": error_message(code) if code != "HTTP_ERROR" else str(err.detail)},
-                            status_code=err.status_code)
-
-    @app.exception_handler(Exception)
-    async def _crash(_: Request, err: Exception) -> JSONResponse:
-        logger.exception("unhandled error")
-        return error_response("INTERNAL_ERROR", 500)
+    app.add_exception_handler(PrereviewError, _prereview)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(Exception, _crash)
 
 
 # -- the application ------------------------------------------------------------------------------------------
@@ -76,25 +83,11 @@ def create_app(settings: Settings | None = None, start_jobs: bool = True) -> Fas
     app = FastAPIOffline(title="prereview 法治报告预审", version="1", lifespan=lifespan,
                   description="上传述法报告、法治政府建设年度报告或谈话记录，得到预审结论、问题清单与函件。")
     install_error_handlers(app)
-    from api.routes import api_router
+    from api.routes import api_router, health
+    from api.web import install_web
 
     app.include_router(api_router())
-
-    @app.get("/healthz", tags=["health"], summary="进程存活")
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/readyz", tags=["health"], summary="模型已加载、数据库可连接",
-             responses={503: {"description": "not ready"}})
-    def readyz(request: Request) -> JSONResponse:
-        from api.db import ping
-
-        svc = services(request)
-        checks = {"models": svc.analyzer.ready, "database": ping(svc.engine)}
-        ok = all(checks.values())
-        return JSONResponse({"status": "ready" if ok else "not ready", **checks}, status_code=200 if ok else 503)
-
-    from api.web import install_web
+    app.include_router(health.router)
 
     install_web(app)
     return app

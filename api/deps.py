@@ -1,13 +1,19 @@
-"""What every route depends on: the services, the caller and its role, and the shared parameter types."""
+"""What every route depends on: the services, the caller and its role, and the shared parameter types.
+
+The JSON API's callers are ``Who`` and ``Reviewer`` (a missing token is a 401 body, a submitter a 403 body); the
+web pages' are ``Viewer``, ``SignedIn`` and ``PageReviewer``, which raise ``SignInRequired`` and ``ReviewersOnly``
+instead, and ``api.web`` answers those with the sign-in redirect and the 403 page.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request, UploadFile
+from fastapi import Depends, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BeforeValidator
 
 from api.errors import ForbiddenError, UnauthorizedError
 from api.services import Services
@@ -20,20 +26,23 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def services(request: Request) -> Services:
+def get_services(request: Request) -> Services:
+    """The running service's shared state, built at start-up (``create_app``'s lifespan)."""
     return request.app.state.services  # type: ignore[no-any-return]
 
 
+services = get_services  # the old name, still called by api/routes/rounds.py
+ServicesDep = Annotated[Services, Depends(get_services)]
 bearer = HTTPBearer(auto_error=False, description="`prereview token create` 生成的访问令牌")
 
 
-def principal(request: Request,
+def principal(request: Request, svc: ServicesDep,
               credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
     """The caller, from the Authorization header or the web page's cookie."""
     token = credentials.credentials if credentials else request.cookies.get(COOKIE)
     if not token:
         raise UnauthorizedError("no bearer token")
-    with services(request).sessions() as s:
+    with svc.sessions() as s:
         who = principal_for(s, token)
     if who is None:
         raise UnauthorizedError("unknown or revoked token")
@@ -49,6 +58,61 @@ def reviewer(who: Annotated[Principal, Depends(principal)]) -> Principal:
 Who = Annotated[Principal, Depends(principal)]
 Reviewer = Annotated[Principal, Depends(reviewer)]
 RoundId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="批次编号")]
+
+
+# -- the web pages' caller ----------------------------------------------------------------------------------------
+
+class SignInRequired(Exception):
+    """A page was asked for without a valid sign-in cookie: ``api.web`` redirects to ``/login?next=…``."""
+
+
+class ReviewersOnly(Exception):
+    """A submitter asked for a reviewer's page: ``api.web`` answers with the 403 page."""
+
+    def __init__(self, who: Principal) -> None:
+        super().__init__("reviewers only")
+        self.who = who
+
+
+def viewer(request: Request, svc: ServicesDep) -> Principal | None:
+    """The signed-in browser's principal (the cookie only: pages never see an Authorization header), or None."""
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return None
+    with svc.sessions() as s:
+        return principal_for(s, token)
+
+
+def signed_in(who: Annotated[Principal | None, Depends(viewer)]) -> Principal:
+    if who is None:
+        raise SignInRequired
+    return who
+
+
+def page_reviewer(who: Annotated[Principal, Depends(signed_in)]) -> Principal:
+    if not who.is_reviewer:
+        raise ReviewersOnly(who)
+    return who
+
+
+Viewer = Annotated[Principal | None, Depends(viewer)]
+SignedIn = Annotated[Principal, Depends(signed_in)]
+PageReviewer = Annotated[Principal, Depends(page_reviewer)]
+
+LAST_PAGE = 10_000
+
+
+def _page_or_nearest(value: object) -> object:
+    """Page links are edited by hand: a page number that is not a number reads as the first page, and one out of
+    range as the nearest page in range, as the pages always did."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return 1
+    return min(max(number, 1), LAST_PAGE)
+
+
+PageNo = Annotated[int, BeforeValidator(_page_or_nearest), Query(ge=1, le=LAST_PAGE, description="页码")]
 
 
 def read_upload(file: UploadFile, settings: Settings) -> bytes:

@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.errors import NotFoundError
@@ -37,6 +37,45 @@ def get_round(session: Session, ref: str | int) -> Round:
     if row is None:
         raise NotFoundError(f"round {ref}")
     return row
+
+
+def list_rounds(session: Session, newest_first: bool = False) -> list[Round]:
+    order = Round.id.desc() if newest_first else Round.id
+    return list(session.scalars(select(Round).order_by(order)))
+
+
+def round_decision_counts(session: Session) -> dict[int, dict[str, int]]:
+    """``{round id: {decision: number of reports}}`` for every round that has reports."""
+    counts: dict[int, dict[str, int]] = {}
+    for round_id, decision, n in session.execute(select(Report.round_id, Report.decision, func.count())
+                                                 .where(Report.round_id.is_not(None))
+                                                 .group_by(Report.round_id, Report.decision)):
+        counts.setdefault(round_id, {})[decision] = n
+    return counts
+
+
+def round_reports(session: Session, round_id: int) -> list[Report]:
+    return list(session.scalars(select(Report).where(Report.round_id == round_id)
+                                .order_by(Report.unit, Report.created_at)))
+
+
+def round_open_job(session: Session, round_id: int) -> str | None:
+    """The id of the round's newest job that is still queued or running."""
+    return session.scalar(select(Job.id).where(Job.round_id == round_id, Job.status.in_(("queued", "running")))
+                          .order_by(Job.created_at.desc()).limit(1))
+
+
+def round_open_issues(session: Session, round_id: int) -> int:
+    """How many of the round's checklist rows are not yet 已销号."""
+    return session.scalar(select(func.count()).select_from(IssueRow)
+                          .where(IssueRow.round_id == round_id, IssueRow.status != "已销号")) or 0
+
+
+def round_checklist_items(session: Session, round_id: int) -> list[ChecklistItem]:
+    """The round's stored checklist items (with their rectification status), report by report."""
+    rows = session.scalars(select(IssueRow).where(IssueRow.round_id == round_id)
+                           .order_by(IssueRow.report_id, IssueRow.number))
+    return [ChecklistItem.model_validate_json(row.item_json) for row in rows]
 
 
 def ensure_round(session: Session, name: str) -> Round:
@@ -86,6 +125,25 @@ def get_report(session: Session, report_id: str, who: Principal) -> Report:
     return report
 
 
+def recent_reports(session: Session, who: Principal, limit: int) -> list[Report]:
+    """The newest reports the caller may read: all of them for a reviewer, its own unit's for a submitter."""
+    q = select(Report).order_by(Report.created_at.desc()).limit(limit)
+    if not who.is_reviewer:
+        if not who.unit:
+            return []
+        q = q.where(Report.unit == who.unit)
+    return list(session.scalars(q))
+
+
+def reports_by_id(session: Session, ids: set[str]) -> dict[str, Report]:
+    return {r.id: r for r in session.scalars(select(Report).where(Report.id.in_(ids)))}
+
+
+def report_issue_rows(session: Session, report_id: str) -> list[IssueRow]:
+    """The report's stored checklist rows: they carry the rectification status, the analysis result does not."""
+    return list(session.scalars(select(IssueRow).where(IssueRow.report_id == report_id).order_by(IssueRow.number)))
+
+
 def report_result(report: Report) -> AnalysisResult:
     return AnalysisResult.model_validate_json(report.result_json)
 
@@ -110,6 +168,11 @@ def list_issues(session: Session, round_ref: str | None = None, unit: str | None
     if domain:
         q = q.where(IssueRow.domain == domain)
     return [issue_out(row) for row in session.scalars(q.limit(limit).offset(offset))]
+
+
+def issue_units(session: Session) -> list[str]:
+    """Every unit that has checklist rows, sorted."""
+    return [u for u in session.scalars(select(IssueRow.unit).distinct().order_by(IssueRow.unit)) if u]
 
 
 def issue_out(row: IssueRow) -> dict[str, Any]:
@@ -149,7 +212,24 @@ def issue_history(session: Session, issue_id: str) -> list[dict[str, Any]]:
             for h in rows]
 
 
+def histories(session: Session, issue_ids: list[str]) -> dict[str, list[IssueHistory]]:
+    """Each issue's history rows, oldest first (read 500 ids at a time)."""
+    out: dict[str, list[IssueHistory]] = {i: [] for i in issue_ids}
+    for k in range(0, len(issue_ids), 500):
+        for h in session.scalars(select(IssueHistory).where(IssueHistory.issue_id.in_(issue_ids[k:k + 500]))
+                                 .order_by(IssueHistory.id)):
+            out[h.issue_id].append(h)
+    return out
+
+
 # -- jobs -------------------------------------------------------------------------------------------------------
+
+def get_job(session: Session, job_id: str) -> Job:
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFoundError(f"job {job_id}")
+    return job
+
 
 def job_out(session: Session, job: Job) -> dict[str, Any]:
     files = list(session.scalars(select(JobFile).where(JobFile.job_id == job.id).order_by(JobFile.position)))

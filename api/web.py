@@ -13,19 +13,18 @@ import logging
 from collections import Counter
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote, urlencode
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import func, select
 
 from api import store
-from api.deps import COOKIE, services  # COOKIE: the cookie api.deps.principal() reads
+from api.deps import COOKIE, PageNo, PageReviewer, ReviewersOnly, ServicesDep, SignedIn, SignInRequired, Viewer
 from api.page_text import render_text, split_evidence
-from api.tables import IssueHistory, IssueRow, Job, Report, Round
+from api.services import Services
 from api.tokens import Principal, principal_for
 from nlp.doc import KINDS, AnalysisResult
 from nlp.errors import PrereviewError
@@ -92,14 +91,6 @@ templates.env.globals["split_evidence"] = split_evidence
 
 # -- sign-in ----------------------------------------------------------------------------------------------------
 
-def current(request: Request) -> Principal | None:
-    token = request.cookies.get(COOKIE)
-    if not token:
-        return None
-    with services(request).sessions() as s:
-        return principal_for(s, token)
-
-
 def login_redirect(request: Request) -> RedirectResponse:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     response = RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
@@ -124,8 +115,6 @@ def same_origin(request: Request) -> bool:
     origin = request.headers.get("origin")
     if not origin:
         return True
-    from urllib.parse import urlsplit
-
     hosts = {request.headers.get("host", ""), request.headers.get("x-forwarded-host", "")} - {""}
     return origin != "null" and urlsplit(origin).netloc in hosts
 
@@ -146,27 +135,22 @@ def forbidden(request: Request, who: Principal) -> HTMLResponse:
     return error_page(request, who, 403, "此页面仅供审核员使用。报送单位账号只能上传报告、查看本单位的报告。")
 
 
+async def _sign_in_required(request: Request, _: Exception) -> Response:
+    return login_redirect(request)
+
+
+async def _reviewers_only(request: Request, err: Exception) -> Response:
+    assert isinstance(err, ReviewersOnly)
+    return forbidden(request, err.who)
+
+
 # -- reading for the pages --------------------------------------------------------------------------------------
 
-def rounds_list(s: Any) -> list[Round]:
-    return list(s.scalars(select(Round).order_by(Round.id.desc())))
-
-
-def recent_reports(s: Any, who: Principal, limit: int = RECENT) -> list[Report]:
-    q = select(Report).order_by(Report.created_at.desc()).limit(limit)
-    if not who.is_reviewer:
-        if not who.unit:
-            return []
-        q = q.where(Report.unit == who.unit)
-    return list(s.scalars(q))
-
-
-def round_summary(request: Request, round_id: str | int) -> tuple[dict[str, Any] | None, str | None]:
+def round_summary(svc: Services, round_id: str | int) -> tuple[dict[str, Any] | None, str | None]:
     """The round's summary as ``GET /api/v1/rounds/{id}/summary`` gives it (the round step runs when reports came
     in since); None and a message when it cannot be built now."""
     from api.rounds import current_summary
 
-    svc = services(request)
     try:
         with svc.jobs.round_lock, svc.sessions.begin() as s:
             return current_summary(s, store.get_round(s, round_id), svc.round_tools), None
@@ -175,15 +159,6 @@ def round_summary(request: Request, round_id: str | int) -> tuple[dict[str, Any]
     except Exception:  # noqa: BLE001 - the page still shows what the database holds
         logger.exception("round summary failed for round %s", round_id)
         return None, "批次汇总暂时无法生成（共性问题分析出错），请稍后刷新；报告列表仍可查看。"
-
-
-def history_by_issue(s: Any, ids: list[str]) -> dict[str, list[IssueHistory]]:
-    out: dict[str, list[IssueHistory]] = {i: [] for i in ids}
-    for k in range(0, len(ids), 500):
-        for h in s.scalars(select(IssueHistory).where(IssueHistory.issue_id.in_(ids[k:k + 500]))
-                           .order_by(IssueHistory.id)):
-            out[h.issue_id].append(h)
-    return out
 
 
 def next_statuses(status: str) -> tuple[str, ...]:
@@ -199,166 +174,142 @@ def role_counts(result: AnalysisResult) -> dict[str, int]:
 
 # -- the pages --------------------------------------------------------------------------------------------------
 
-def build_pages() -> APIRouter:
-    r = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
-    @r.get("/login")
-    def login_form(request: Request, next: str = "/") -> Response:
-        who = current(request)
-        if who is not None:
-            return RedirectResponse(safe_next(next), status_code=303)
-        return page(request, "login.html", None, next=safe_next(next), error=None)
 
-    @r.post("/login")
-    def login(request: Request, token: str = Form(""), next: str = Form("/")) -> Response:
-        if not same_origin(request):  # a form on another site must not sign this browser in
-            return error_page(request, None, 403, "登录请求来自其他网站，已拒绝。请在本系统的登录页输入令牌。")
-        token = token.strip()
-        who = None
-        if token and len(token) <= 200:
-            with services(request).sessions() as s:
-                who = principal_for(s, token)
-        if who is None:
-            return page(request, "login.html", None, status_code=401, next=safe_next(next),
-                        error="令牌无效或已停用，请核对后重新输入。")
-        response = RedirectResponse(safe_next(next), status_code=303)
-        response.set_cookie(COOKIE, token, max_age=COOKIE_MAX_AGE, path="/", httponly=True, samesite="strict",
-                            secure=request.url.scheme == "https")
-        return response
+@router.get("/login")
+def login_form(request: Request, who: Viewer, next: str = "/") -> Response:
+    if who is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return page(request, "login.html", None, next=safe_next(next), error=None)
 
-    @r.api_route("/logout", methods=["GET", "POST"])
-    def logout() -> Response:
-        response = RedirectResponse("/login", status_code=303)
-        response.delete_cookie(COOKIE, path="/")
-        return response
 
-    @r.get("/")
-    def home(request: Request) -> Response:
-        who = current(request)
-        if who is None:
-            return login_redirect(request)
-        with services(request).sessions() as s:
-            reports = recent_reports(s, who)
-            rounds = rounds_list(s)
-            names = {x.id: x.name for x in rounds}
-        return page(request, "index.html", who, nav="home", reports=reports, rounds=rounds, round_names=names,
-                    kinds=[(k, KIND_NAMES.get(k, k)) for k in KINDS])
+@router.post("/login")
+def login(request: Request, svc: ServicesDep, token: Annotated[str, Form()] = "",
+          next: Annotated[str, Form()] = "/") -> Response:
+    if not same_origin(request):  # a form on another site must not sign this browser in
+        return error_page(request, None, 403, "登录请求来自其他网站，已拒绝。请在本系统的登录页输入令牌。")
+    token = token.strip()
+    who = None
+    if token and len(token) <= 200:
+        with svc.sessions() as s:
+            who = principal_for(s, token)
+    if who is None:
+        return page(request, "login.html", None, status_code=401, next=safe_next(next),
+                    error="令牌无效或已停用，请核对后重新输入。")
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(COOKIE, token, max_age=COOKIE_MAX_AGE, path="/", httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https")
+    return response
 
-    @r.get("/reports/{report_id}")
-    def report_view(request: Request, report_id: str) -> Response:
-        who = current(request)
-        if who is None:
-            return login_redirect(request)
-        with services(request).sessions() as s:
-            try:
-                report = store.get_report(s, report_id, who)
-            except PrereviewError as err:
-                status = err.http_status if err.http_status in (403, 404) else 400
-                message = ("报送单位账号只能查看本单位的报告，这份报告属于其他单位。" if status == 403
-                           else "未找到该报告，可能编号有误或已被删除。" if status == 404 else error_message(err.code))
-                return error_page(request, who, status, message)
-            result = store.report_result(report)
-            round_row = s.get(Round, report.round_id) if report.round_id else None
-            rows = {row.id: row for row in s.scalars(select(IssueRow).where(IssueRow.report_id == report.id)
-                                                     .order_by(IssueRow.number))}
-        from nlp.taxonomy import load_taxonomy
 
-        tax = load_taxonomy()
-        issues = []
-        for k, issue in enumerate(result.issues):
-            row = rows.pop(f"{report.id}:{issue.id}", None)
-            issues.append({"k": k, "issue": issue, "domain_name": tax.name(issue.domain),
-                           "status": row.status if row else None, "row_id": row.id if row else None,
-                           "scope": (row.scope if row else None) or issue.scope})
-        extra = [json.loads(row.item_json) | {"row_id": row.id, "status": row.status} for row in rows.values()]
-        return page(request, "report.html", who, nav="home", report=report, result=result, round=round_row,
-                    text_html=render_text(result), issues=issues, extra_items=extra, roles=role_counts(result),
-                    role_order=ROLE_ORDER)
+@router.api_route("/logout", methods=["GET", "POST"])
+def logout() -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
 
-    @r.get("/rounds")
-    def rounds_page(request: Request) -> Response:
-        who = current(request)
-        if who is None:
-            return login_redirect(request)
-        if not who.is_reviewer:
-            return forbidden(request, who)
-        with services(request).sessions() as s:
-            rounds = rounds_list(s)
-            counts: dict[int, dict[str, int]] = {x.id: {} for x in rounds}
-            for rid, decision, n in s.execute(select(Report.round_id, Report.decision, func.count())
-                                              .where(Report.round_id.is_not(None))
-                                              .group_by(Report.round_id, Report.decision)):
-                counts.setdefault(rid, {})[decision] = n
-        return page(request, "rounds.html", who, nav="rounds", rounds=rounds, counts=counts)
 
-    @r.get("/rounds/{round_id}")
-    def round_page(request: Request, round_id: str) -> Response:
-        who = current(request)
-        if who is None:
-            return login_redirect(request)
-        if not who.is_reviewer:
-            return forbidden(request, who)
+@router.get("/")
+def home(request: Request, who: SignedIn, svc: ServicesDep) -> Response:
+    with svc.sessions() as s:
+        reports = store.recent_reports(s, who, RECENT)
+        rounds = store.list_rounds(s, newest_first=True)
+        names = {x.id: x.name for x in rounds}
+    return page(request, "index.html", who, nav="home", reports=reports, rounds=rounds, round_names=names,
+                kinds=[(k, KIND_NAMES.get(k, k)) for k in KINDS])
+
+
+@router.get("/reports/{report_id}")
+def report_view(request: Request, report_id: str, who: SignedIn, svc: ServicesDep) -> Response:
+    with svc.sessions() as s:
         try:
-            summary, summary_error = round_summary(request, round_id)
+            report = store.get_report(s, report_id, who)
+        except PrereviewError as err:
+            status = err.http_status if err.http_status in (403, 404) else 400
+            message = ("报送单位账号只能查看本单位的报告，这份报告属于其他单位。" if status == 403
+                       else "未找到该报告，可能编号有误或已被删除。" if status == 404 else error_message(err.code))
+            return error_page(request, who, status, message)
+        result = store.report_result(report)
+        round_row = store.get_round(s, report.round_id) if report.round_id else None
+        rows = {row.id: row for row in store.report_issue_rows(s, report.id)}
+    from nlp.taxonomy import load_taxonomy
+
+    tax = load_taxonomy()
+    issues = []
+    for k, issue in enumerate(result.issues):
+        row = rows.pop(f"{report.id}:{issue.id}", None)
+        issues.append({"k": k, "issue": issue, "domain_name": tax.name(issue.domain),
+                       "status": row.status if row else None, "row_id": row.id if row else None,
+                       "scope": (row.scope if row else None) or issue.scope})
+    extra = [json.loads(row.item_json) | {"row_id": row.id, "status": row.status} for row in rows.values()]
+    return page(request, "report.html", who, nav="home", report=report, result=result, round=round_row,
+                text_html=render_text(result), issues=issues, extra_items=extra, roles=role_counts(result),
+                role_order=ROLE_ORDER)
+
+
+@router.get("/rounds")
+def rounds_page(request: Request, who: PageReviewer, svc: ServicesDep) -> Response:
+    with svc.sessions() as s:
+        rounds = store.list_rounds(s, newest_first=True)
+        counts: dict[int, dict[str, int]] = {x.id: {} for x in rounds} | store.round_decision_counts(s)
+    return page(request, "rounds.html", who, nav="rounds", rounds=rounds, counts=counts)
+
+
+@router.get("/rounds/{round_id}")
+def round_page(request: Request, round_id: str, who: PageReviewer, svc: ServicesDep) -> Response:
+    try:
+        summary, summary_error = round_summary(svc, round_id)
+    except PrereviewError:
+        return error_page(request, who, 404, "未找到该批次。")
+    with svc.sessions() as s:
+        row = store.get_round(s, round_id)
+        reports = store.round_reports(s, row.id)
+        open_job = store.round_open_job(s, row.id)
+        open_issues = store.round_open_issues(s, row.id)
+    counts = Counter(r.decision for r in reports)
+    decisions = {k: counts.get(k, 0) for k in ("pass", "revise", "return")}
+    total = sum(decisions.values())
+    return page(request, "round.html", who, nav="rounds", round=row, summary=summary, summary_error=summary_error,
+                reports=reports, decisions=decisions, total=total, open_job=open_job, open_issues=open_issues)
+
+
+@router.get("/checklist")
+def checklist_page(request: Request, who: PageReviewer, svc: ServicesDep, round: str = "", unit: str = "",
+                   status: str = "", domain: str = "", page_no: PageNo = 1) -> Response:
+    from nlp.checklist.status import FOLLOWUPS
+    from nlp.taxonomy import load_taxonomy
+
+    filters = {"round": round.strip(), "unit": unit.strip(), "status": status.strip(), "domain": domain.strip()}
+    error = None
+    with svc.sessions() as s:
+        rounds = store.list_rounds(s, newest_first=True)
+        units = store.issue_units(s)
+        try:
+            items = store.list_issues(s, filters["round"] or None, filters["unit"] or None,
+                                      filters["status"] or None, filters["domain"] or None,
+                                      limit=CHECKLIST_PAGE + 1, offset=(page_no - 1) * CHECKLIST_PAGE)
         except PrereviewError:
-            return error_page(request, who, 404, "未找到该批次。")
-        with services(request).sessions() as s:
-            row = store.get_round(s, round_id)
-            reports = list(s.scalars(select(Report).where(Report.round_id == row.id)
-                                     .order_by(Report.unit, Report.created_at)))
-            counts = dict(s.execute(select(Report.decision, func.count()).where(Report.round_id == row.id)
-                                    .group_by(Report.decision)).all())
-            open_job = s.scalar(select(Job.id).where(Job.round_id == row.id, Job.status.in_(("queued", "running")))
-                                .order_by(Job.created_at.desc()).limit(1))
-            open_issues = s.scalar(select(func.count()).select_from(IssueRow)
-                                   .where(IssueRow.round_id == row.id, IssueRow.status != "已销号")) or 0
-        decisions = {k: counts.get(k, 0) for k in ("pass", "revise", "return")}
-        total = sum(decisions.values())
-        return page(request, "round.html", who, nav="rounds", round=row, summary=summary, summary_error=summary_error,
-                    reports=reports, decisions=decisions, total=total, open_job=open_job, open_issues=open_issues)
+            items, error = [], "未找到所选批次。"
+        more = len(items) > CHECKLIST_PAGE
+        items = items[:CHECKLIST_PAGE]
+        history = store.histories(s, [i["id"] for i in items])
+        reports = store.reports_by_id(s, {i["report_id"] for i in items})
+    query = {k: v for k, v in filters.items() if v}
 
-    @r.get("/checklist")
-    def checklist_page(request: Request, round: str = "", unit: str = "", status: str = "", domain: str = "",
-                       page_no: str = "1") -> Response:
-        who = current(request)
-        if who is None:
-            return login_redirect(request)
-        if not who.is_reviewer:
-            return forbidden(request, who)
-        from nlp.checklist.status import FOLLOWUPS
-        from nlp.taxonomy import load_taxonomy
+    def page_link(n: int) -> str:
+        return "/checklist?" + urlencode({**query, "page_no": n})
 
-        page_no = max(1, min(int(page_no) if page_no.isdigit() else 1, 10_000))
-        filters = {"round": round.strip(), "unit": unit.strip(), "status": status.strip(), "domain": domain.strip()}
-        error = None
-        with services(request).sessions() as s:
-            rounds = rounds_list(s)
-            units = [u for u in s.scalars(select(IssueRow.unit).distinct().order_by(IssueRow.unit)) if u]
-            try:
-                items = store.list_issues(s, filters["round"] or None, filters["unit"] or None,
-                                          filters["status"] or None, filters["domain"] or None,
-                                          limit=CHECKLIST_PAGE + 1, offset=(page_no - 1) * CHECKLIST_PAGE)
-            except PrereviewError:
-                items, error = [], "未找到所选批次。"
-            more = len(items) > CHECKLIST_PAGE
-            items = items[:CHECKLIST_PAGE]
-            history = history_by_issue(s, [i["id"] for i in items])
-            reports = {r.id: r for r in s.scalars(select(Report).where(Report.id.in_({i["report_id"] for i in items})))}
-        round_names = {x.id: x.name for x in rounds}
-        query = {k: v for k, v in filters.items() if v}
-
-        def page_link(n: int) -> str:
-            return "/checklist?" + urlencode({**query, "page_no": n})
-
-        return page(request, "checklist.html", who, nav="checklist", items=items, filters=filters, rounds=rounds,
-                    round_names=round_names, units=units, domains=load_taxonomy().domains, history=history,
-                    reports=reports, next_statuses=next_statuses, followups=FOLLOWUPS, error=error,
-                    page_no=page_no, prev_link=page_link(page_no - 1) if page_no > 1 else None,
-                    next_link=page_link(page_no + 1) if more else None, page_size=CHECKLIST_PAGE)
-
-    return r
+    return page(request, "checklist.html", who, nav="checklist", items=items, filters=filters, rounds=rounds,
+                round_names={x.id: x.name for x in rounds}, units=units, domains=load_taxonomy().domains,
+                history=history, reports=reports, next_statuses=next_statuses, followups=FOLLOWUPS, error=error,
+                page_no=page_no, prev_link=page_link(page_no - 1) if page_no > 1 else None,
+                next_link=page_link(page_no + 1) if more else None, page_size=CHECKLIST_PAGE)
 
 
 def install_web(app: FastAPI) -> None:
+    """The pages, their static files, and the answers to a page's missing sign-in (redirect) and wrong role (403)."""
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    app.include_router(build_pages())
+    app.add_exception_handler(SignInRequired, _sign_in_required)
+    app.add_exception_handler(ReviewersOnly, _reviewers_only)
+    app.include_router(router)

@@ -4,32 +4,32 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from api import store
-from api.deps import Reviewer, services
+from api.deps import Reviewer, ServicesDep
 from api.schemas import HistoryOut, StatusIn
 
 router = APIRouter(tags=["issues"])
 
 
 @router.get("/issues", summary="问题清单查询")
-def get_issues(request: Request, who: Reviewer, round: str | None = None, unit: str | None = None,
+def get_issues(svc: ServicesDep, who: Reviewer, round: str | None = None, unit: str | None = None,
                status: str | None = None, domain: str | None = None,
                limit: Annotated[int, Query(ge=1, le=5000)] = 500,
                offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
-    with services(request).sessions() as s:
+    with svc.sessions() as s:
         return store.list_issues(s, round, unit, status, domain, limit, offset)
 
 
 @router.patch("/issues/{issue_id}", summary="变更整改状态（或记录回头看结果）")
-def patch_issue(request: Request, issue_id: str, body: StatusIn, who: Reviewer) -> dict[str, Any]:
-    with services(request).sessions.begin() as s:
+def patch_issue(svc: ServicesDep, issue_id: str, body: StatusIn, who: Reviewer) -> dict[str, Any]:
+    with svc.sessions.begin() as s:
         row = store.change_issue(s, store.get_issue(s, issue_id), who, body.status, body.followup, body.note)
         return store.issue_out(row)
 
 
 @router.get("/issues/{issue_id}/history", response_model=list[HistoryOut], summary="状态变更记录")
-def get_history(request: Request, issue_id: str, who: Reviewer) -> list[dict[str, Any]]:
-    with services(request).sessions() as s:
+def get_history(svc: ServicesDep, issue_id: str, who: Reviewer) -> list[dict[str, Any]]:
+    with svc.sessions() as s:
         return store.issue_history(s, issue_id)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import Response
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import JSONResponse, Response
 
 from api import store
 from api.analyzer import Request as AnalysisRequest
-from api.deps import DOCX, Who, download, read_upload, services, upload_name
+from api.deps import DOCX, ServicesDep, Who, download, read_upload, upload_name
 from api.errors import NoLetterError
 from api.schemas import ReportOut
 from api.uploads import check_kind
@@ -17,17 +17,18 @@ from api.uploads import check_kind
 router = APIRouter(tags=["reports"])
 
 
-@router.post("/reports", status_code=201, response_model=ReportOut,
-             responses={200: {"model": ReportOut, "description": "the same file was uploaded before: its report"}},
+# The report routes answer with the stored JSON text as it is (``store.report_body``): ReportOut documents it.
+@router.post("/reports", status_code=201, response_class=JSONResponse,
+             responses={201: {"model": ReportOut, "description": "Successful Response"},
+                        200: {"model": ReportOut, "description": "the same file was uploaded before: its report"}},
              summary="上传并预审一份报告")
-def post_report(request: Request, who: Who, file: Annotated[UploadFile, File()],
+def post_report(svc: ServicesDep, who: Who, file: Annotated[UploadFile, File()],
                 unit: Annotated[str | None, Form(max_length=200)] = None,
                 kind: Annotated[str | None, Form()] = None,
                 year: Annotated[int | None, Form(ge=1990, le=2100)] = None,
                 round: Annotated[str | None, Form(max_length=200)] = None) -> Response:
     from api.blobs import sha256
 
-    svc = services(request)
     check_kind(kind)
     if not who.is_reviewer:
         unit = who.unit  # a submitter reports for its own unit only
@@ -51,18 +52,19 @@ def post_report(request: Request, who: Who, file: Annotated[UploadFile, File()],
     return Response(body, status_code=201, media_type="application/json")
 
 
-@router.get("/reports/{report_id}", response_model=ReportOut, summary="读取一份报告的预审结果")
-def get_report(request: Request, report_id: str, who: Who) -> Response:
-    with services(request).sessions() as s:
+@router.get("/reports/{report_id}", response_class=JSONResponse,
+            responses={200: {"model": ReportOut, "description": "Successful Response"}},
+            summary="读取一份报告的预审结果")
+def get_report(svc: ServicesDep, report_id: str, who: Who) -> Response:
+    with svc.sessions() as s:
         return Response(store.report_body(store.get_report(s, report_id, who)), media_type="application/json")
 
 
 @router.get("/reports/{report_id}/letter.docx", summary="修改建议函或退回重写通知（Word）",
             response_class=Response, responses={200: {"content": {DOCX: {}}}})
-def get_letter(request: Request, report_id: str, who: Who) -> Response:
+def get_letter(svc: ServicesDep, report_id: str, who: Who) -> Response:
     from nlp.report.word import letter_docx
 
-    svc = services(request)
     with svc.sessions() as s:
         result = store.report_result(store.get_report(s, report_id, who))
     if result.verdict.decision == "pass":
@@ -73,23 +75,15 @@ def get_letter(request: Request, report_id: str, who: Who) -> Response:
 
 @router.get("/reports/{report_id}/checkup.docx", summary="法治体检单（Word）",
             response_class=Response, responses={200: {"content": {DOCX: {}}}})
-def get_checkup(request: Request, report_id: str, who: Who) -> Response:
+def get_checkup(svc: ServicesDep, report_id: str, who: Who) -> Response:
     from nlp.checklist.build import unit_checklist
     from nlp.doc import ChecklistItem
     from nlp.report.word import checkup_docx
 
-    with services(request).sessions() as s:
+    with svc.sessions() as s:
         report = store.get_report(s, report_id, who)
         result = store.report_result(report)
-        items = [ChecklistItem.model_validate_json(row.item_json) for row in _issue_rows(s, report.id)]
+        items = [ChecklistItem.model_validate_json(row.item_json) for row in store.report_issue_rows(s, report.id)]
     checklist = unit_checklist(result).model_copy(update={"items": tuple(items)})
     return download(checkup_docx(checklist), DOCX, f"法治体检单_{report_id}.docx")
 
-
-def _issue_rows(s: Any, report_id: str) -> list[Any]:
-    """The report's stored checklist rows: they carry the rectification status, the analysis result does not."""
-    from sqlalchemy import select
-
-    from api.tables import IssueRow
-
-    return list(s.scalars(select(IssueRow).where(IssueRow.report_id == report_id).order_by(IssueRow.number)))

@@ -117,3 +117,51 @@ def test_blobs_are_content_addressed_and_written_once(tmp_path) -> None:
     assert blobs.get(digest) == "报告正文".encode()
     assert blobs.path(digest).parent.name == digest[:2]
     assert not list(tmp_path.rglob(".tmp-*"))
+
+
+def test_the_store_reads_for_pages_and_rounds(engine) -> None:
+    from api import store
+    from api.tables import Job
+
+    sessions = session_factory(engine)
+    a, b = _result("甲县司法局", "甲"), _result("乙县司法局", "乙")
+    with sessions.begin() as s:
+        first, second = ensure_round(s, "第一批"), ensure_round(s, "第二批")
+        ra = add_report(s, a, first, None)
+        rb = add_report(s, b, first, None)
+        loose = add_report(s, _result("丙县司法局", "丙"), None, None)
+        s.add(Job(id="job1", round_id=first.id, status="running", created_at=store.now()))
+        ids = {"first": first.id, "second": second.id, "a": ra.id, "b": rb.id, "loose": loose.id}
+    with sessions() as s:
+        reviewer = principal_for(s, create_token(s, "reviewer", label="审核员甲"))
+    assert reviewer is not None
+    with sessions() as s:
+        assert [r.name for r in store.list_rounds(s)] == ["第一批", "第二批"]
+        assert [r.name for r in store.list_rounds(s, newest_first=True)] == ["第二批", "第一批"]
+        decisions = store.round_decision_counts(s)
+        assert set(decisions) == {ids["first"]} and sum(decisions[ids["first"]].values()) == 2
+        assert sorted(r.unit for r in store.round_reports(s, ids["first"])) == ["乙县司法局", "甲县司法局"]
+        assert store.round_open_job(s, ids["first"]) == "job1" and store.round_open_job(s, ids["second"]) is None
+        issues = len(a.issues) + len(b.issues)
+        assert store.round_open_issues(s, ids["first"]) == issues and store.round_open_issues(s, ids["second"]) == 0
+        assert len(store.round_checklist_items(s, ids["first"])) == issues
+        assert [r.id for r in store.recent_reports(s, reviewer, 2)] == [ids["loose"], ids["b"]]
+        own = store.recent_reports(s, Principal(2, "submitter", "甲县司法局", "甲"), 50)
+        assert [r.id for r in own] == [ids["a"]]
+        assert store.recent_reports(s, Principal(3, "submitter", None, "无单位"), 50) == []
+        assert set(store.reports_by_id(s, {ids["a"], "nope"})) == {ids["a"]}
+        rows = store.report_issue_rows(s, ids["a"])
+        assert [r.number for r in rows] == sorted(r.number for r in rows) and len(rows) == len(a.issues)
+        units = store.issue_units(s)
+        assert len(units) == len(set(units)) and "甲县司法局" in units  # distinct, in the database's collation
+        assert set(units) <= {"甲县司法局", "乙县司法局", "丙县司法局"}
+        assert store.get_job(s, "job1").round_id == ids["first"]
+        with pytest.raises(Exception, match="job nope"):
+            store.get_job(s, "nope")
+    changed, *others = [r.id for r in rows]
+    with sessions.begin() as s:
+        change_issue(s, s.get(IssueRow, changed), reviewer, "整改中", None, "开始")
+    with sessions() as s:
+        history = store.histories(s, [changed, *others])
+        assert [h.to_status for h in history[changed]] == ["整改中"]
+        assert set(history) == {changed, *others} and not any(history[k] for k in others)

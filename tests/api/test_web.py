@@ -322,3 +322,34 @@ def test_static_files_are_served_locally(pages) -> None:  # type: ignore[no-unty
 def test_pages_stay_out_of_the_openapi_document(pages) -> None:  # type: ignore[no-untyped-def]
     paths = json.loads(pages["anonymous"].get("/openapi.json").text)["paths"]
     assert not {"/", "/login", "/logout", "/checklist", "/rounds"} & set(paths)
+
+
+# -- the pages' dependencies: sign-in before anything else, page numbers read as a bounded int --------------------
+
+@pytest.mark.parametrize("path", ["/checklist?page_no=x", "/checklist?page_no=0", "/rounds/没有这个批次"])
+def test_sign_in_comes_before_parameters_and_lookups(pages, path: str) -> None:  # type: ignore[no-untyped-def]
+    r = pages["anonymous"].get(path)
+    assert r.status_code == 303
+    assert r.headers["location"].startswith("/login?next=")
+    assert pages["submitter"].get(path).status_code == 403  # then the role, still before the parameters
+
+
+def test_the_login_redirect_keeps_the_whole_target(pages) -> None:  # type: ignore[no-untyped-def]
+    r = pages["anonymous"].get("/checklist?round=1&page_no=2")
+    assert r.headers["location"] == "/login?next=%2Fchecklist%3Fround%3D1%26page_no%3D2"
+    assert "set-cookie" not in r.headers  # no cookie to clear
+
+
+@pytest.mark.parametrize("asked", ["1", " 1 ", "x", "", "0", "-3", "+1"])
+def test_a_checklist_page_number_below_range_or_unreadable_is_page_one(pages, analysed, asked: str) -> None:  # type: ignore[no-untyped-def]
+    r = pages["reviewer"].get("/checklist", params={"page_no": asked})
+    assert r.status_code == 200
+    assert "第 1 页" in r.text and _doc(r).xpath("//tr[@data-issue]")
+    assert not _doc(r).xpath("//a[contains(., '上一页')]")
+
+
+@pytest.mark.parametrize("asked", ["2", "99999", "1" * 30])
+def test_a_checklist_page_past_the_end_is_empty_not_an_error(pages, analysed, asked: str) -> None:  # type: ignore[no-untyped-def]
+    r = pages["reviewer"].get("/checklist", params={"page_no": asked})
+    assert r.status_code == 200
+    assert "没有符合条件的问题" in r.text and not _doc(r).xpath("//tr[@data-issue]")
