@@ -31,7 +31,6 @@ def get_services(request: Request) -> Services:
     return request.app.state.services  # type: ignore[no-any-return]
 
 
-services = get_services  # the old name, still called by api/routes/rounds.py
 ServicesDep = Annotated[Services, Depends(get_services)]
 bearer = HTTPBearer(auto_error=False, description="`prereview token create` 生成的访问令牌")
 

@@ -24,6 +24,7 @@ from fastapi.templating import Jinja2Templates
 from api import store
 from api.deps import COOKIE, PageNo, PageReviewer, ReviewersOnly, ServicesDep, SignedIn, SignInRequired, Viewer
 from api.page_text import render_text, split_evidence
+from api.rounds import current_summary
 from api.services import Services
 from api.tokens import Principal, principal_for
 from nlp.doc import KINDS, AnalysisResult
@@ -31,6 +32,7 @@ from nlp.errors import PrereviewError
 from nlp.glossary import KINDS as KIND_NAMES
 from nlp.glossary import LABELS as LABEL_NAMES
 from nlp.glossary import error_message
+from nlp.round import RoundSummary
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -146,11 +148,9 @@ async def _reviewers_only(request: Request, err: Exception) -> Response:
 
 # -- reading for the pages --------------------------------------------------------------------------------------
 
-def round_summary(svc: Services, round_id: str | int) -> tuple[dict[str, Any] | None, str | None]:
+def round_summary(svc: Services, round_id: str | int) -> tuple[RoundSummary | None, str | None]:
     """The round's summary as ``GET /api/v1/rounds/{id}/summary`` gives it (the round step runs when reports came
     in since); None and a message when it cannot be built now."""
-    from api.rounds import current_summary
-
     try:
         with svc.jobs.round_lock, svc.sessions.begin() as s:
             return current_summary(s, store.get_round(s, round_id), svc.round_tools), None

@@ -5,42 +5,39 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import Response
 
 from api import store
-from api.deps import XLSX, Reviewer, RoundId, download, read_upload, services, upload_name
+from api.deps import XLSX, Reviewer, RoundId, ServicesDep, download, read_upload, upload_name
 from api.jobs import enqueue
 from api.rounds import current_summary
 from api.schemas import JobOut, RoundIn, RoundOut
-from api.tables import Job, Round
 from api.uploads import Upload, expand_zip, is_zip
+from nlp.checklist.build import renumber
+from nlp.report.excel import write_checklist_xlsx
 from nlp.round import RoundSummary
 
 router = APIRouter(tags=["rounds"])
 
 
 @router.post("/rounds", status_code=201, response_model=RoundOut, summary="新建预审批次")
-def post_round(request: Request, body: RoundIn, who: Reviewer) -> RoundOut:
-    with services(request).sessions.begin() as s:
+def post_round(svc: ServicesDep, body: RoundIn, who: Reviewer) -> RoundOut:
+    with svc.sessions.begin() as s:
         row = store.ensure_round(s, body.name.strip())
         return RoundOut(id=row.id, name=row.name, created_at=row.created_at)
 
 
 @router.get("/rounds", response_model=list[RoundOut], summary="全部批次")
-def list_rounds(request: Request, who: Reviewer) -> list[RoundOut]:
-    from sqlalchemy import select
-
-    with services(request).sessions() as s:
-        return [RoundOut(id=x.id, name=x.name, created_at=x.created_at)
-                for x in s.scalars(select(Round).order_by(Round.id))]
+def list_rounds(svc: ServicesDep, who: Reviewer) -> list[RoundOut]:
+    with svc.sessions() as s:
+        return [RoundOut(id=x.id, name=x.name, created_at=x.created_at) for x in store.list_rounds(s)]
 
 
 @router.post("/rounds/{round_id}/reports", status_code=202, response_model=JobOut,
              summary="向批次提交多份报告或一个压缩包（后台处理）")
-def post_round_reports(request: Request, round_id: RoundId, who: Reviewer,
+def post_round_reports(svc: ServicesDep, round_id: RoundId, who: Reviewer,
                        files: Annotated[list[UploadFile], File()]) -> JobOut:
-    svc = services(request)
     uploads: list[Upload] = []
     for f in files:
         data = read_upload(f, svc.settings)
@@ -55,41 +52,25 @@ def post_round_reports(request: Request, round_id: RoundId, who: Reviewer,
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, summary="批次任务进度")
-def get_job(request: Request, job_id: str, who: Reviewer) -> JobOut:
-    from api.errors import NotFoundError
-
-    with services(request).sessions() as s:
-        job = s.get(Job, job_id)
-        if job is None:
-            raise NotFoundError(f"job {job_id}")
-        return JobOut(**store.job_out(s, job))
+def get_job(svc: ServicesDep, job_id: str, who: Reviewer) -> JobOut:
+    with svc.sessions() as s:
+        return JobOut(**store.job_out(s, store.get_job(s, job_id)))
 
 
 @router.get("/rounds/{round_id}/summary", response_model=RoundSummary, summary="批次汇总：结论分布、共性问题及涉及单位")
-def get_summary(request: Request, round_id: RoundId, who: Reviewer) -> RoundSummary:
-    svc = services(request)
+def get_summary(svc: ServicesDep, round_id: RoundId, who: Reviewer) -> RoundSummary:
     with svc.jobs.round_lock, svc.sessions.begin() as s:
         return current_summary(s, store.get_round(s, round_id), svc.round_tools)
 
 
 @router.get("/rounds/{round_id}/checklist.xlsx", summary="批次问题清单（Excel）",
             response_class=Response, responses={200: {"content": {XLSX: {}}}})
-def get_round_checklist(request: Request, round_id: RoundId, who: Reviewer) -> Response:
-    from sqlalchemy import select
-
-    from api.tables import IssueRow
-    from nlp.checklist.build import renumber
-    from nlp.doc import ChecklistItem
-    from nlp.report.excel import write_checklist_xlsx
-
-    svc = services(request)
+def get_round_checklist(svc: ServicesDep, round_id: RoundId, who: Reviewer) -> Response:
     with svc.jobs.round_lock, svc.sessions.begin() as s:
         row = store.get_round(s, round_id)
         summary = current_summary(s, row, svc.round_tools)
-        items = renumber(ChecklistItem.model_validate_json(x.item_json) for x in s.scalars(
-            select(IssueRow).where(IssueRow.round_id == row.id).order_by(IssueRow.report_id, IssueRow.number)))
+        items = renumber(store.round_checklist_items(s, row.id))
     data = write_checklist_xlsx([("个性问题清单", [i for i in items if i.scope != "common"]),
                                  ("共性问题明细", [i for i in items if i.scope == "common"])],
                                 summary.common_problems)
     return download(data, XLSX, f"问题清单_批次{round_id}.xlsx")
-
