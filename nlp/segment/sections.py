@@ -16,12 +16,14 @@ _ROLE_RULES = (
     ("problems", re.compile(r"(问题|不足|差距|短板|薄弱|弱项)\S{0,3}(和|及|与)\S{0,2}原因")),
     ("causes",   re.compile(r"原因")),
     ("problems", re.compile(r"问题|不足|差距|短板|薄弱|弱项|困难|瓶颈|短处")),
-    ("measures", re.compile(r"下一步|打算|计划|安排|思路|措施|今后|努力方向|整改|工作重点|建议")),
-    ("achievements", re.compile(r"成效|成绩|做法|举措|情况|亮点|经验|履职|履行|开展|推进|加强|坚持|落实|强化|健全|完善|提升")),
+    ("measures", re.compile(r"下一步|打算|计划|安排|思路|措施|今后|努力方向|整改|工作重点|建议|重点任务|总体要求|目标任务")),
+    ("achievements", re.compile(r"成效|成绩|做法|举措|情况|亮点|经验|履职|履行|开展|推进|加强|坚持|落实|强化|健全|完善|提升|"
+                                r"工作回顾")),
     ("other", re.compile(r"其他|其它|附件|说明")),
 )
 # fmt: on
 _STRONG_ACHIEVEMENT = re.compile(r"成效|成绩|做法|亮点|经验")
+_STRONG_PROBLEM = re.compile(r"存在的|(?:问题|不足|差距|短板)(?:和|与|及)|不足$|问题$")
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,9 @@ def build_sections(text: str, headings: list[tuple[int, int, int]]) -> list[Sect
         if parent is not None and sections[parent].role and (role is None or (role == "achievements"
                                                                               and not _STRONG_ACHIEVEMENT.search(title))):
             role = sections[parent].role  # “（一）法治思维还需加强” under a problems heading is a problem
+        elif parent is not None and sections[parent].role in ("achievements", "measures") and role == "problems" \
+                and not _STRONG_PROBLEM.search(title):
+            role = sections[parent].role  # “（五）着力解决…问题” under a tasks heading is a task
         sections.append(Section(title=title, level=level, start=start, end=stop, heading_end=end, role=role,
                                 parent=parent))
     return sections
