@@ -74,7 +74,7 @@ def analyze_parsed(parsed: ParsedDocument, models: ModelBundle, *, reference: Re
     issues += indicator_issues(doc, indicators, issues, sentences)
     if doc.kind not in ("transcript", "feedback"):
         issues += find_omissions(doc, models.config)
-    metrics = compute_metrics(sentences, issues, indicators)
+    metrics = compute_metrics(sentences, issues, indicators, kind=doc.kind, policy=models.config.verdict)
     reference = list(reference)
     near = most_similar(shingles(doc.text), reference, skip=doc.filename) if reference else None
     near = near if near and near[1] >= models.config.verdict.near_duplicate_jaccard else None
