@@ -102,7 +102,7 @@ def residue_kind(line: str) -> str | None:
     for name, pattern, _ in RESIDUE:
         if pattern.search(line):
             return name
-    return None
+    return "metadata" if _META_ALONE.match(line) else None
 
 
 def preview_warning(notice: str) -> str:
