@@ -39,7 +39,7 @@ class VerdictPolicy(BaseModel):
     not_reports: tuple[str, ...] = ("news", "other")
     # metrics.achievement_heavy: problem share below this while achievements are at least ``ratio`` times it.
     achievement_heavy_share: float = 0.20
-    achievement_heavy_ratio: float = 2.5
+    achievement_heavy_ratio: float = 2.0
     achievement_heavy_skip: tuple[str, ...] = ("transcript",)
 
     @model_validator(mode="after")
