@@ -51,8 +51,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 
-DECISION_SHORT = {"pass": "通过", "revise": "修改", "return": "退回"}
-DECISION_LONG = {"pass": "预审通过", "revise": "需修改：发修改建议函", "return": "退回重写"}
+DECISION_SHORT = {"pass": "通过", "revise": "修改", "return": "退回", "not_applicable": "不适用"}
+DECISION_LONG = {"pass": "预审通过", "revise": "需修改：发修改建议函", "return": "退回重写",
+                 "not_applicable": "不适用：不是需要预审的报告"}
 VISIBILITY = {"explicit": "显性", "latent": "隐性"}
 LATENT_BASIS = {"hedged": "表述弱化", "indicator": "指标预警", "omission": "必备内容缺失", "cross_source": "谈话反映"}
 SCOPE = {"common": "共性", "specific": "个性"}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from nlp.doc import KINDS
 
 
 class IngestLimits(BaseModel):
@@ -29,6 +31,25 @@ class VerdictPolicy(BaseModel):
     max_unanswered_share: float = 0.5
     require_causes: tuple[str, ...] = ("annual_report", "shufa_report")
     near_duplicate_jaccard: float = 0.6
+    # Per kind: which kinds owe a problem part (NO_PROBLEMS), which owe the problem share (LOW_PROBLEM_SHARE), and
+    # which are not reports at all (decision not_applicable, reason NOT_A_REPORT).
+    require_problems: tuple[str, ...] = ("annual_report", "shufa_report", "self_report", "rectification_report",
+                                         "work_report")
+    require_problem_share: tuple[str, ...] = ("annual_report", "shufa_report", "self_report", "rectification_report")
+    not_reports: tuple[str, ...] = ("news", "other")
+    # metrics.achievement_heavy: problem share below this while achievements are at least ``ratio`` times it.
+    achievement_heavy_share: float = 0.20
+    achievement_heavy_ratio: float = 2.0
+    achievement_heavy_skip: tuple[str, ...] = ("transcript",)
+
+    @model_validator(mode="after")
+    def _known_kinds(self) -> VerdictPolicy:
+        for name in ("require_causes", "require_problems", "require_problem_share", "not_reports",
+                     "achievement_heavy_skip"):
+            unknown = sorted(set(getattr(self, name)) - set(KINDS))
+            if unknown:
+                raise ValueError(f"{name}: unknown kind(s) {unknown}; expected some of {sorted(KINDS)}")
+        return self
 
 
 class AnalysisConfig(BaseModel):

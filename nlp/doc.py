@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
-Kind = Literal["shufa_report", "annual_report", "self_report", "rectification_report", "feedback", "transcript",
-               "other"]
+Kind = Literal["shufa_report", "annual_report", "self_report", "rectification_report", "work_report", "feedback",
+               "news", "transcript", "other"]
 Script = Literal["simplified", "traditional", "mixed"]
 Label = Literal["achievement", "problem", "cause", "measure", "other"]
 SectionRole = Literal["achievements", "problems", "causes", "measures", "other"]
@@ -120,7 +120,7 @@ class ParsedDocument(_Frozen):
     sentences: tuple[Sentence, ...] = ()
 
 
-Decision = Literal["pass", "revise", "return"]
+Decision = Literal["pass", "revise", "return", "not_applicable"]
 Visibility = Literal["explicit", "latent"]
 LatentBasis = Literal["hedged", "indicator", "omission", "cross_source"]
 Scope = Literal["common", "specific"]
@@ -163,6 +163,7 @@ class Metrics(_Frozen):
     problems_vague: int
     problems_with_measure: int
     causes_total: int = 0
+    achievement_heavy: bool = False
     indicators: tuple[Indicator, ...] = ()
 
 

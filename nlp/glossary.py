@@ -35,11 +35,12 @@ LABELS = {
     "achievement": "成绩", "problem": "问题", "cause": "原因", "measure": "措施", "other": "其他",
 }
 
-DECISIONS = {"pass": "通过", "revise": "修改（发修改建议函）", "return": "退回重写"}
+DECISIONS = {"pass": "通过", "revise": "修改（发修改建议函）", "return": "退回重写", "not_applicable": "不适用（不是需要预审的报告）"}
 
 KINDS = {
     "shufa_report": "述法报告", "annual_report": "法治政府建设年度报告", "self_report": "自查报告",
-    "rectification_report": "整改情况报告", "feedback": "督察反馈意见", "transcript": "谈话记录", "other": "其他文件",
+    "rectification_report": "整改情况报告", "work_report": "工作报告", "feedback": "督察反馈意见", "news": "新闻报道",
+    "transcript": "谈话记录", "other": "其他文件",
 }
 # fmt: on
 

@@ -70,7 +70,7 @@ def analyze_parsed(parsed: ParsedDocument, models: ModelBundle) -> AnalysisResul
     issues += indicator_issues(doc, indicators, issues, sentences)
     if doc.kind not in ("transcript", "feedback"):
         issues += find_omissions(doc, models.config)
-    metrics = compute_metrics(sentences, issues, indicators)
+    metrics = compute_metrics(sentences, issues, indicators, kind=doc.kind, policy=models.config.verdict)
     verdict = decide(ReviewInput(doc, tuple(sentences), tuple(issues), metrics, models.config))
     return AnalysisResult(document=doc, sections=parsed.sections, sentences=tuple(sentences), metrics=metrics,
                           verdict=verdict, issues=tuple(issues))

@@ -42,7 +42,7 @@ from nlp.doc import AnalysisResult, ChecklistItem, CommonProblem, Issue, _Frozen
 from nlp.review.reasons import ReviewInput
 from nlp.review.verdict import decide
 
-DECISIONS = ("pass", "revise", "return")
+DECISIONS = ("pass", "revise", "return", "not_applicable")
 
 
 class RoundModels(Protocol):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from nlp.ingest.raw import RawDocument, RawLine
+from nlp.ingest.residue import RESIDUE, drop_residue, remove_neutral_pinyin, truncated_ending
 from nlp.segment.headings import heading_level
 from nlp.segment.transcript import opens_turn
 
@@ -48,11 +49,12 @@ _CHROME = re.compile("|".join([
     r"^(来源|信息来源|文章来源|发布时间|发布日期|发布机构|更新时间|浏览次数|阅读次数|点击数|访问量|作者)\s*[：:]",
     r"(发布时间|浏览次数|阅读次数|点击数|访问次数)\s*[：:]", r"字体\s*[：:]?\s*[\[【]?\s*大", r"【\s*大\s*】|\[\s*大\s*\]",
     r"^[【\[]?\s*(分享到|打印本页|打印|关闭窗口|关闭|收藏|扫一扫|返回顶部)",
-    r"^(责任编辑|编辑|审核|校对|审校|供稿)\s*[：:]", r"版权所有|Copyright|©|ICP备|网站标识码|公网安备|主办单位|承办单位|技术支持",
-    r"^(网站地图|联系我们|相关推荐|相关链接|相关阅读|相关新闻|上一篇|下一篇|评论列表|发表评论|我要评论|网友评论|无障碍|English|登录|注册)",
-    r"^(索引号|主题分类|发文机关|发文日期|成文日期|发布机构|文\s*号|有效性|体裁分类|公开方式|公开范围|组配分类)\s*[：:|]",
+    r"ICP备|网站标识码|公网安备|技术支持",
+    r"^(网站地图|联系我们|相关推荐|相关链接|相关阅读|相关新闻|上一篇|下一篇|无障碍|English|登录|注册)",
     r"^(附件下载|相关附件|【相关阅读】)",
 ]))
+# A site footer names its 主办单位 alone; a report's own list of tasks names several units (“主办单位：省教育厅、…”).
+_FOOTER_UNIT = re.compile(r"主办单位|承办单位")
 # fmt: on
 
 
@@ -81,6 +83,8 @@ def normalize(raw: RawDocument) -> CleanText:
     if script != "simplified":
         warnings.append("原文含繁体字，已转换为简体字进行分析。" if script == "traditional" else "原文繁简混排，已统一转换为简体字。")
     lines = [ln for ln in lines if ln.text.strip()]
+    lines, residue, truncation = drop_residue(lines)
+    warnings += [message.format(n=residue[name]) for name, _, message in RESIDUE if residue.get(name)]
     lines, n_chrome = _drop_chrome(lines)
     if n_chrome:
         warnings.append(f"删除了{n_chrome}行网站栏目、元数据等非正文内容。")
@@ -96,6 +100,9 @@ def normalize(raw: RawDocument) -> CleanText:
         lines, n_joined = _join_wrapped(lines)
         if n_joined:
             warnings.append(f"合并了{n_joined}处被换行打断的句子。")
+    truncation = truncation or truncated_ending([ln.text for ln in lines])
+    if truncation:
+        warnings.append(truncation)
     masked = sum(len(_MASKED.findall(ln.text)) for ln in lines)
     if masked:
         warnings.append(f"发现{masked}处被遮盖的数字（如“*次”），已保留原样，相关指标无法核实。")
@@ -108,9 +115,12 @@ def _fix_lines(lines: list[RawLine]) -> tuple[list[RawLine], int, int]:
     joined = "\n".join(ln.text.replace("\n", " ") for ln in lines)
     n_unknown = len(_UNKNOWN.findall(joined))
     joined, n_pinyin = _PINYIN.subn("", fix_characters(joined))
+    joined, n_neutral = remove_neutral_pinyin(joined, anywhere=n_pinyin > 0)
+    n_pinyin += n_neutral
     pieces = joined.split("\n")
     if len(pieces) != len(lines):  # a repair crossed a line break: redo line by line
-        pieces = [_PINYIN.sub("", fix_characters(ln.text.replace("\n", " "))) for ln in lines]
+        pieces = [remove_neutral_pinyin(_PINYIN.sub("", fix_characters(ln.text.replace("\n", " "))), anywhere=n_pinyin > 0)[0]
+                  for ln in lines]
     return [replace(ln, text=text.strip()) for ln, text in zip(lines, pieces, strict=True)], n_pinyin, n_unknown
 
 
@@ -163,7 +173,10 @@ def _drop_chrome(lines: list[RawLine]) -> tuple[list[RawLine], int]:
 
 def is_chrome(line: str) -> bool:
     """True for navigation, metadata and footer lines of a saved web page."""
-    return len(line) <= 120 and "。" not in line and bool(_CHROME.search(line))
+    if len(line) > 120 or "。" in line:
+        return False
+    return bool(_CHROME.search(line)) or (bool(_FOOTER_UNIT.search(line)) and not re.search("[，、]", line)) or any(
+        pattern.search(line) for _, pattern, _ in RESIDUE)
 
 
 _PAGE_NO = re.compile(r"^[\s\-—–_·•]*(第\s*\d+\s*页(\s*[，,/]?\s*共\s*\d+\s*页)?|[-—–]\s*\d{1,4}\s*[-—–])[\s\-—–_·•]*$")

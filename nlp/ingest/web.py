@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "br", "section", "article", "td", "pre"}
+_COMMENT_NAME = re.compile(r"comment|pinglun|(?<![a-z])cmt(?![a-z])|reply|liuyan", re.I)
+_COMMENT_WORDS = re.compile(r"评论|留言|网友|回复")
 _DROP = ("script", "style", "noscript", "rt", "rp", "template", "iframe", "svg", "button", "select", "input")
 
 
@@ -47,6 +49,7 @@ def read_html(data: bytes) -> RawDocument:
         raise CorruptFileError(f"unparseable HTML: {exc}") from exc
     for el in tree.iter(*_DROP):
         el.drop_tree()
+    comment_boxes = _drop_comment_boxes(tree)
     title = _title(tree)
     extracted = trafilatura.extract(copy.deepcopy(tree), include_tables=True, include_comments=False, favor_recall=True,
                                     deduplicate=False, output_format="txt") or ""
@@ -54,10 +57,22 @@ def read_html(data: bytes) -> RawDocument:
     # trafilatura sometimes keeps only a fragment of long government pages; then take every block.
     text = extracted if _han(extracted) >= 0.6 * _han("\n".join(fallback)) else "\n".join(fallback)
     warnings = [] if text is extracted else ["网页正文提取不完整，已改用整页文字并过滤网站栏目。"]
+    if comment_boxes:
+        warnings.append(f"删除了{comment_boxes}处网页评论区（发表评论、网友评论等）。")
     lines = [RawLine(line) for line in text.split("\n")]
     if title and not any(_same(title, ln.text) for ln in lines[:5]):
         lines.insert(0, RawLine(title, heading=0))
     return RawDocument(lines=lines, media_type=HTML, warnings=warnings)
+
+
+def _drop_comment_boxes(tree: lxml.html.HtmlElement) -> int:
+    """Remove comment areas (an element named like one that speaks of comments); return how many."""
+    boxes = [el for el in tree.iter() if isinstance(el.tag, str) and _COMMENT_NAME.search(
+        f"{el.get('class', '')} {el.get('id', '')}") and _COMMENT_WORDS.search(el.text_content()[:500])]
+    outer = [el for el in boxes if not any(a in boxes for a in el.iterancestors())]
+    for el in outer:
+        el.drop_tree()
+    return len(outer)
 
 
 def _title(tree: lxml.html.HtmlElement) -> str | None:

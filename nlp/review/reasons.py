@@ -45,7 +45,7 @@ def _span(s: Sentence) -> Span:
 def check_no_problems(r: ReviewInput) -> Reason | None:
     """No stated problem, or only one stock sentence (“还存在一些不足”) standing in for a problem section."""
     stated = r.stated
-    if r.document.kind in ("transcript", "feedback"):
+    if r.document.kind not in r.config.verdict.require_problems:
         return None
     if len(stated) > 1 or (stated and not (stated[0].vague and sum(len(e.text) for e in stated[0].evidence) <= MAX_STOCK)):
         return None  # a long sentence listing several (if vague) problems is a thin problem part, not none
@@ -98,7 +98,7 @@ def check_low_problem_share(r: ReviewInput) -> Reason | None:
     share = r.metrics.problem_share
     if share >= policy.min_problem_share - policy.share_margin:
         return None
-    if r.document.kind in ("transcript", "feedback"):
+    if r.document.kind not in policy.require_problem_share:
         return None
     problems = [_span(s) for s in r.sentences if s.label == "problem"][:MAX_EVIDENCE]
     return Reason(code="LOW_PROBLEM_SHARE",
@@ -164,6 +164,20 @@ def check_indicator_alert(r: ReviewInput) -> Reason | None:
     return Reason(code="INDICATOR_ALERT",
                   message=f"报告中{names}已超出预警线，但报告未将其作为问题查摆，请如实分析并提出整改措施。",
                   evidence=tuple(e for i in latent for e in i.evidence[:1]))
+
+
+NOT_A_REPORT = "NOT_A_REPORT"
+
+
+def check_not_a_report(r: ReviewInput) -> Reason | None:
+    """A news item or any other text that is not a report of a reviewed kind: nothing to pre-review."""
+    if r.document.kind not in r.config.verdict.not_reports:
+        return None
+    kind = KINDS.get(r.document.kind, "文件")
+    heavy = "，且通篇只讲成绩、基本不讲问题" if r.metrics.achievement_heavy else ""
+    return Reason(code=NOT_A_REPORT,
+                  message=f"该文件经识别为{kind}{heavy}，不是述法报告、法治政府建设年度报告等需要预审的报告，未作预审；"
+                          "如确属报告，请注明报告类型后重新提交。")
 
 
 Check = Callable[[ReviewInput], Reason | None]

@@ -106,3 +106,39 @@ def test_cross_source_contradiction_quotes_both_sides_and_keeps_every_span() -> 
     assert reason.evidence == (claim, said)
     many = R.cross_source_contradiction_reason([(claim, said)] * 4)
     assert "等4处" in many.message and len(many.evidence) == 8 and many.message.count("报告称") == R.MAX_QUOTED
+
+
+def test_a_work_report_owes_problems_but_not_the_share_nor_the_rule_of_law_topics() -> None:
+    thin = review(kind="work_report", share=0.05,
+                  issues=[issue(1), issue(2), issue(3, basis="omission", domain="leadership")])
+    assert R.check_low_problem_share(thin) is None
+    assert R.check_missing_required_topic(thin) is None
+    assert "work_report" not in CONFIG.required_topics and "work_report" not in CONFIG.expected_topics
+    assert R.check_no_problems(review(kind="work_report", issues=[], share=0.0)) is not None
+    assert R.check_low_problem_share(review(kind="annual_report", share=0.05)) is not None
+
+
+@pytest.mark.parametrize("kind", ["news", "other"])
+def test_a_text_that_is_not_a_report_is_not_applicable(kind: str) -> None:
+    verdict = decide(review(kind=kind, issues=[], share=0.0))
+    assert verdict.decision == "not_applicable"
+    assert [r.code for r in verdict.reasons] == ["NOT_A_REPORT"]
+    assert "不是" in verdict.reasons[0].message and "预审" in verdict.reasons[0].message
+
+
+@pytest.mark.parametrize("kind", ["transcript", "feedback"])
+def test_sources_keep_passing_without_reasons(kind: str) -> None:
+    assert decide(review(kind=kind, issues=[], share=0.0)).decision == "pass"
+
+
+def test_kind_lists_of_the_policy_are_checked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from nlp.errors import ConfigError
+
+    path = tmp_path / "policy.toml"
+    path.write_text('[verdict]\nnot_reports = ["newz"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="newz"):
+        load_config(str(path))
+    path.write_text('[verdict]\nrequire_problem_share = ["annual_report", "work_report"]\n', encoding="utf-8")
+    strict = load_config(str(path))
+    case = review(kind="work_report", share=0.05)
+    assert R.check_low_problem_share(R.ReviewInput(case.document, case.sentences, case.issues, case.metrics, strict)) is not None
