@@ -18,6 +18,7 @@ from nlp.review.metrics import compute_metrics
 from nlp.review.reasons import ReviewInput
 from nlp.review.verdict import decide
 from nlp.segment import segment
+from nlp.segment.parts import read_parts
 from nlp.segment.transcript import find_turns, masked_filename, names_to_hide
 from nlp.taxonomy import load_taxonomy
 
@@ -59,13 +60,14 @@ def analyze_parsed(parsed: ParsedDocument, models: ModelBundle) -> AnalysisResul
     doc = parsed.document
     if not parsed.sentences:
         raise EmptyDocumentError("no body sentences after cleaning")
-    inputs = parsed_inputs(doc.text, doc.kind, parsed.sections, parsed.sentences)
+    parts, listing = read_parts(doc.text, parsed.sections, parsed.sentences)
+    inputs = parsed_inputs(doc.text, doc.kind, parsed.sections, parsed.sentences, parts)
     sentences = label_sentences(parsed.sentences, models.sentence_model.predict_proba(inputs),
                                 models.sentence_model.classes_)
     indicators = find_indicators(sentences, load_taxonomy(), models.config.indicators)
-    groups = group_problem_sentences(sentences)
+    groups = group_problem_sentences(sentences, listing)
     typed = accelerate(models.issue_typer).predict([" ".join(s.text for s in g) for g in groups])
-    issues = build_issues(doc, groups, typed)
+    issues = build_issues(doc, groups, typed, listing)
     issues = match_measures(issues, sentences)
     issues += indicator_issues(doc, indicators, issues, sentences)
     if doc.kind not in ("transcript", "feedback"):

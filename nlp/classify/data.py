@@ -5,6 +5,7 @@ from __future__ import annotations
 from nlp.classify.features import SentenceInput
 from nlp.corpus.schema import AnnotatedDocument
 from nlp.doc import Section, Sentence
+from nlp.segment.parts import sentence_parts
 from nlp.segment.sections import build_sections, section_at
 
 
@@ -23,11 +24,13 @@ def document_inputs(doc: AnnotatedDocument) -> tuple[list[SentenceInput], list[s
 
 
 def parsed_inputs(text: str, kind: str, sections: tuple[Section, ...] | list[Section],
-                  sentences: tuple[Sentence, ...] | list[Sentence]) -> list[SentenceInput]:
-    """Classifier inputs for a parsed document (the inference side of ``document_inputs``)."""
+                  sentences: tuple[Sentence, ...] | list[Sentence],
+                  parts: list[str | None] | None = None) -> list[SentenceInput]:
+    """Classifier inputs for a parsed document (the inference side of ``document_inputs``): each sentence with the
+    part of the report it stands in (``nlp.segment.parts``)."""
     n = max(len(text), 1)
-    return [SentenceInput(s.text, sections[s.section].role if s.section is not None else None, kind, s.start / n,
-                          s.speaker) for s in sentences]
+    parts = sentence_parts(text, sections, sentences) if parts is None else parts
+    return [SentenceInput(s.text, part, kind, s.start / n, s.speaker) for s, part in zip(sentences, parts, strict=True)]
 
 
 def corpus_inputs(docs: list[AnnotatedDocument]) -> tuple[list[SentenceInput], list[str], list[str]]:

@@ -12,6 +12,7 @@ import hashlib
 import re
 
 from nlp.doc import Document, Indicator, Issue, Sentence, Span
+from nlp.extract.clauses import clause_spans, states_problem, visibility
 from nlp.extract.cues import CONTINUATION, has_anchor, is_lead_in
 
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，、]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|"
@@ -39,8 +40,12 @@ def checklist_line(text: str) -> str:
     return _ENUM.sub("", text, count=1).rstrip("；。，、 ")
 
 
-def group_problem_sentences(sentences: list[Sentence] | tuple[Sentence, ...]) -> list[list[Sentence]]:
-    """Problem sentences grouped into issues (first sentence states it; continuations elaborate)."""
+def group_problem_sentences(sentences: list[Sentence] | tuple[Sentence, ...],
+                            listing: frozenset[int] = frozenset()) -> list[list[Sentence]]:
+    """Problem sentences grouped into issues (first sentence states it; continuations elaborate). A sentence in
+    ``listing`` (a problems paragraph that lists problems clause by clause: ``nlp.segment.parts``) gives one issue
+    per clause that states a problem; any other sentence is one issue with its details, unless it lists problems
+    after a lead-in (“主要是：A，B，C”) or as “存在A、B等问题”."""
     groups: list[list[Sentence]] = []
     last_i = -10
     sentences = list(sentences)
@@ -53,6 +58,13 @@ def group_problem_sentences(sentences: list[Sentence] | tuple[Sentence, ...]) ->
             last_i = sent.i
             continue
         if is_lead_in(sent.text) or _announces_items(sent, sentences[k + 1:k + 2]):
+            continue
+        if sent.i in listing and not _ITEM.match(sent.text):  # a numbered item is one problem with its details
+            items = [part for part in clause_items(sent) if states_problem(part.text)]
+            if not items:
+                continue  # a lead-in, a difficulty overcome, a measure naming a problem, a slogan
+            groups += [[item] for item in items]
+            last_i = sent.i
             continue
         continues = groups and sent.i - last_i <= _MAX_GAP and CONTINUATION.match(sent.text) and not _ENUM.match(sent.text)
         if continues:
@@ -80,6 +92,12 @@ def listed_problems(sent: Sentence) -> list[Sentence]:
     return [sent.model_copy(update={"start": sent.start + a, "end": sent.start + b, "text": text[a:b]}) for a, b in spans]
 
 
+def clause_items(sent: Sentence) -> list[Sentence]:
+    """The problem items a sentence states (``nlp.extract.clauses``), as parts of it with their own offsets."""
+    return [sent.model_copy(update={"start": sent.start + a, "end": sent.start + b, "text": sent.text[a:b]})
+            for a, b in clause_spans(sent.text)]
+
+
 def _pieces(text: str, start: int, end: int, separators: str) -> list[tuple[int, int]]:
     """(start, end) of the pieces of text[start:end] between separators, end punctuation left out."""
     out, a = [], start
@@ -100,15 +118,21 @@ def _announces_items(sent: Sentence, following: list[Sentence]) -> bool:
         and not has_anchor(sent.text)
 
 
-def build_issues(doc: Document, groups: list[list[Sentence]], typed: list[tuple[str, bool, bool]]) -> list[Issue]:
-    """Issues from grouped sentences and their predicted (domain, hedged, vague)."""
+def build_issues(doc: Document, groups: list[list[Sentence]], typed: list[tuple[str, bool, bool]],
+                 listing: frozenset[int] = frozenset()) -> list[Issue]:
+    """Issues from grouped sentences and their predicted (domain, hedged, vague). A clause of a listing paragraph
+    (``listing``: ``nlp.segment.parts``) is explicit or latent by its wording (``nlp.extract.clauses``): the
+    typer learned the numbered-item reports of our corpus, where a quantifier such as 部分 counts as a hedge."""
     issues = []
     for group, (domain, hedged, vague) in zip(groups, typed, strict=True):
         first, last = group[0], group[-1]
         evidence = tuple(Span(start=s.start, end=s.end, text=s.text) for s in group)
+        seen, basis = ("latent", "hedged") if hedged else ("explicit", None)
+        if first.i in listing and not _ITEM.match(first.text):  # a clause of a list: typed by its own wording
+            seen, basis = visibility(first.text)
         issues.append(Issue(id=issue_id(doc.id, first.start, last.end), text=checklist_line(first.text), domain=domain,
-                            visibility="latent" if hedged else "explicit", latent_basis="hedged" if hedged else None,
-                            vague=vague, evidence=evidence, sentences=tuple(s.i for s in group)))
+                            visibility=seen, latent_basis=basis, vague=vague, evidence=evidence,
+                            sentences=tuple(s.i for s in group)))
     return issues
 
 

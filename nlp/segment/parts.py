@@ -51,8 +51,16 @@ def is_problem_lead(opening: str) -> bool:
 
 def sentence_parts(text: str, sections: Sequence[Section], sentences: Sequence[Sentence]) -> list[str | None]:
     """The part of each sentence: its paragraph's, when a lead-in opens the paragraph, else its heading's."""
+    return read_parts(text, sections, sentences)[0]
+
+
+def read_parts(text: str, sections: Sequence[Section], sentences: Sequence[Sentence]
+               ) -> tuple[list[str | None], frozenset[int]]:
+    """(the part of each sentence, the ``i`` of the sentences in a problems paragraph a lead-in opens). Such a
+    paragraph lists problems clause by clause (“A不足，B不振；C…”), unlike a section of numbered items."""
     paragraph_role = _paragraph_roles(text, sections)
     out: list[str | None] = []
+    listing: set[int] = set()
     pledged: set[int] = set()  # paragraphs whose pledge has begun
     para = paragraph_spans(text)
     k = 0
@@ -66,10 +74,12 @@ def sentence_parts(text: str, sections: Sequence[Section], sentences: Sequence[S
             role = "measures"
         elif role == "problems" and CAUSE_LEAD.match(opening):
             role = "causes"
+        elif role == "problems":
+            listing.add(s.i)
         if role is None and s.section is not None:
             role = sections[s.section].role
         out.append(role)
-    return out
+    return out, frozenset(listing)
 
 
 def _paragraph_roles(text: str, sections: Sequence[Section]) -> dict[int, str]:
