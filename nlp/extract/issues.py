@@ -13,11 +13,8 @@ import re
 
 from nlp.doc import Document, Indicator, Issue, Sentence, Span
 from nlp.extract.cues import CONTINUATION, has_anchor, is_lead_in
+from nlp.segment.enumeration import ENUMERATOR, ITEM_START, strip_enumerator
 
-_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，、]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|"
-                   r"其[一二三四五六七八九十][，、是]|(?:首先|其次|再次|最后|此外|另外|同时)[，、]?)\s*")
-_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，、]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|"
-                   r"其[一二三四五六七八九十][，、是])")
 _MAX_GAP = 2  # a continuation must follow its issue within this many sentences
 # “……，主要是：A，B，C。”: the marker, its colon, then the list
 _INLINE_LIST = re.compile(r"(?:主要是|主要表现在|主要表现为|具体表现为|表现为|主要有|具体是)"
@@ -36,7 +33,7 @@ def issue_id(doc_id: str, start: int, end: int) -> str:
 
 def checklist_line(text: str) -> str:
     """The issue as one checklist line: enumerator and trailing punctuation removed."""
-    return _ENUM.sub("", text, count=1).rstrip("；。，、 ")
+    return strip_enumerator(text).rstrip("；。，、 ")
 
 
 def group_problem_sentences(sentences: list[Sentence] | tuple[Sentence, ...]) -> list[list[Sentence]]:
@@ -54,7 +51,7 @@ def group_problem_sentences(sentences: list[Sentence] | tuple[Sentence, ...]) ->
             continue
         if is_lead_in(sent.text) or _announces_items(sent, sentences[k + 1:k + 2]):
             continue
-        continues = groups and sent.i - last_i <= _MAX_GAP and CONTINUATION.match(sent.text) and not _ENUM.match(sent.text)
+        continues = groups and sent.i - last_i <= _MAX_GAP and CONTINUATION.match(sent.text) and not ENUMERATOR.match(sent.text)
         if continues:
             groups[-1].append(sent)
         else:
@@ -96,7 +93,7 @@ def _pieces(text: str, start: int, end: int, separators: str) -> list[tuple[int,
 
 def _announces_items(sent: Sentence, following: list[Sentence]) -> bool:
     """A sentence without facts that is followed by 一是/（一）/1. items is the list's lead-in."""
-    return bool(following) and bool(_ITEM.match(following[0].text)) and not _ITEM.match(sent.text) \
+    return bool(following) and bool(ITEM_START.match(following[0].text)) and not ITEM_START.match(sent.text) \
         and not has_anchor(sent.text)
 
 

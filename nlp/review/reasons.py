@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from nlp.config import AnalysisConfig
-from nlp.doc import Document, Issue, Metrics, Reason, Sentence, Span
+from nlp.doc import NON_REPORT_KINDS, Document, Issue, Metrics, Reason, Sentence, Span
 from nlp.extract.cues import OBJECTIVE_CAUSE, SUBJECTIVE_CAUSE
 from nlp.glossary import KINDS
 from nlp.taxonomy import load_taxonomy
@@ -43,7 +43,7 @@ def _span(s: Sentence) -> Span:
 def check_no_problems(r: ReviewInput) -> Reason | None:
     """No stated problem, or only one stock sentence (“还存在一些不足”) standing in for a problem section."""
     stated = r.stated
-    if r.document.kind in ("transcript", "feedback"):
+    if r.document.kind in NON_REPORT_KINDS:
         return None
     if len(stated) > 1 or (stated and not (stated[0].vague and sum(len(e.text) for e in stated[0].evidence) <= MAX_STOCK)):
         return None  # a long sentence listing several (if vague) problems is a thin problem part, not none
@@ -92,7 +92,7 @@ def check_low_problem_share(r: ReviewInput) -> Reason | None:
     share = r.metrics.problem_share
     if share >= policy.min_problem_share - policy.share_margin:
         return None
-    if r.document.kind in ("transcript", "feedback"):
+    if r.document.kind in NON_REPORT_KINDS:
         return None
     problems = [_span(s) for s in r.sentences if s.label == "problem"][:MAX_EVIDENCE]
     return Reason(code="LOW_PROBLEM_SHARE",

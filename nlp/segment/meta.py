@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from nlp.doc import Kind
+
 # fmt: off
 _KIND_RULES = (
-    ("transcript", re.compile(r"谈话记录|谈话笔录|座谈会?记录|访谈记录|询问笔录|座谈纪要")),
-    ("feedback", re.compile(r"反馈意见|督察.{0,6}(通报|情况的?通报)|督察组.{0,10}反馈")),
-    ("rectification_report", re.compile(r"整改(落实)?(工作)?情况的?报告|整改报告|整改情况")),
-    ("shufa_report", re.compile(r"述法")),
-    ("self_report", re.compile(r"自查|自评")),
-    ("annual_report", re.compile(r"法治政府建设.{0,12}(年度)?(报告|情况)|依法行政.{0,6}年度报告")),
-    ("self_report", re.compile(r"工作汇报|工作报告|工作情况的?报告")),
+    (Kind.TRANSCRIPT, re.compile(r"谈话记录|谈话笔录|座谈会?记录|访谈记录|询问笔录|座谈纪要")),
+    (Kind.FEEDBACK, re.compile(r"反馈意见|督察.{0,6}(通报|情况的?通报)|督察组.{0,10}反馈")),
+    (Kind.RECTIFICATION_REPORT, re.compile(r"整改(落实)?(工作)?情况的?报告|整改报告|整改情况")),
+    (Kind.SHUFA_REPORT, re.compile(r"述法")),
+    (Kind.SELF_REPORT, re.compile(r"自查|自评")),
+    (Kind.ANNUAL_REPORT, re.compile(r"法治政府建设.{0,12}(年度)?(报告|情况)|依法行政.{0,6}年度报告")),
+    (Kind.SELF_REPORT, re.compile(r"工作汇报|工作报告|工作情况的?报告")),
 )
 # fmt: on
 _UNIT_SUFFIX = (r"人民政府|委员会|管理委员会|办公室|局|厅|委|办|院|所|中心|站|队|镇|乡|街道办事处|街道|县|区|市|省"
@@ -25,15 +27,15 @@ _UNIT_LINE = re.compile(rf"^[\u4e00-\u9fff（）()]{{2,30}}(?:{_UNIT_SUFFIX})$")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 
 
-def detect_kind(title: str | None, text: str) -> str:
+def detect_kind(title: str | None, text: str) -> Kind:
     """The kind of document, from its title first and its opening text second."""
     for source in (title or "", text[:300]):
         for kind, pattern in _KIND_RULES:
             if source and pattern.search(source):
                 return kind
     if re.search(r"^\s*(问|谈话人)[：:]", text[:3000], re.M) and re.search(r"^\s*(答|谈话对象)[：:]", text[:3000], re.M):
-        return "transcript"
-    return "other"
+        return Kind.TRANSCRIPT
+    return Kind.OTHER
 
 
 def detect_year(title: str | None, text: str) -> int | None:
