@@ -39,14 +39,12 @@ from nlp.checklist.claims import (
     statement_focus,
 )
 from nlp.classify.encoders import Encoder
+from nlp.config import CrossSourcePolicy
 from nlp.doc import AnalysisResult, ChecklistItem, Indicator, Metrics, Reason, Sentence, Span, Verdict
 from nlp.extract.issues import INDICATOR_DOMAINS, checklist_line
 from nlp.review.reasons import CROSS_SOURCE_CONTRADICTION, cross_source_contradiction_reason
 from nlp.taxonomy import load_taxonomy
 
-MIN_CONTRADICTION = 0.8  # pair score (``_Pair.score``) from which a contradiction is reported
-MIN_STATED_SIMILARITY = 0.72  # encoder similarity to a report sentence from which a problem counts as stated
-MIN_STATED_WORDING = 0.45  # share of the problem's bigrams found in one report sentence, likewise
 _ITEMS = frozenset("件个项份")  # counters that count the same kind of thing
 _EXPLAINS = re.compile(r"^(?:主要是|这是|是)?(?:由于|因为)|原因|根子|之所以|究其|所致|归根")
 
@@ -195,8 +193,10 @@ def candidate_pairs(report: AnalysisResult, transcripts: Sequence[AnalysisResult
     return pairs
 
 
-def select(pairs: Sequence[_Pair], report: AnalysisResult, min_score: float = MIN_CONTRADICTION) -> list[Contradiction]:
-    """Best-scoring pairs first, each claim and each statement used once."""
+def select(pairs: Sequence[_Pair], report: AnalysisResult, min_score: float | None = None,
+           policy: CrossSourcePolicy | None = None) -> list[Contradiction]:
+    """Best-scoring pairs first, each claim and each statement used once; from ``policy.min_contradiction``."""
+    min_score = (policy or CrossSourcePolicy()).min_contradiction if min_score is None else min_score
     used_claims: set[int] = set()
     used_statements: set[tuple[str, int]] = set()
     out = []
@@ -215,10 +215,10 @@ def select(pairs: Sequence[_Pair], report: AnalysisResult, min_score: float = MI
     return sorted(out, key=lambda c: c.claim.start)
 
 
-def find_contradictions(report: AnalysisResult, transcripts: Sequence[AnalysisResult], encoder: Encoder
-                        ) -> list[Contradiction]:
+def find_contradictions(report: AnalysisResult, transcripts: Sequence[AnalysisResult], encoder: Encoder,
+                        policy: CrossSourcePolicy | None = None) -> list[Contradiction]:
     """Report claims that interviewees deny, best-aligned pairs first, each claim and statement used once."""
-    return select(candidate_pairs(report, transcripts, encoder), report)
+    return select(candidate_pairs(report, transcripts, encoder), report, policy=policy)
 
 
 def contradiction_reason(contradictions: Sequence[Contradiction]) -> Reason:
@@ -247,8 +247,9 @@ def with_contradictions(report: AnalysisResult, contradictions: Sequence[Contrad
 
 
 def new_problems(report: AnalysisResult | Sequence[AnalysisResult], transcripts: Sequence[AnalysisResult],
-                 encoder: Encoder) -> list[tuple[str, Sentence]]:
+                 encoder: Encoder, policy: CrossSourcePolicy | None = None) -> list[tuple[str, Sentence]]:
     """(transcript filename, sentence) of problems interviewees raise that the unit's report(s) do not state."""
+    policy = policy or CrossSourcePolicy()
     reports = [report] if isinstance(report, AnalysisResult) else list(report)
     raised = [x for t in transcripts for x in raised_problems(t)]
     if not raised:
@@ -263,7 +264,7 @@ def new_problems(report: AnalysisResult | Sequence[AnalysisResult], transcripts:
     for x, score in zip(raised, best, strict=True):
         own = bigrams(x.text)
         wording = max((len(own & g) / max(len(own), 1) for g in grams), default=0.0)
-        if score < MIN_STATED_SIMILARITY and wording < MIN_STATED_WORDING:
+        if score < policy.min_stated_similarity and wording < policy.min_stated_wording:
             out.append((x.transcript.document.filename, x.sentence))
     return out
 
