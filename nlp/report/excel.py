@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -194,13 +193,3 @@ def _xlsx(tables: list[tuple[str, list[tuple[str, int]], list[list[object]]]]) -
 
 def _quoted(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
-
-
-def checklist_csv(items: Iterable[ChecklistItem]) -> str:
-    """The same columns as CSV (UTF-8 with BOM, so Excel opens Chinese correctly)."""
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    writer = csv.writer(buf)
-    writer.writerow([h for _, h, _ in COLUMNS])
-    writer.writerows(item_rows(items))
-    return buf.getvalue()
