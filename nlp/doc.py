@@ -60,6 +60,7 @@ class Decision(StrEnum):
     PASS = "pass"
     REVISE = "revise"
     RETURN = "return"
+    NOT_APPLICABLE = "not_applicable"  # the contract's: not a report of a kind that is reviewed (NOT_A_REPORT)
 
 
 class ItemSource(StrEnum):

@@ -35,9 +35,10 @@ LABELS = {
     "achievement": "成绩", "problem": "问题", "cause": "原因", "measure": "措施", "other": "其他",
 }
 
-DECISIONS = {"pass": "通过", "revise": "修改（发修改建议函）", "return": "退回重写"}  # letters, summaries
-DECISIONS_SHORT = {"pass": "通过", "revise": "修改", "return": "退回"}  # tables and figures
-DECISIONS_PAGE = {"pass": "预审通过", "revise": "需修改：发修改建议函", "return": "退回重写"}  # the web page
+DECISIONS = {"pass": "通过", "revise": "修改（发修改建议函）", "return": "退回重写", "not_applicable": "不适用（非审读对象）"}
+DECISIONS_SHORT = {"pass": "通过", "revise": "修改", "return": "退回", "not_applicable": "不适用"}  # tables, figures
+DECISIONS_PAGE = {"pass": "预审通过", "revise": "需修改：发修改建议函", "return": "退回重写",
+                  "not_applicable": "非审读对象，不作结论"}  # the web page
 
 KINDS = {
     "shufa_report": "述法报告", "annual_report": "法治政府建设年度报告", "self_report": "自查报告",
