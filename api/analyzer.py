@@ -110,7 +110,7 @@ def _child(conn: Any, model_dir: str | None) -> None:
             conn.send(("error", err.code, err.detail))
         except Exception as exc:  # noqa: BLE001 - any other failure of one file must not end the child
             logger.exception("analysis failed for %s", request.filename)
-            conn.send(("error", "CORRUPT_FILE", f"{type(exc).__name__}: {exc}"))
+            conn.send(("error", "INTERNAL_ERROR", f"{type(exc).__name__}: {exc}"))
 
 
 class ProcessAnalyzer:

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from nlp.errors import IngestError, PrereviewError
+from nlp.ingest.archive import UnsafeArchiveError  # noqa: F401 - raised by the shared archive reader
 
 
 class DocumentTimeoutError(IngestError):
     code = "DOCUMENT_TIMEOUT"
     http_status = 422
-
-
-class UnsafeArchiveError(IngestError):
-    code = "UNSAFE_ARCHIVE"
-    http_status = 400
 
 
 class AnalyzerFailedError(PrereviewError):

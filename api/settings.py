@@ -1,30 +1,62 @@
-"""Service settings, read once from the environment (``PREREVIEW_*``), with defaults that need no setup."""
+"""Service settings: one ``BaseSettings`` read from the environment (``PREREVIEW_*``), defaults that need no setup.
+
+| variable | default | field |
+|---|---|---|
+| ``PREREVIEW_DATA_DIR`` | ``data`` | the SQLite file and uploaded files |
+| ``PREREVIEW_DATABASE_URL`` | empty: SQLite under the data dir | ``database_url`` |
+| ``PREREVIEW_MODEL_DIR`` | the bundled ``models/default`` | ``model_dir`` |
+| ``PREREVIEW_ENCODER`` | the bundle's own | ``encoder`` (a sentence-transformers folder for grouping) |
+| ``PREREVIEW_MAX_UPLOAD_MB`` | 50 (``IngestLimits.max_bytes``) | ``max_upload_mb`` |
+| ``PREREVIEW_MAX_UNZIPPED_MB`` | 500 (``IngestLimits.max_unzipped_bytes``) | ``max_unzipped_mb`` |
+| ``PREREVIEW_MAX_ZIP_MEMBERS`` | 2000 | ``max_zip_members`` |
+| ``PREREVIEW_DOCUMENT_TIMEOUT`` | 120 (seconds a document) | ``document_timeout`` |
+| ``PREREVIEW_JOB_WORKERS`` | 1 | ``job_workers`` |
+| ``PREREVIEW_ANALYSIS_MODE`` | ``process`` (or ``inline``) | ``analysis_mode`` |
+| ``PREREVIEW_OFFICE`` | 依法治理办公室 | ``office`` (the letterhead) |
+
+The size limits' defaults are the analysis config's (``nlp.config.IngestLimits``): one value, one place.
+"""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from nlp.config import IngestLimits
 from nlp.errors import ConfigError
 
 MB = 1024 * 1024
+_LIMITS = IngestLimits()
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
+    """Deployment settings of the service and the CLI (``load_settings()``; tests build ``Settings(...)``)."""
+
+    model_config = SettingsConfigDict(env_prefix="PREREVIEW_", frozen=True, extra="ignore")
+
     data_dir: Path = Path("data")
     database_url: str = ""  # empty: a SQLite file under data_dir
     model_dir: Path | None = None  # None: the bundled models/default
-    encoder_dir: Path | None = None  # a sentence-transformers folder for round grouping; None: the bundle's own
-    max_upload_bytes: int = 50 * MB
-    max_unzipped_bytes: int = 500 * MB
-    max_zip_members: int = 2000
-    document_timeout_s: float = 120.0
-    analysis_mode: str = "process"  # "process": analyses run in a child process that a timeout can kill; "inline"
-    job_workers: int = 1
+    encoder: Path | None = None  # a sentence-transformers folder for round grouping; None: the bundle's own
+    max_upload_mb: float = Field(_LIMITS.max_bytes / MB, gt=0)
+    max_unzipped_mb: float = Field(_LIMITS.max_unzipped_bytes / MB, gt=0)
+    max_zip_members: int = Field(2000, gt=0)
+    document_timeout: float = Field(120.0, gt=0)
+    analysis_mode: Literal["process", "inline"] = "process"  # process: a child a timeout can kill; inline: scripts
+    job_workers: int = Field(1, gt=0)
     office: str = "依法治理办公室"
-    extra: dict[str, str] = field(default_factory=dict)
+
+    @field_validator("data_dir", "model_dir", "encoder", "office", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object, info: object) -> object:
+        """``PREREVIEW_MODEL_DIR=`` (set but empty) means the default, as before."""
+        if value == "":
+            field = cls.model_fields[info.field_name]  # type: ignore[attr-defined]
+            return field.default
+        return value
 
     @property
     def url(self) -> str:
@@ -34,37 +66,33 @@ class Settings:
     def files_dir(self) -> Path:
         return self.data_dir / "files"
 
+    @property
+    def encoder_dir(self) -> Path | None:
+        return self.encoder
 
-def _number(env: dict[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * MB)
+
+    @property
+    def max_unzipped_bytes(self) -> int:
+        return int(self.max_unzipped_mb * MB)
+
+    @property
+    def document_timeout_s(self) -> float:
+        return self.document_timeout
+
+    def ingest_limits(self) -> IngestLimits:
+        """The analysis limits with this deployment's sizes."""
+        return _LIMITS.model_copy(update={"max_bytes": self.max_upload_bytes,
+                                          "max_unzipped_bytes": self.max_unzipped_bytes})
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; a bad value raises ConfigError naming the variable."""
     try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive, got {raw!r}")
-    return value
-
-
-def load_settings(env: dict[str, str] | None = None) -> Settings:
-    """Settings from ``env`` (default: os.environ). Unknown values raise ConfigError with the variable's name."""
-    env = dict(os.environ if env is None else env)
-    mode = env.get("PREREVIEW_ANALYSIS_MODE", "process")
-    if mode not in ("process", "inline"):
-        raise ConfigError(f"PREREVIEW_ANALYSIS_MODE must be process or inline, got {mode!r}")
-    model_dir = env.get("PREREVIEW_MODEL_DIR")
-    encoder_dir = env.get("PREREVIEW_ENCODER")
-    return Settings(
-        data_dir=Path(env.get("PREREVIEW_DATA_DIR") or "data"),
-        database_url=env.get("PREREVIEW_DATABASE_URL", ""),
-        model_dir=Path(model_dir) if model_dir else None,
-        encoder_dir=Path(encoder_dir) if encoder_dir else None,
-        max_upload_bytes=int(_number(env, "PREREVIEW_MAX_UPLOAD_MB", 50) * MB),
-        max_unzipped_bytes=int(_number(env, "PREREVIEW_MAX_UNZIPPED_MB", 500) * MB),
-        document_timeout_s=_number(env, "PREREVIEW_DOCUMENT_TIMEOUT", 120.0),
-        analysis_mode=mode,
-        job_workers=int(_number(env, "PREREVIEW_JOB_WORKERS", 1)),
-        office=env.get("PREREVIEW_OFFICE") or "依法治理办公室",
-    )
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"PREREVIEW_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']} (got {e['input']!r})"
+                             for e in exc.errors())
+        raise ConfigError(problems) from None

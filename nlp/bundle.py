@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nlp.config import AnalysisConfig, load_config
+from nlp.config import AnalysisConfig, PipelineFiles, load_config
 from nlp.errors import ModelBundleError
 
 if TYPE_CHECKING:  # scikit-learn loads with it: the round step and the service's main process do without
@@ -106,11 +106,12 @@ def load_bundle(path: Path | None = None, encoder: Path | None = None) -> ModelB
     except (OSError, ValueError) as exc:
         raise ModelBundleError(f"no usable model bundle at {path}: {exc}; run `prereview train`") from exc
     _warn_versions(meta.get("versions", {}))
-    kind = pipeline["sentence_model"]["kind"]
+    files = PipelineFiles.from_toml(pipeline)
+    kind = files.sentence_model
     try:
         sk = load_model(path / "sentence_sklearn.joblib") if kind in ("sklearn", "ensemble") else None
         sp = _load_spacy(path / "sentence_spacy") if kind in ("spacy", "ensemble") else None
-        typer = load_model(path / "issue_typer.joblib")
+        typer = load_model(path / files.issue_typer)
     except (OSError, ValueError, EOFError) as exc:
         raise ModelBundleError(f"model bundle at {path} is incomplete: {exc}") from exc
     return ModelBundle(path, SentenceModel(kind, sk, sp), typer, bundle_config(path), meta,
@@ -134,7 +135,7 @@ def encoder_location(path: Path | None = None, encoder: Path | None = None,
                 pipeline = tomllib.loads((path / "pipeline.toml").read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise ModelBundleError(f"no usable model bundle at {path}: {exc}; run `prereview train`") from exc
-        rel = pipeline.get("encoder", {}).get("path")
+        rel = PipelineFiles.from_toml(pipeline).encoder
         chosen = path / rel if rel else None
     if chosen is not None and not (chosen / "modules.json").exists():
         raise ModelBundleError(f"no sentence-transformers model at {chosen} (modules.json missing)")

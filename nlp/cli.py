@@ -32,6 +32,7 @@ class OutputFormat(str, Enum):
 def _setup_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("nlp.batch.progress").setLevel(logging.INFO)  # batch progress lines off a terminal
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -229,7 +230,7 @@ def batch(
     input: Annotated[str, typer.Argument(help="a folder, a zip, or a glob of reports")],
     out: Annotated[Path, typer.Option("--out", help="output folder")],
     round_name: Annotated[str | None, typer.Option("--round", help="name of the review round")] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="worker processes")] = 1,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="worker processes (default: one per available core)")] = None,
     engine: Annotated[Engine, typer.Option("--engine", help="local process pool or a Dask cluster")] = Engine.local,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, tcp://host:8786")] = None,
     models: Annotated[Path | None, typer.Option("--models", help="model bundle folder")] = None,
@@ -253,7 +254,7 @@ def batch(
         raise typer.Exit(2) from None
     except PrereviewError as err:
         typer.echo(f"错误 [{err.code}] {err.message_zh}（{err.detail}）", err=True)
-        raise typer.Exit(2) from None
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     typer.echo(f"完成：共{outcome.total}份，成功{outcome.done}份（其中续跑跳过{outcome.skipped}份），失败{outcome.failed}份，"
                f"用时{outcome.seconds:.1f}秒。输出：{out}")
     for failure in outcome.failures:

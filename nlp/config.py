@@ -13,7 +13,7 @@ class IngestLimits(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     max_bytes: int = Field(50 * 1024 * 1024, description="refuse files larger than this (default 50 MB)")
-    max_unzipped_bytes: int = Field(200 * 1024 * 1024, description="refuse DOCX whose parts unzip past this")
+    max_unzipped_bytes: int = Field(500 * 1024 * 1024, description="refuse a DOCX or an archive of reports that unzips past this (default 500 MB; the service: $PREREVIEW_MAX_UNZIPPED_MB)")
     max_zip_ratio: float = Field(200.0, description="refuse DOCX parts compressed more than this ratio")
     max_pages: int = Field(2000, description="read at most this many PDF pages")
     min_chinese_share: float = Field(0.3, description="share of Han characters among letters below which a text is not Chinese")
@@ -52,6 +52,48 @@ class VerdictPolicy(BaseModel):
         return self
 
 
+class GroupingPolicy(BaseModel):
+    """Common-problem grouping of a review round (``nlp.cluster.rounds``), ``[grouping]`` in policy.toml.
+
+    ``similarity`` precedence: this value when set; else the one ``prereview train`` / ``calibrate-encoder``
+    calibrated and stored beside the encoder (``prereview_encoder.json``); else ``DEFAULT_SIMILARITY``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    similarity: float | None = None
+    domain_bonus: float = 0.0
+    min_units: int = Field(3, description="a problem is common from this many units (and no scope below it)")
+    common_share: float = Field(0.2, description="... or from this share of the round's units, whichever is more")
+
+
+class CrossSourcePolicy(BaseModel):
+    """Reports against interview transcripts (``nlp.checklist.cross_source``), ``[cross_source]`` in policy.toml."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_contradiction: float = Field(0.8, description="pair score from which a contradiction is reported")
+    min_stated_similarity: float = Field(0.72, description="encoder similarity from which a raised problem is stated")
+    min_stated_wording: float = Field(0.45, description="share of a raised problem's bigrams in one report sentence, "
+                                                        "from which it is stated")
+
+
+class PipelineFiles(BaseModel):
+    """``pipeline.toml`` of a bundle: which models it holds and where (written by ``prereview train``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sentence_model: str = "sklearn"  # sklearn, spacy or ensemble
+    issue_typer: str = "issue_typer.joblib"
+    encoder: str | None = None  # folder of the bundle's own sentence-transformers encoder
+
+    @classmethod
+    def from_toml(cls, data: dict[str, dict[str, str]]) -> PipelineFiles:
+        return cls(sentence_model=data.get("sentence_model", {}).get("kind", "sklearn"),
+                   issue_typer=data.get("issue_typer", {}).get("file", "issue_typer.joblib"),
+                   encoder=data.get("encoder", {}).get("path"))
+
+
 class AnalysisConfig(BaseModel):
     """Everything analysis needs besides the models: verdict policy, required topics, indicator overrides."""
 
@@ -62,6 +104,8 @@ class AnalysisConfig(BaseModel):
     expected_topics: dict[str, tuple[tuple[str, str], ...]] = {}
     indicators: dict[str, tuple[str, float]] = {}
     limits: IngestLimits = IngestLimits()
+    grouping: GroupingPolicy = GroupingPolicy()
+    cross_source: CrossSourcePolicy = CrossSourcePolicy()
 
 
 def load_config(path: str | None = None) -> AnalysisConfig:

@@ -7,21 +7,100 @@ Field names follow ``shared/contracts/analysis.schema.json``. All offsets are ch
 from __future__ import annotations
 
 import bisect
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
-Kind = Literal["shufa_report", "annual_report", "self_report", "rectification_report", "work_report", "feedback",
-               "news", "transcript", "other"]
+# The vocabularies: English codes (what JSON, the database and the code carry); Chinese words for them live in
+# ``nlp.glossary``. Each is a ``StrEnum``, so a member equals and serializes as its code.
+
+
+class Kind(StrEnum):
+    """The kind of document (``shared/contracts/analysis.schema.json`` → ``document.kind``)."""
+
+    SHUFA_REPORT = "shufa_report"
+    ANNUAL_REPORT = "annual_report"
+    SELF_REPORT = "self_report"
+    RECTIFICATION_REPORT = "rectification_report"
+    WORK_REPORT = "work_report"
+    FEEDBACK = "feedback"
+    NEWS = "news"
+    TRANSCRIPT = "transcript"
+    OTHER = "other"
+
+
+NON_REPORT_KINDS: frozenset[Kind] = frozenset({Kind.TRANSCRIPT, Kind.FEEDBACK, Kind.NEWS})
+"""Kinds that are not reports under review: no verdict checks, no checklist of their own in a round."""
+
+
+class Label(StrEnum):
+    """A sentence's role."""
+
+    ACHIEVEMENT = "achievement"
+    PROBLEM = "problem"
+    CAUSE = "cause"
+    MEASURE = "measure"
+    OTHER = "other"
+
+
+class SectionRole(StrEnum):
+    """What a section of a report is about."""
+
+    ACHIEVEMENTS = "achievements"
+    PROBLEMS = "problems"
+    CAUSES = "causes"
+    MEASURES = "measures"
+    OTHER = "other"
+
+
+class Decision(StrEnum):
+    """The pre-review verdict."""
+
+    PASS = "pass"
+    REVISE = "revise"
+    RETURN = "return"
+    NOT_APPLICABLE = "not_applicable"  # the contract's: not a report of a kind that is reviewed (NOT_A_REPORT)
+
+
+class ItemSource(StrEnum):
+    """Where a checklist item comes from."""
+
+    SELF_REPORT = "self_report"
+    INTERVIEW = "interview"
+    FEEDBACK = "feedback"
+    INDICATOR = "indicator"
+    OMISSION = "omission"
+
+
+class Visibility(StrEnum):
+    EXPLICIT = "explicit"
+    LATENT = "latent"
+
+
+class LatentBasis(StrEnum):
+    """Why a latent issue is one."""
+
+    HEDGED = "hedged"
+    INDICATOR = "indicator"
+    OMISSION = "omission"
+    CROSS_SOURCE = "cross_source"
+
+
+class Scope(StrEnum):
+    """A problem shared by several units in a round (common) or one unit's own (specific)."""
+
+    COMMON = "common"
+    SPECIFIC = "specific"
+
+
 Script = Literal["simplified", "traditional", "mixed"]
-Label = Literal["achievement", "problem", "cause", "measure", "other"]
-SectionRole = Literal["achievements", "problems", "causes", "measures", "other"]
-KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
-LABELS: tuple[str, ...] = Label.__args__  # type: ignore[attr-defined]
+KINDS: tuple[str, ...] = tuple(k.value for k in Kind)
+LABELS: tuple[str, ...] = tuple(x.value for x in Label)
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=True)  # fields hold the plain codes
 
 
 class Span(_Frozen):
@@ -53,7 +132,7 @@ class Document(_Frozen):
 
     id: str
     filename: str
-    kind: Kind = "other"
+    kind: Kind = Kind.OTHER
     unit: str | None = None
     title: str | None = None
     year: int | None = None
@@ -118,12 +197,6 @@ class ParsedDocument(_Frozen):
     document: Document
     sections: tuple[Section, ...] = ()
     sentences: tuple[Sentence, ...] = ()
-
-
-Decision = Literal["pass", "revise", "return", "not_applicable"]
-Visibility = Literal["explicit", "latent"]
-LatentBasis = Literal["hedged", "indicator", "omission", "cross_source"]
-Scope = Literal["common", "specific"]
 
 
 class Indicator(_Frozen):
@@ -212,7 +285,7 @@ class ChecklistItem(_Frozen):
     number: int
     issue_id: str
     round: str | None = None
-    source: Literal["self_report", "interview", "feedback", "indicator", "omission"] = "self_report"
+    source: ItemSource = ItemSource.SELF_REPORT
     unit: str | None = None
     document: str
     original: str

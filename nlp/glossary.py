@@ -35,12 +35,22 @@ LABELS = {
     "achievement": "成绩", "problem": "问题", "cause": "原因", "measure": "措施", "other": "其他",
 }
 
-DECISIONS = {"pass": "通过", "revise": "修改（发修改建议函）", "return": "退回重写", "not_applicable": "不适用（不是需要预审的报告）"}
+DECISIONS = {"pass": "通过", "revise": "修改（发修改建议函）", "return": "退回重写", "not_applicable": "不适用（非审读对象）"}
+DECISIONS_SHORT = {"pass": "通过", "revise": "修改", "return": "退回", "not_applicable": "不适用"}  # tables, figures
+DECISIONS_PAGE = {"pass": "预审通过", "revise": "需修改：发修改建议函", "return": "退回重写",
+                  "not_applicable": "非审读对象，不作结论"}  # the web page
 
 KINDS = {
     "shufa_report": "述法报告", "annual_report": "法治政府建设年度报告", "self_report": "自查报告",
     "rectification_report": "整改情况报告", "work_report": "工作报告", "feedback": "督察反馈意见", "news": "新闻报道",
     "transcript": "谈话记录", "other": "其他文件",
+}
+
+VISIBILITY = {"explicit": "显性", "latent": "隐性"}
+LATENT_BASIS = {"hedged": "表述弱化", "indicator": "指标预警", "omission": "必备内容缺失", "cross_source": "谈话反映"}
+SCOPE = {"common": "共性", "specific": "个性"}
+ITEM_SOURCES = {  # where a checklist item comes from
+    "self_report": "自查报告", "interview": "谈话", "feedback": "督察反馈", "indicator": "指标预警", "omission": "必备内容缺失",
 }
 # fmt: on
 

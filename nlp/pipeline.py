@@ -7,7 +7,7 @@ from nlp.classify.data import parsed_inputs
 from nlp.classify.fastpath import accelerate
 from nlp.classify.sentence_model import label_sentences
 from nlp.config import IngestLimits
-from nlp.doc import AnalysisResult, ParsedDocument
+from nlp.doc import NON_REPORT_KINDS, AnalysisResult, Kind, ParsedDocument
 from nlp.errors import EmptyDocumentError
 from nlp.extract.indicators import find_indicators
 from nlp.extract.issues import build_issues, group_problem_sentences, indicator_issues
@@ -33,7 +33,7 @@ def parse(data: bytes, filename: str, *, limits: IngestLimits | None = None, kin
     """
     doc, clean = read_document(data, filename, limits)
     parsed = segment(doc, dict(clean.heading_hints), kind=kind, unit=unit, year=year)
-    if parsed.document.kind == "transcript":  # a transcript is often named after its interviewee
+    if parsed.document.kind == Kind.TRANSCRIPT:  # a transcript is often named after its interviewee
         names = names_to_hide(doc.text, find_turns(doc.text))
         public = masked_filename(doc.filename, names, doc.id)
         if public != doc.filename:
@@ -70,7 +70,7 @@ def analyze_parsed(parsed: ParsedDocument, models: ModelBundle) -> AnalysisResul
     issues = build_issues(doc, groups, typed, listing)
     issues = match_measures(issues, sentences)
     issues += indicator_issues(doc, indicators, issues, sentences)
-    if doc.kind not in ("transcript", "feedback"):
+    if doc.kind not in NON_REPORT_KINDS:
         issues += find_omissions(doc, models.config)
     metrics = compute_metrics(sentences, issues, indicators, kind=doc.kind, policy=models.config.verdict)
     verdict = decide(ReviewInput(doc, tuple(sentences), tuple(issues), metrics, models.config))

@@ -38,7 +38,7 @@ from nlp.classify.encoders import Encoder
 from nlp.cluster.duplicates import near_copies
 from nlp.cluster.rounds import ProblemGroup, RoundIssue, group_issues, scope_by_issue
 from nlp.config import AnalysisConfig
-from nlp.doc import AnalysisResult, ChecklistItem, CommonProblem, Issue, _Frozen
+from nlp.doc import AnalysisResult, ChecklistItem, CommonProblem, Issue, Kind, _Frozen
 from nlp.review.reasons import ReviewInput
 from nlp.review.verdict import decide
 
@@ -140,7 +140,7 @@ def review_round(results: Sequence[AnalysisResult], models: RoundModels, *, roun
     results = [_without_round_warnings(r) for r in results]
     encoder: Encoder = models.encoder
     near = find_near_duplicates(results, models.config.verdict.near_duplicate_jaccard, sketches) if results else {}
-    groups = _groups(results, encoder, n_units)
+    groups = _groups(results, encoder, n_units, models.config)
     scopes = scope_by_issue(groups)
     sources = unit_sources(results)
     found: dict[int, list[Contradiction]] = {}
@@ -150,10 +150,11 @@ def review_round(results: Sequence[AnalysisResult], models: RoundModels, *, roun
             warned |= {k: unmatched_warning(unit) for k in talks}
         elif talks:
             transcripts = [results[k] for k in talks]
-            found |= {k: find_contradictions(results[k], transcripts, encoder) for k in reports}
+            found |= {k: find_contradictions(results[k], transcripts, encoder, models.config.cross_source)
+                      for k in reports}
     updated = [_applied(r, scopes, near.get(r.document.filename), found.get(k, ()), warned.get(k), models.config)
                for k, r in enumerate(results)]
-    items = _items(updated, sources, found, scopes, encoder, round_name)
+    items = _items(updated, sources, found, scopes, encoder, round_name, models.config)
     common = tuple(common_problems(groups))
     summary = summarize(updated, round_name=round_name, common=common, near=near, failures=failures,
                         warnings=[RoundWarning(file=updated[k].document.filename, unit=updated[k].document.unit or "",
@@ -185,11 +186,12 @@ def with_near_copy(result: AnalysisResult, config: AnalysisConfig, near: tuple[s
     return _decided(result, result.issues, result.metrics, config, near, ())
 
 
-def _groups(results: Sequence[AnalysisResult], encoder: Encoder, n_units: int | None) -> list[ProblemGroup]:
+def _groups(results: Sequence[AnalysisResult], encoder: Encoder, n_units: int | None,
+            config: AnalysisConfig) -> list[ProblemGroup]:
     issues = [RoundIssue(id=i.id, unit=_unit(r), text=i.text, domain=i.domain)
               for r in results for i in r.issues if i.latent_basis != "omission"]
     units = n_units if n_units is not None else len({_unit(r) for r in results})
-    return group_issues(issues, encoder, n_units=units)
+    return group_issues(issues, encoder, n_units=units, policy=config.grouping)
 
 
 def _unit(result: AnalysisResult) -> str:
@@ -230,7 +232,7 @@ def _scoped(issues: tuple[Issue, ...], scopes: dict[str, tuple[str | None, str]]
 
 def _items(results: list[AnalysisResult], sources: dict[str | None, tuple[list[int], list[int]]],
            found: dict[int, list[Contradiction]], scopes: dict[str, tuple[str | None, str]], encoder: Encoder,
-           round_name: str | None) -> list[RoundItem]:
+           round_name: str | None, config: AnalysisConfig) -> list[RoundItem]:
     """Each unit's rows: its documents' own issues, then what its interviews raise or contradict."""
     by_unit: dict[str, list[int]] = {}
     for k, r in enumerate(results):
@@ -243,14 +245,14 @@ def _items(results: list[AnalysisResult], sources: dict[str | None, tuple[list[i
         if reports and talks:
             by_name = {results[k].document.filename: k for k in (*talks, *reports)}
             rows = cross_source_items([results[k] for k in reports], [results[k] for k in talks], encoder, round_name,
-                                      contradictions=[found.get(k, []) for k in reports])
+                                      contradictions=[found.get(k, []) for k in reports], policy=config.cross_source)
             out += [RoundItem(result=by_name[row.document], item=row) for row in rows]
     return out
 
 
 def _without_round_warnings(result: AnalysisResult) -> AnalysisResult:
     """A transcript without the round step's unmatched warning: its unit's report may have come in since."""
-    if result.document.kind != "transcript":
+    if result.document.kind != Kind.TRANSCRIPT:
         return result
     stale = {unmatched_warning(None), unmatched_warning(result.document.unit)}
     kept = tuple(w for w in result.document.warnings if w not in stale)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -24,7 +25,16 @@ from nlp.batch.inputs import InputFile, collect
 from nlp.batch.state import BatchState, write_atomic
 
 logger = logging.getLogger(__name__)
+progress_log = logging.getLogger("nlp.batch.progress")  # the CLI shows it at INFO when no bar can be drawn
 STATE_FILE = ".prereview-batch.sqlite"
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, e.g. a container's share), else the machine's."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # no sched_getaffinity on macOS and Windows
+        return max(1, os.cpu_count() or 1)
 
 
 @dataclass
@@ -32,12 +42,16 @@ class BatchOptions:
     input: str
     out: Path
     round_name: str | None = None
-    workers: int = 1
+    workers: int | None = None  # None: one worker process per available core
     engine: str = "local"
     scheduler: str | None = None
     models: str | None = None
     encoder: str | None = None
     progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
+
+    def __post_init__(self) -> None:
+        if self.workers is None:
+            self.workers = available_cores()
 
 
 @dataclass
@@ -241,7 +255,6 @@ def _progress(total: int, skipped: int, wanted: bool | None) -> Callable[..., No
             n = skipped + done + failed
             rate = (done + failed) / max(now - start, 1e-9)
             eta = (total - n) / rate if rate else 0
-            print(f"[prereview batch] {n}/{total} reports, {rate:.1f}/s, ETA {eta:.0f}s, failed {failed}",
-                  file=sys.stderr, flush=True)
+            progress_log.info("%d/%d reports, %.1f/s, ETA %.0fs, failed %d", n, total, rate, eta, failed)
 
     return log

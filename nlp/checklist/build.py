@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from nlp.cluster.rounds import ProblemGroup
-from nlp.doc import AnalysisResult, ChecklistItem, CommonProblem, Issue, UnitChecklist
+from nlp.doc import AnalysisResult, ChecklistItem, CommonProblem, Issue, ItemSource, Kind, UnitChecklist
 from nlp.taxonomy import load_taxonomy
 
 _DEADLINE = re.compile(r"(?:20\d\d年)?\d{1,2}月(?:底|末|中旬|上旬|下旬)?(?:以)?前|(?:20\d\d年)?年底(?:以)?前|年内|立行立改|长期坚持|"
@@ -28,7 +28,7 @@ def severity(issue: Issue) -> str:
 def _source(issue: Issue, kind: str) -> str:
     if issue.latent_basis in ("indicator", "omission"):
         return issue.latent_basis
-    return {"transcript": "interview", "feedback": "feedback"}.get(kind, "self_report")
+    return {Kind.TRANSCRIPT: ItemSource.INTERVIEW, Kind.FEEDBACK: ItemSource.FEEDBACK}.get(kind, ItemSource.SELF_REPORT)
 
 
 def unit_items(result: AnalysisResult, round_name: str | None = None,

@@ -40,13 +40,11 @@ from nlp.checklist.claims import (
     statement_focus,
 )
 from nlp.classify.encoders import Encoder
-from nlp.doc import AnalysisResult, ChecklistItem, Indicator, Metrics, Sentence, Span
+from nlp.config import CrossSourcePolicy
+from nlp.doc import NON_REPORT_KINDS, AnalysisResult, ChecklistItem, Indicator, Kind, Metrics, Sentence, Span
 from nlp.extract.issues import INDICATOR_DOMAINS, checklist_line
 from nlp.taxonomy import load_taxonomy
 
-MIN_CONTRADICTION = 0.8  # pair score (``_Pair.score``) from which a contradiction is reported
-MIN_STATED_SIMILARITY = 0.72  # encoder similarity to a report sentence from which a problem counts as stated
-MIN_STATED_WORDING = 0.45  # share of the problem's bigrams found in one report sentence, likewise
 _ITEMS = frozenset("件个项份")  # counters that count the same kind of thing
 _EXPLAINS = re.compile(r"^(?:主要是|这是|是)?(?:由于|因为)|原因|根子|之所以|究其|所致|归根")
 
@@ -195,8 +193,10 @@ def candidate_pairs(report: AnalysisResult, transcripts: Sequence[AnalysisResult
     return pairs
 
 
-def select(pairs: Sequence[_Pair], report: AnalysisResult, min_score: float = MIN_CONTRADICTION) -> list[Contradiction]:
-    """Best-scoring pairs first, each claim and each statement used once."""
+def select(pairs: Sequence[_Pair], report: AnalysisResult, min_score: float | None = None,
+           policy: CrossSourcePolicy | None = None) -> list[Contradiction]:
+    """Best-scoring pairs first, each claim and each statement used once; from ``policy.min_contradiction``."""
+    min_score = (policy or CrossSourcePolicy()).min_contradiction if min_score is None else min_score
     used_claims: set[int] = set()
     used_statements: set[tuple[str, int]] = set()
     out = []
@@ -215,10 +215,10 @@ def select(pairs: Sequence[_Pair], report: AnalysisResult, min_score: float = MI
     return sorted(out, key=lambda c: c.claim.start)
 
 
-def find_contradictions(report: AnalysisResult, transcripts: Sequence[AnalysisResult], encoder: Encoder
-                        ) -> list[Contradiction]:
+def find_contradictions(report: AnalysisResult, transcripts: Sequence[AnalysisResult], encoder: Encoder,
+                        policy: CrossSourcePolicy | None = None) -> list[Contradiction]:
     """Report claims that interviewees deny, best-aligned pairs first, each claim and statement used once."""
-    return select(candidate_pairs(report, transcripts, encoder), report)
+    return select(candidate_pairs(report, transcripts, encoder), report, policy=policy)
 
 
 def contradiction_pairs(contradictions: Sequence[Contradiction]) -> tuple[tuple[Span, Span], ...]:
@@ -238,8 +238,9 @@ def alert_denied(metrics: Metrics, contradictions: Sequence[Contradiction]) -> M
 
 
 def new_problems(report: AnalysisResult | Sequence[AnalysisResult], transcripts: Sequence[AnalysisResult],
-                 encoder: Encoder) -> list[tuple[str, Sentence]]:
+                 encoder: Encoder, policy: CrossSourcePolicy | None = None) -> list[tuple[str, Sentence]]:
     """(transcript filename, sentence) of problems interviewees raise that the unit's report(s) do not state."""
+    policy = policy or CrossSourcePolicy()
     reports = [report] if isinstance(report, AnalysisResult) else list(report)
     raised = [x for t in transcripts for x in raised_problems(t)]
     if not raised:
@@ -254,7 +255,7 @@ def new_problems(report: AnalysisResult | Sequence[AnalysisResult], transcripts:
     for x, score in zip(raised, best, strict=True):
         own = bigrams(x.text)
         wording = max((len(own & g) / max(len(own), 1) for g in grams), default=0.0)
-        if score < MIN_STATED_SIMILARITY and wording < MIN_STATED_WORDING:
+        if score < policy.min_stated_similarity and wording < policy.min_stated_wording:
             out.append((x.transcript.document.filename, x.sentence))
     return out
 
@@ -279,7 +280,8 @@ def raised_problems(transcript: AnalysisResult) -> list[_Said]:
 
 def cross_source_items(report: AnalysisResult | Sequence[AnalysisResult], transcripts: Sequence[AnalysisResult],
                        encoder: Encoder, round_name: str | None = None, start_number: int = 1,
-                       contradictions: Sequence[Sequence[Contradiction]] | None = None) -> list[ChecklistItem]:
+                       contradictions: Sequence[Sequence[Contradiction]] | None = None,
+                       policy: CrossSourcePolicy | None = None) -> list[ChecklistItem]:
     """The unit's checklist rows (隐性, 谈话反映): problems only its interviews raise (evidence in the transcript)
     and report claims the interviews contradict (evidence in the report, the interview quoted).
     ``contradictions[k]``: those of report k, when already found (the round step finds them once)."""
@@ -290,11 +292,11 @@ def cross_source_items(report: AnalysisResult | Sequence[AnalysisResult], transc
     unit = reports[-1].document.unit
     by_name = {t.document.filename: t for t in transcripts}
     if contradictions is None:
-        contradictions = [find_contradictions(rep, transcripts, encoder) for rep in reports]
+        contradictions = [find_contradictions(rep, transcripts, encoder, policy) for rep in reports]
     found = [(rep, c) for rep, cs in zip(reports, contradictions, strict=True) for c in cs]
     denials = {(c.transcript, c.statement.start) for _, c in found}  # quoted on their claim's row below
     rows = []
-    for name, sent in new_problems(reports, transcripts, encoder):
+    for name, sent in new_problems(reports, transcripts, encoder, policy):
         if (name, sent.start) in denials:
             continue
         issue = next((i for i in by_name[name].issues if i.sentences and i.sentences[0] == sent.i), None)
@@ -349,9 +351,9 @@ def unit_sources(results: Sequence[AnalysisResult]) -> dict[str | None, tuple[li
     out: dict[str | None, tuple[list[int], list[int]]] = {}
     for k, r in enumerate(results):
         reports, talks = out.setdefault(r.document.unit, ([], []))
-        if r.document.kind == "transcript":
+        if r.document.kind == Kind.TRANSCRIPT:
             talks.append(k)
-        elif r.document.kind != "feedback":
+        elif r.document.kind not in NON_REPORT_KINDS:
             reports.append(k)
     return out
 

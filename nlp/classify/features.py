@@ -12,8 +12,13 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
-ROLES = ("achievements", "problems", "causes", "measures", "other", None)
-KINDS = ("shufa_report", "annual_report", "self_report", "rectification_report", "feedback", "transcript", "other")
+from nlp.doc import Kind, SectionRole
+from nlp.segment.enumeration import ENUMERATION_FEATURE
+
+ROLES = (*SectionRole, None)
+# the one-hot order the bundled models were trained with; kinds added since (work_report, news) have no column
+KINDS = (Kind.SHUFA_REPORT, Kind.ANNUAL_REPORT, Kind.SELF_REPORT, Kind.RECTIFICATION_REPORT, Kind.FEEDBACK, Kind.TRANSCRIPT,
+         Kind.OTHER)
 
 # fmt: off
 CUES = {
@@ -28,7 +33,6 @@ CUES = {
                     "取得", "获评", "首次", "率先", "均", "全部", "100%"),
 }
 # fmt: on
-_ENUM_START = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
 _NUMBER = re.compile(r"\d")
 
 
@@ -94,7 +98,7 @@ class ContextFeatures(BaseEstimator, TransformerMixin):
         question = 1.0 if text.endswith(("？", "?")) or text.startswith(("问：", "问:")) else 0.0
         return [*_ROLE_ONE_HOT.get(x.role, _NO_ROLE), *_KIND_ONE_HOT.get(x.kind, _NO_KIND), *cues, x.position,
                 min(len(text), 200) / 200, 1.0 if _NUMBER.search(text) else 0.0,
-                1.0 if _ENUM_START.match(text) else 0.0, 1.0 if text.endswith("：") else 0.0, question]
+                1.0 if ENUMERATION_FEATURE.match(text) else 0.0, 1.0 if text.endswith("：") else 0.0, question]
 
 
 # cue words by first character, and the one-hot parts of a row, built once

@@ -174,12 +174,3 @@ def _likely(sigs: np.ndarray, k: int, candidates: list[int], threshold: float) -
     spread = 6.0 * np.sqrt(max(threshold * (1.0 - threshold), 0.01) / used)
     keep = agree / used >= threshold - spread
     return [c for c, ok in zip(candidates, keep.tolist(), strict=True) if ok]
-
-
-def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    """The share of bins on which two sketches agree, among the bins not empty in both."""
-    both_empty = int(((a == _EMPTY) & (b == _EMPTY)).sum())
-    if both_empty == len(a):
-        return 0.0
-    return float(((a == b) & (a != _EMPTY)).sum()) / (len(a) - both_empty)
-

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from nlp.classify.encoders import Encoder
+from nlp.config import GroupingPolicy
+from nlp.doc import Scope
 
 MAX_BLOCK = 4000
 DEFAULT_SIMILARITY = 0.55  # for an encoder that carries no calibrated value (see ``grouping_similarity``)
@@ -44,27 +46,35 @@ class ProblemGroup:
     scope: str | None
 
 
-def common_threshold(n_units: int, min_units: int = 3, share: float = 0.2) -> int:
-    """A problem is common when it spans at least max(3, 20% of the round's units)."""
+def common_threshold(n_units: int, min_units: int = GroupingPolicy().min_units,
+                     share: float = GroupingPolicy().common_share) -> int:
+    """A problem is common when it spans at least max(min_units, share of the round's units): 3 and 20 %."""
     return max(min_units, math.ceil(share * n_units))
 
 
-def grouping_similarity(encoder: Encoder) -> float:
-    """The similarity at which two issues may share a group: a property of the encoder's scale, so it is
-    calibrated with it (``prereview train`` stores it beside the encoder) and read from it here."""
+def grouping_similarity(encoder: Encoder, policy: GroupingPolicy | None = None) -> float:
+    """The similarity at which two issues may share a group: ``policy.similarity`` when the policy sets one; else
+    the encoder's calibrated value (a property of its scale: ``prereview train`` stores it beside the encoder);
+    else ``DEFAULT_SIMILARITY``."""
+    if policy is not None and policy.similarity is not None:
+        return policy.similarity
     value = getattr(encoder, "group_similarity", None)
     return float(value) if value is not None else DEFAULT_SIMILARITY
 
 
 def group_issues(issues: list[RoundIssue], encoder: Encoder, n_units: int | None = None,
-                 similarity: float | None = None, domain_bonus: float = 0.0, min_units: int = 3, share: float = 0.2,
-                 max_block: int = MAX_BLOCK) -> list[ProblemGroup]:
-    """Common-problem groups of a round; ``n_units`` defaults to the units that have issues, ``similarity`` to
-    the encoder's calibrated one."""
+                 similarity: float | None = None, domain_bonus: float | None = None, min_units: int | None = None,
+                 share: float | None = None, max_block: int = MAX_BLOCK,
+                 policy: GroupingPolicy | None = None) -> list[ProblemGroup]:
+    """Common-problem groups of a round; ``n_units`` defaults to the units that have issues. The knobs come from
+    ``policy`` (the bundle's ``[grouping]``, default ``GroupingPolicy()``) unless given here."""
     if not issues:
         return []
-    if similarity is None:
-        similarity = grouping_similarity(encoder)
+    policy = policy or GroupingPolicy()
+    similarity = grouping_similarity(encoder, policy) if similarity is None else similarity
+    domain_bonus = policy.domain_bonus if domain_bonus is None else domain_bonus
+    min_units = policy.min_units if min_units is None else min_units
+    share = policy.common_share if share is None else share
     ordered = sorted(issues, key=lambda i: (i.text, i.unit, i.id))
     wordings: dict[str, list[int]] = defaultdict(list)  # the same wording, figures aside, is one point
     for k, issue in enumerate(ordered):
@@ -86,7 +96,7 @@ def group_issues(issues: list[RoundIssue], encoder: Encoder, n_units: int | None
     units_total = n_units if n_units is not None else len({i.unit for i in issues})
     need = common_threshold(units_total, min_units, share)
     point_of = {i: p for p, idx in enumerate(points) for i in idx}
-    groups = [_group(ordered, emb, point_of, sorted(idx), units_total, need) for idx in clusters.values()]
+    groups = [_group(ordered, emb, point_of, sorted(idx), units_total, need, min_units) for idx in clusters.values()]
     return sorted(groups, key=lambda g: (-len(g.units), g.representative))
 
 
@@ -120,13 +130,13 @@ def _cluster(emb: np.ndarray, domains: list[str], similarity: float, domain_bonu
 
 
 def _group(ordered: list[RoundIssue], emb: np.ndarray, point_of: dict[int, int], idx: list[int], n_units: int,
-           need: int) -> ProblemGroup:
+           need: int, min_units: int) -> ProblemGroup:
     vectors = emb[[point_of[i] for i in idx]]
     rep = idx[int(np.argmax(vectors @ vectors.mean(axis=0)))]
     domains = Counter(ordered[i].domain for i in idx)
     domain = sorted(domains.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
     units = tuple(sorted({ordered[i].unit for i in idx}))
-    scope = None if n_units < 3 else ("common" if len(units) >= need else "specific")
+    scope = None if n_units < min_units else (Scope.COMMON if len(units) >= need else Scope.SPECIFIC)
     return ProblemGroup(id=f"G-{min(ordered[i].id for i in idx)}", representative=ordered[rep].text, domain=domain,
                         members=tuple(sorted(ordered[i].id for i in idx)), units=units, scope=scope)
 

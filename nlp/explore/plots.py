@@ -11,10 +11,11 @@ import logging
 import warnings
 from typing import Any
 
+from nlp.glossary import DECISIONS_SHORT
+
 logger = logging.getLogger(__name__)
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
              "SimHei", "Microsoft YaHei", "PingFang SC", "AR PL UMing CN", "Noto Sans CJK JP")
-DECISION_NAMES = {"pass": "通过", "revise": "修改", "return": "退回"}
 DECISION_COLORS = {"pass": "#4c9a5b", "revise": "#e0a030", "return": "#c0392b"}
 
 
@@ -48,7 +49,7 @@ def plot_decisions(reports: Any):  # type: ignore[no-untyped-def]
     counts = reports["decision"].value_counts()
     keys = [k for k in ("pass", "revise", "return")]
     values = [int(counts.get(k, 0)) for k in keys]
-    bars = ax.bar([DECISION_NAMES[k] for k in keys], values, color=[DECISION_COLORS[k] for k in keys])
+    bars = ax.bar([DECISIONS_SHORT[k] for k in keys], values, color=[DECISION_COLORS[k] for k in keys])
     ax.bar_label(bars)
     ax.set_title("预审结论分布")
     ax.set_ylabel("报告数")
@@ -63,7 +64,7 @@ def plot_problem_share(reports: Any, line: float = 0.30):  # type: ignore[no-unt
     bins = [i / 20 for i in range(0, 21)]
     keys = ("pass", "revise", "return")
     ax.hist([reports.loc[reports["decision"] == k, "problem_share"] for k in keys], bins=bins, stacked=True,
-            label=[DECISION_NAMES[k] for k in keys], color=[DECISION_COLORS[k] for k in keys])
+            label=[DECISIONS_SHORT[k] for k in keys], color=[DECISION_COLORS[k] for k in keys])
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.axvline(line, color="black", linestyle="--", linewidth=1, label=f"问题占比要求 {line:.0%}")
     ax.set_xlabel("问题与原因占报告篇幅的比例")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from nlp.doc import AnalysisResult, Reason, Span
-from nlp.glossary import DECISIONS, LABELS
+from nlp.glossary import DECISIONS, LABELS, SCOPE, VISIBILITY
 from nlp.taxonomy import load_taxonomy
 
 COLORS = {"achievement": "#e8f4ea", "problem": "#fde2e1", "cause": "#fff1d6", "measure": "#e1ecfb", "other": "#ffffff"}
@@ -33,8 +33,8 @@ def render_report_html(result: AnalysisResult) -> str:
     parts.append('<div style="line-height:1.9">' + "".join(body) + "</div>")
     rows = []
     for i in result.issues:
-        badges = [tax.name(i.domain), "隐性" if i.visibility == "latent" else "显性"]
-        badges += [{"common": "共性", "specific": "个性"}.get(i.scope or "", "")] + (["空泛"] if i.vague else [])
+        badges = [tax.name(i.domain), VISIBILITY[i.visibility]]
+        badges += [SCOPE.get(i.scope or "", "")] + (["空泛"] if i.vague else [])
         tags = "".join(f'<span style="border:1px solid #999;border-radius:8px;padding:0 6px;margin-right:4px;'
                        f'font-size:85%">{html.escape(b)}</span>' for b in badges if b)
         rows.append(f"<li>{html.escape(i.text)} {tags}</li>")

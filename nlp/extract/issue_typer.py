@@ -15,6 +15,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
+from nlp.extract.cues import HEDGE_WORDS as CUE_HEDGE_WORDS
 from nlp.extract.cues import has_anchor, is_hedged
 from nlp.taxonomy import load_taxonomy
 
@@ -36,8 +37,7 @@ class RuleFeatures(BaseEstimator, TransformerMixin):
 
 # Words that soften a problem (latent) and words that state it outright (explicit): one feature each.
 # fmt: off
-HEDGE_WORDS = ("还有提升空间", "提升空间", "有待", "个别", "部分", "不同程度", "还需", "仍需", "尚需", "需要进一步", "有所欠缺", "还不够",
-               "略显", "稍显", "偶有", "少数", "一定程度", "不尽", "仍有", "还有差距", "还不能完全", "不够理想", "尚未完全", "似乎",
+HEDGE_WORDS = (*CUE_HEDGE_WORDS, "似乎",
                "一定的", "不完全", "有的", "还比较", "还有欠缺", "进一步", "还存在", "相对", "偏弱", "偏少", "偏低", "尚",
                "还需进一步", "有的单位", "一些", "还没有", "还未", "个别单位", "仍然", "还")
 PLAIN_WORDS = ("不强", "淡薄", "薄弱", "滞后", "缺失", "没有", "未", "严重", "突出", "明显", "不足", "不到位", "不规范", "不高",

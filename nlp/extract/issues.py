@@ -14,11 +14,8 @@ import re
 from nlp.doc import Document, Indicator, Issue, Sentence, Span
 from nlp.extract.clauses import clause_spans, states_problem, visibility
 from nlp.extract.cues import CONTINUATION, has_anchor, is_lead_in
+from nlp.segment.enumeration import ENUMERATOR, ITEM_START, strip_enumerator
 
-_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，、]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|"
-                   r"其[一二三四五六七八九十][，、是]|(?:首先|其次|再次|最后|此外|另外|同时)[，、]?)\s*")
-_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，、]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|"
-                   r"其[一二三四五六七八九十][，、是])")
 _MAX_GAP = 2  # a continuation must follow its issue within this many sentences
 # “……，主要是：A，B，C。”: the marker, its colon, then the list
 _INLINE_LIST = re.compile(r"(?:主要是|主要表现在|主要表现为|具体表现为|表现为|主要有|具体是)"
@@ -37,7 +34,7 @@ def issue_id(doc_id: str, start: int, end: int) -> str:
 
 def checklist_line(text: str) -> str:
     """The issue as one checklist line: enumerator and trailing punctuation removed."""
-    return _ENUM.sub("", text, count=1).rstrip("；。，、 ")
+    return strip_enumerator(text).rstrip("；。，、 ")
 
 
 def group_problem_sentences(sentences: list[Sentence] | tuple[Sentence, ...],
@@ -59,14 +56,14 @@ def group_problem_sentences(sentences: list[Sentence] | tuple[Sentence, ...],
             continue
         if is_lead_in(sent.text) or _announces_items(sent, sentences[k + 1:k + 2]):
             continue
-        if sent.i in listing and not _ITEM.match(sent.text):  # a numbered item is one problem with its details
+        if sent.i in listing and not ITEM_START.match(sent.text):  # a numbered item is one problem with its details
             items = [part for part in clause_items(sent) if states_problem(part.text)]
             if not items:
                 continue  # a lead-in, a difficulty overcome, a measure naming a problem, a slogan
             groups += [[item] for item in items]
             last_i = sent.i
             continue
-        continues = groups and sent.i - last_i <= _MAX_GAP and CONTINUATION.match(sent.text) and not _ENUM.match(sent.text)
+        continues = groups and sent.i - last_i <= _MAX_GAP and CONTINUATION.match(sent.text) and not ENUMERATOR.match(sent.text)
         if continues:
             groups[-1].append(sent)
         else:
@@ -114,7 +111,7 @@ def _pieces(text: str, start: int, end: int, separators: str) -> list[tuple[int,
 
 def _announces_items(sent: Sentence, following: list[Sentence]) -> bool:
     """A sentence without facts that is followed by 一是/（一）/1. items is the list's lead-in."""
-    return bool(following) and bool(_ITEM.match(following[0].text)) and not _ITEM.match(sent.text) \
+    return bool(following) and bool(ITEM_START.match(following[0].text)) and not ITEM_START.match(sent.text) \
         and not has_anchor(sent.text)
 
 
@@ -128,7 +125,7 @@ def build_issues(doc: Document, groups: list[list[Sentence]], typed: list[tuple[
         first, last = group[0], group[-1]
         evidence = tuple(Span(start=s.start, end=s.end, text=s.text) for s in group)
         seen, basis = ("latent", "hedged") if hedged else ("explicit", None)
-        if first.i in listing and not _ITEM.match(first.text):  # a clause of a list: typed by its own wording
+        if first.i in listing and not ITEM_START.match(first.text):  # a clause of a list: typed by its own wording
             seen, basis = visibility(first.text)
         issues.append(Issue(id=issue_id(doc.id, first.start, last.end), text=checklist_line(first.text), domain=domain,
                             visibility=seen, latent_basis=basis, vague=vague, evidence=evidence,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -10,6 +9,7 @@ from datetime import UTC
 from xml.sax.saxutils import escape
 
 from nlp.doc import ChecklistItem, CommonProblem
+from nlp.glossary import ITEM_SOURCES, LATENT_BASIS, SCOPE, VISIBILITY
 
 # fmt: off
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -21,16 +21,14 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("target", "整改目标", 20), ("deadline", "整改时限", 14), ("status", "整改状态", 12),
     ("acceptance_note", "验收意见", 20), ("acceptance_date", "验收日期", 12), ("followup", "回头看结果", 10),
 )
-WORDS = {
-    "explicit": "显性", "latent": "隐性", "common": "共性", "specific": "个性", "hedged": "表述弱化", "indicator": "指标预警",
-    "omission": "必备内容缺失", "cross_source": "谈话反映", "self_report": "自查报告", "interview": "谈话", "feedback": "督察反馈",
-}
 # fmt: on
+_COLUMN_WORDS = {"source": ITEM_SOURCES, "visibility": VISIBILITY, "latent_basis": LATENT_BASIS, "scope": SCOPE}
 
 
 def _cell(item: ChecklistItem, field: str) -> object:
     value = getattr(item, field)
-    return WORDS.get(value, value) if isinstance(value, str) else value
+    words = _COLUMN_WORDS.get(field)
+    return words.get(value, value) if words is not None and isinstance(value, str) else value
 
 
 def item_rows(items: Iterable[ChecklistItem]) -> list[list[object]]:
@@ -195,13 +193,3 @@ def _xlsx(tables: list[tuple[str, list[tuple[str, int]], list[list[object]]]]) -
 
 def _quoted(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
-
-
-def checklist_csv(items: Iterable[ChecklistItem]) -> str:
-    """The same columns as CSV (UTF-8 with BOM, so Excel opens Chinese correctly)."""
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    writer = csv.writer(buf)
-    writer.writerow([h for _, h, _ in COLUMNS])
-    writer.writerows(item_rows(items))
-    return buf.getvalue()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nlp.doc import AnalysisResult
-from nlp.glossary import DECISIONS, KINDS, LABELS
+from nlp.glossary import DECISIONS, KINDS, LABELS, VISIBILITY
 from nlp.taxonomy import load_taxonomy
 
 _MARK = {"problem": "【问题】", "cause": "【原因】", "measure": "【措施】"}
@@ -26,7 +26,7 @@ def result_to_text(result: AnalysisResult, show_sentences: bool = True) -> str:
     if result.issues:
         out.append("问题清单：")
         for k, issue in enumerate(result.issues, start=1):
-            tags = [tax.name(issue.domain), "隐性" if issue.visibility == "latent" else "显性"]
+            tags = [tax.name(issue.domain), VISIBILITY[issue.visibility]]
             if issue.vague:
                 tags.append("空泛")
             if issue.measure is None and issue.latent_basis not in ("omission",):

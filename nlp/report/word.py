@@ -10,8 +10,7 @@ from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from nlp.doc import AnalysisResult, UnitChecklist
-from nlp.glossary import DECISIONS, KINDS
-from nlp.report.excel import WORDS
+from nlp.glossary import DECISIONS, KINDS, LATENT_BASIS, SCOPE, VISIBILITY
 
 FONT = "仿宋"  # the body font of official letters; Word substitutes when it is absent
 MAX_QUOTE = 80
@@ -79,8 +78,8 @@ def checkup_docx(checklist: UnitChecklist) -> bytes:
         row[0].text = str(item.number)
         row[1].text = item.text
         row[2].text = item.domain_name
-        row[3].text = WORDS[item.visibility] + (f"（{WORDS[item.latent_basis]}）" if item.latent_basis else "")
-        row[4].text = WORDS.get(item.scope or "", "—")
+        row[3].text = VISIBILITY[item.visibility] + (f"（{LATENT_BASIS[item.latent_basis]}）" if item.latent_basis else "")
+        row[4].text = SCOPE.get(item.scope or "", "—")
         row[5].text = f"{item.measure or '未提出对应措施'}｜{item.deadline or '—'}"
     _widths(table, (1.0, 5.2, 2.6, 1.9, 1.6, 4.7))
     d.add_heading("三、预审意见", level=2)

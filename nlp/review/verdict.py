@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nlp.doc import Verdict
+from nlp.doc import Kind, Verdict
 from nlp.review.reasons import RETURN_CHECKS, REVISE_CHECKS, ReviewInput, check_not_a_report
 
 
@@ -12,7 +12,7 @@ def decide(review: ReviewInput) -> Verdict:
     Transcripts and inspectors' feedback are not reports under review: they always pass, with no reasons. A text
     of a kind the policy lists in ``not_reports`` (news, other) is not pre-reviewed: not_applicable, NOT_A_REPORT.
     """
-    if review.document.kind in ("transcript", "feedback"):
+    if review.document.kind in (Kind.TRANSCRIPT, Kind.FEEDBACK):
         return Verdict(decision="pass", reasons=())
     not_a_report = check_not_a_report(review)
     if not_a_report is not None:

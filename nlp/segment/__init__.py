@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from nlp.doc import Document, ParsedDocument, Section, Sentence
+from nlp.doc import Document, Kind, ParsedDocument, Section, Sentence
 from nlp.segment.meta import detect_kind, detect_unit, detect_year
 from nlp.segment.sections import Line, build_sections, find_headings, find_title, iter_lines, section_at
 from nlp.segment.sentences import iter_sentence_spans
@@ -17,7 +17,7 @@ def segment(doc: Document, hints: Mapping[int, int] | None = None, *, kind: str 
     hints = hints or {}
     kind = kind or detect_kind(doc.text[: doc.text.find("\n")] if "\n" in doc.text else doc.text, doc.text)
     turns: list[Turn] = []
-    if kind == "transcript":
+    if kind == Kind.TRANSCRIPT:
         turns = find_turns(doc.text)
         names = names_to_hide(doc.text, turns)
         if names:

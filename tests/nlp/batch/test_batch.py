@@ -102,11 +102,21 @@ def test_zip_input(reports: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(archive, "w") as zf:
         for p in sorted(reports.iterdir()):
             zf.write(p, f"submitted/{p.name}")
-        zf.writestr("../escape.txt", "越界文件。" * 40)
     outcome = run(archive, tmp_path / "out")
     assert outcome.total == 7 and outcome.failed == 1
-    assert not (tmp_path / "escape.txt").exists()
     assert len(list((tmp_path / "out" / "reports").glob("*.json"))) == 6
+
+
+def test_a_zip_with_an_unsafe_member_is_refused_whole(reports: Path, tmp_path: Path) -> None:
+    from nlp.ingest.archive import UnsafeArchiveError
+
+    archive = tmp_path / "round.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(sorted(reports.iterdir())[0], "submitted/a.txt")
+        zf.writestr("../escape.txt", "越界文件。" * 40)
+    with pytest.raises(UnsafeArchiveError):  # the service refuses such a zip the same way (UNSAFE_ARCHIVE)
+        run(archive, tmp_path / "out")
+    assert not (tmp_path / "escape.txt").exists() and not (tmp_path / "out" / "reports").exists()
 
 
 @pytest.mark.slow

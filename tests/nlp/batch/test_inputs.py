@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from nlp.batch.inputs import BatchInputError, _safe_member, collect
+from nlp.batch.inputs import BatchInputError, collect
+from nlp.config import IngestLimits
+from nlp.errors import ArchiveBombError
+from nlp.ingest.archive import UnsafeArchiveError
+from nlp.ingest.archive import safe_member_name as _safe_member
 from nlp.batch.runner import report_names
 from nlp.batch.state import BatchState, write_atomic
 
@@ -45,15 +49,22 @@ def test_bad_manifest_and_empty_inputs_are_usage_errors(tmp_path: Path) -> None:
         collect(str(tmp_path / "missing*.txt"))
 
 
-def test_zip_bomb_guard(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import nlp.batch.inputs as inputs
-
+def test_zip_bomb_guard(tmp_path: Path) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("a.txt", "甲" * 10_000)
     (tmp_path / "x.zip").write_bytes(buf.getvalue())
-    monkeypatch.setattr(inputs, "MAX_ZIP_BYTES", 1000)
-    with pytest.raises(BatchInputError, match="unzips"):
+    with pytest.raises(ArchiveBombError, match="unzips"):
+        collect(str(tmp_path / "x.zip"), IngestLimits(max_unzipped_bytes=1000))
+
+
+def test_an_unsafe_member_refuses_the_zip_as_the_service_does(tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("a.txt", "甲")
+        zf.writestr("../evil.txt", "乙")
+    (tmp_path / "x.zip").write_bytes(buf.getvalue())
+    with pytest.raises(UnsafeArchiveError):
         collect(str(tmp_path / "x.zip"))
 
 

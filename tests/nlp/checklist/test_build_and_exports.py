@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 import docx
@@ -12,7 +11,7 @@ import pytest
 from nlp.bundle import load_bundle
 from nlp.checklist.build import renumber, severity, unit_checklist, unit_items
 from nlp.pipeline import analyze
-from nlp.report.excel import COLUMNS, checklist_csv, write_checklist_xlsx
+from nlp.report.excel import COLUMNS, write_checklist_xlsx
 from nlp.report.word import checkup_docx, letter_docx
 from tests.builders import make_docx
 from tests.nlp.test_pipeline import BRAGGING, GOOD
@@ -52,14 +51,6 @@ def test_xlsx_reads_back_with_headers_filter_and_frozen_row(results) -> None:  #
     assert ws.max_row == len(items) + 1
     assert ws.cell(row=2, column=1).value == 1 and ws.cell(row=2, column=4).value == "安平县水利局"
     assert ws.column_dimensions["E"].width >= 40
-
-
-def test_csv_has_a_bom_and_the_same_rows(results) -> None:  # type: ignore[no-untyped-def]
-    items = unit_items(results["good"])
-    text = checklist_csv(items)
-    assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text[1:])))
-    assert rows[0][0] == "序号" and len(rows) == len(items) + 1
 
 
 def test_checkup_and_letters_read_back(results) -> None:  # type: ignore[no-untyped-def]

@@ -14,7 +14,6 @@ from nlp.cluster.duplicates import (
     SKETCH_BINS,
     band_rows,
     candidate_pairs,
-    estimated_jaccard,
     jaccard,
     near_copies,
     shingle_hashes,
@@ -134,3 +133,12 @@ def test_bands_are_the_widest_that_keep_the_miss_rate(threshold: float) -> None:
     rows = band_rows(threshold)
     assert (1 - threshold ** rows) ** (SKETCH_BINS // rows) <= MAX_MISS
     assert (1 - threshold ** (rows + 1)) ** (SKETCH_BINS // (rows + 1)) > MAX_MISS
+
+
+def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """The share of bins on which two sketches agree, among the bins not empty in both (empty: the max value)."""
+    empty = np.iinfo(a.dtype).max
+    both_empty = int(((a == empty) & (b == empty)).sum())
+    if both_empty == len(a):
+        return 0.0
+    return float(((a == b) & (a != empty)).sum()) / (len(a) - both_empty)
