@@ -65,7 +65,10 @@ def analyze_parsed(parsed: ParsedDocument, models: ModelBundle) -> AnalysisResul
     sentences = label_sentences(parsed.sentences, models.sentence_model.predict_proba(inputs),
                                 models.sentence_model.classes_)
     indicators = find_indicators(sentences, load_taxonomy(), models.config.indicators)
-    groups = group_problem_sentences(sentences, listing)
+    # where a report has a problems part, a problem elsewhere must be worded as one
+    elsewhere = frozenset(s.i for s, part in zip(sentences, parts, strict=True) if part in ("achievements", "measures")) \
+        if "problems" in parts else frozenset()
+    groups = group_problem_sentences(sentences, listing, elsewhere)
     typed = accelerate(models.issue_typer).predict([" ".join(s.text for s in g) for g in groups])
     issues = build_issues(doc, groups, typed, listing)
     issues = match_measures(issues, sentences)

@@ -44,15 +44,26 @@ DEFECT = re.compile(r"矛盾[^，；。]{0,4}(?:突出|加大)|不足|不强|不
 OVERCOME = re.compile(r"来之不易|顶压前行|逆势而上|迎难而上|攻坚克难|克服|战胜|化解了|顶住|扛住|^面对[^，；。]{2,30}[，,]")
 ACTION = re.compile(r"^(?:解决|推动|加快|着力|坚持|持续|深入|全面|扎实|切实|大力|积极|努力|加强|强化|深化|健全|完善|推进|实施|"
                     r"落实|统筹|优化|提升|提高|促进|保持|确保|力争|争取|抓好|做好|用好|打好|守住|守牢|防范|化解|稳妥)")
+# an umbrella lead-in or a pledge: names that there are problems, states none
+UMBRELLA = re.compile(
+    r"清醒|认识到|看到|说透|讲够|这些问题|上述问题|以上问题|这些困难|^(?:[^，；]{0,24}?)(?:还|仍|仍然|依然|也)?(?:面临|存在|遇到|有)"
+    r"(?:着)?(?:一些|不少|诸多|许多|很多|较多|一定的?)?(?:困难|问题|挑战|不足|风险挑战|困难挑战)(?:和|与|、)?"
+    r"(?:困难|问题|挑战|不足)?$|是发展中|转型中的问题")
+# good news and outlook: a sentence that weighs a difficulty against what is favourable, or reports progress
+FAVOURABLE = re.compile(r"没有变|没有改变|不会变|有利条件|机遇|有信心|有底气|有条件|有基础|支撑条件|向好|有序有效|扎实有效|"
+                        r"不断增强|稳步提升|全面加强|更加稳固|持续向好|扎实推进|稳步发展|不断彰显|战胜|惟有|唯有")
 _LEAD = re.compile(r"(?:主要是|主要表现在|主要表现为|具体表现为|表现为|主要有|具体是|包括)?[：:]")
 # fmt: on
 MIN_ITEM = 6  # non-blank characters: a shorter clause joins its neighbour
+_ELABORATES = re.compile(r"^(?:有的|有些|其中|特别是|尤其是|甚至|个别的)")  # goes on about the clause before it
+ANNOUNCES = re.compile(r"以下|如下|几个?方面")  # a sentence that announces the list is no item of it
 _SEPARATORS = "，；,;"
 
 
 def states_problem(text: str) -> bool:
-    """The clause has a problem predicate, is not a difficulty overcome, and is not a measure naming a problem."""
-    if not NEGATIVE.search(text) or OVERCOME.search(text):
+    """The clause has a problem predicate, is not a difficulty overcome, an umbrella lead-in or good news, and is not
+    a measure naming a problem."""
+    if not NEGATIVE.search(text) or OVERCOME.search(text) or UMBRELLA.search(text) or FAVOURABLE.search(text):
         return False
     return not (ACTION.match(text) and not HEDGED.search(text) and not re.search(r"不|未|没有|尚", text))
 
@@ -80,6 +91,11 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
         start = a if carry is None else carry
         piece = text[a:b]
         short = len(re.sub(r"\s", "", piece)) < MIN_ITEM
+        if _ELABORATES.match(piece):
+            if items:
+                items[-1][1] = b
+            carry = None
+            continue
         if not NEGATIVE.search(piece):
             carry = start
             continue

@@ -12,7 +12,7 @@ import hashlib
 import re
 
 from nlp.doc import Document, Indicator, Issue, Sentence, Span
-from nlp.extract.clauses import clause_spans, states_problem, visibility
+from nlp.extract.clauses import ANNOUNCES, clause_spans, states_problem, visibility
 from nlp.extract.cues import CONTINUATION, has_anchor, is_lead_in
 from nlp.segment.enumeration import ENUMERATOR, ITEM_START, strip_enumerator
 
@@ -25,6 +25,7 @@ _SHORTFALL = re.compile(r"不足|问题|差距|短板|欠缺|薄弱|弱项|不�
 # “存在A、B、C等问题。”
 _LISTED = re.compile(r"存在(?P<items>[^，。；：]{4,}?)等(?:问题|不足|短板|情况|现象)")
 _MIN_ITEM = 4  # characters: shorter pieces are not problems of their own
+_FIGURE = re.compile(r"\d")
 
 
 def issue_id(doc_id: str, start: int, end: int) -> str:
@@ -38,11 +39,13 @@ def checklist_line(text: str) -> str:
 
 
 def group_problem_sentences(sentences: list[Sentence] | tuple[Sentence, ...],
-                            listing: frozenset[int] = frozenset()) -> list[list[Sentence]]:
+                            listing: frozenset[int] = frozenset(),
+                            elsewhere: frozenset[int] = frozenset()) -> list[list[Sentence]]:
     """Problem sentences grouped into issues (first sentence states it; continuations elaborate). A sentence in
     ``listing`` (a problems paragraph that lists problems clause by clause: ``nlp.segment.parts``) gives one issue
     per clause that states a problem; any other sentence is one issue with its details, unless it lists problems
-    after a lead-in (“主要是：A，B，C”) or as “存在A、B等问题”."""
+    after a lead-in (“主要是：A，B，C”) or as “存在A、B等问题”. A sentence in ``elsewhere`` (the achievements or
+    tasks part of a report that has a problems part) is an issue only when its wording states a problem."""
     groups: list[list[Sentence]] = []
     last_i = -10
     sentences = list(sentences)
@@ -56,7 +59,12 @@ def group_problem_sentences(sentences: list[Sentence] | tuple[Sentence, ...],
             continue
         if is_lead_in(sent.text) or _announces_items(sent, sentences[k + 1:k + 2]):
             continue
-        if sent.i in listing and not ITEM_START.match(sent.text):  # a numbered item is one problem with its details
+        if sent.i in elsewhere and not states_problem(sent.text):
+            continue  # a task, an outlook or a heading of achievements the classifier took for a problem
+        if sent.i in listing and ANNOUNCES.search(sent.text) and not ITEM_START.match(sent.text):
+            continue  # “…还存在以下几方面的差距，仍需下大力气解决。”
+        if sent.i in listing and not ITEM_START.match(sent.text) and not _FIGURE.search(sent.text):
+            # clause by clause; a numbered item, or a sentence with figures, is one problem with its details
             items = [part for part in clause_items(sent) if states_problem(part.text)]
             if not items:
                 continue  # a lead-in, a difficulty overcome, a measure naming a problem, a slogan
@@ -125,7 +133,8 @@ def build_issues(doc: Document, groups: list[list[Sentence]], typed: list[tuple[
         first, last = group[0], group[-1]
         evidence = tuple(Span(start=s.start, end=s.end, text=s.text) for s in group)
         seen, basis = ("latent", "hedged") if hedged else ("explicit", None)
-        if first.i in listing and not ITEM_START.match(first.text):  # a clause of a list: typed by its own wording
+        if first.i in listing and not ITEM_START.match(first.text) and not _FIGURE.search(first.text):
+            # a clause of a list: typed by its own wording
             seen, basis = visibility(first.text)
         issues.append(Issue(id=issue_id(doc.id, first.start, last.end), text=checklist_line(first.text), domain=domain,
                             visibility=seen, latent_basis=basis, vague=vague, evidence=evidence,
