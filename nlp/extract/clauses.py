@@ -27,6 +27,7 @@ NEGATIVE = re.compile(
     r"违法|违规|投诉|败诉|纠错|不合格|差错|漏洞|空白|盲区|短缺|落后|缓慢|受到[^，；。]{0,6}影响|加大|上升|增多|加深|"
     r"不容忽视|不可放松|不容[^，；。]{0,2}松懈|须臾|有待|亟待|亟需|还需|仍需|尚需|需要进一步|需进一步|需要持续|还要|"
     r"任重道远|硬骨头|久久为功|还有很多工作|还有不少工作|很多期待|不少期待|不平衡|不充分|不尽|"
+    r"调整过程|处于调整|转型调整|趋紧|首当其冲|冲击|偏小|缺口|需要改进|需要增强|需要提升|需要加强|冒头|脆弱|有限|"
     r"未(?!来)[\u4e00-\u9fff]|仅有?\d|只有\d|尚有\d|还有\d+[个件项家名人条]|超出|不一致|为0|为零|零办件|逾期|推诿")
 HEDGED = re.compile(  # latent (a): a hedge or an aspiration, no defect stated
     r"还需|仍需|尚需|有待|亟待|亟需|需要进一步|需进一步|需要持续|需要加力|还要|任重道远|硬骨头|久久为功|需加力|"
@@ -55,7 +56,8 @@ FAVOURABLE = re.compile(r"没有变|没有改变|不会变|有利条件|机遇|�
 _LEAD = re.compile(r"(?:主要是|主要表现在|主要表现为|具体表现为|表现为|主要有|具体是|包括)?[：:]")
 # fmt: on
 MIN_ITEM = 6  # non-blank characters: a shorter clause joins its neighbour
-_ELABORATES = re.compile(r"^(?:有的|有些|其中|特别是|尤其是|甚至|个别的)")  # goes on about the clause before it
+# goes on about the clause before it, with no subject of its own (“有的还比较突出”)
+_ELABORATES = re.compile(r"^(?:有的|有些|其中|特别是|尤其是|甚至)(?:还|仍|也|都|较|比较|更|尤为|相对|已)")
 ANNOUNCES = re.compile(r"以下|如下|几个?方面")  # a sentence that announces the list is no item of it
 _SEPARATORS = "，；,;"
 
