@@ -66,7 +66,7 @@ def analyze_parsed(parsed: ParsedDocument, models: ModelBundle) -> AnalysisResul
                                 models.sentence_model.classes_)
     indicators = find_indicators(sentences, load_taxonomy(), models.config.indicators)
     # where a report has a problems part, a problem elsewhere must be worded as one
-    elsewhere = frozenset(s.i for s, part in zip(sentences, parts, strict=True) if part in ("achievements", "measures")) \
+    elsewhere = frozenset(s.i for s, part in zip(sentences, parts, strict=True) if part not in ("problems", "causes")) \
         if "problems" in parts else frozenset()
     groups = group_problem_sentences(sentences, listing, elsewhere)
     typed = accelerate(models.issue_typer).predict([" ".join(s.text for s in g) for g in groups])

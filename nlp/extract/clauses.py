@@ -19,7 +19,7 @@ import re
 # fmt: off
 NEGATIVE = re.compile(
     r"不足|不强|不够|不高|不优|不多|不快|不大|不畅|不稳|不牢|不实|不严|不力|不到位|不规范|不平衡|不充分|不均衡|不完善|"
-    r"不健全|不顺|不明显|不及|不适应|跟不上|不匹配|不协调|不合理|不彻底|不落实|偏弱|偏低|偏慢|偏少|偏高|偏大|偏重|较弱|"
+    r"不健全|不顺|不明显|不及|不适应|跟不上|不匹配|不协调|不合理|不彻底|不落实|偏弱|偏低|偏慢|偏少|偏高|偏大|偏重|偏紧|较弱|"
     r"较低|较慢|较大|较多|较少|较重|较高|滞后|乏力|不振|低迷|下降|下滑|减少|困难|难题|难点|突出|矛盾|短板|弱项|薄弱|欠缺|"
     r"缺乏|缺少|短缺|没有|未能|尚未|未完成|未达到|未实现|未达|问题|风险|隐患|挑战|压力|瓶颈|制约|障碍|顽疾|顽瘴痼疾|"
     r"差距|失衡|过剩|过度|过多|过高|过大|过长|过低|多发|频发|时有发生|承压|艰巨|严峻|不确定|阵痛|攻坚期|较劲期|调整期|"
@@ -49,17 +49,16 @@ ACTION = re.compile(r"^(?:解决|推动|加快|着力|坚持|持续|深入|全�
 UMBRELLA = re.compile(
     r"清醒|认识到|看到|说透|讲够|这些问题|上述问题|以上问题|这些困难|^(?:[^，；]{0,24}?)(?:还|仍|仍然|依然|也)?(?:面临|存在|遇到|有)"
     r"(?:着)?(?:一些|不少|诸多|许多|很多|较多|一定的?)?(?:困难|问题|挑战|不足|风险挑战|困难挑战)(?:和|与|、)?"
-    r"(?:困难|问题|挑战|不足)?$|是发展中|转型中的问题")
+    r"(?:困难|问题|挑战|不足)?$|是发展中|转型中的问题|^(?:主要是|主要表现在|主要表现为|具体表现为|表现为|主要有|具体是|包括)$")
 # good news and outlook: a sentence that weighs a difficulty against what is favourable, or reports progress
-FAVOURABLE = re.compile(r"没有变|没有改变|不会变|有利条件|机遇|有信心|有底气|有条件|有基础|支撑条件|向好|有序有效|扎实有效|"
-                        r"不断增强|稳步提升|全面加强|更加稳固|持续向好|扎实推进|稳步发展|不断彰显|战胜|惟有|唯有")
-_LEAD = re.compile(r"(?:主要是|主要表现在|主要表现为|具体表现为|表现为|主要有|具体是|包括)?[：:]")
+FAVOURABLE = re.compile(r"没有变|没有改变|不会变|有利条件|机遇|有信心|有底气|有条件|有基础|支撑条件|态势持续向好|有序有效|扎实有效|"
+                        r"不断增强|稳步提升|全面加强|更加稳固|扎实推进|稳步发展|不断彰显|战胜|惟有|唯有")
 # fmt: on
 MIN_ITEM = 6  # non-blank characters: a shorter clause joins its neighbour
 # goes on about the clause before it, with no subject of its own (“有的还比较突出”)
 _ELABORATES = re.compile(r"^(?:有的|有些|其中|特别是|尤其是|甚至)(?:还|仍|也|都|较|比较|更|尤为|相对|已)")
 ANNOUNCES = re.compile(r"以下|如下|几个?方面")  # a sentence that announces the list is no item of it
-_SEPARATORS = "，；,;"
+_SEPARATORS = "，；：,;:"
 
 
 def states_problem(text: str) -> bool:
@@ -82,16 +81,15 @@ def visibility(text: str) -> tuple[str, str | None]:
 def clause_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) in ``text`` of each problem item the sentence states; one span for a sentence that states one
     problem, none for a lead-in alone."""
-    body = 0
-    lead = _LEAD.search(text)
-    if lead and lead.end() < len(text) and not states_problem(_head_words(text[:lead.start()])):
-        body = lead.end()  # “我们也清醒看到面临的困难和挑战，主要是：” is not an item
-    pieces = _pieces(text, body)
+    pieces = _pieces(text, 0)
     items: list[list[int]] = []
     carry: int | None = None  # a clause without a predicate of its own, waiting for the next one
     for a, b in pieces:
         start = a if carry is None else carry
         piece = text[a:b]
+        if UMBRELLA.search(piece):  # “我们也清醒认识到”, “还面临不少困难和挑战”: no item, and nothing to carry
+            carry = None
+            continue
         short = len(re.sub(r"\s", "", piece)) < MIN_ITEM
         if _ELABORATES.match(piece):
             if items:
@@ -111,12 +109,17 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
             items[-1][1] = pieces[-1][1]
         else:
             return []
-    return [(a, b) for a, b in items]
+    merged: list[list[int]] = []  # a short first clause joins the next one (“消费不振，外资下降…”)
+    for item in items:
+        if merged and _length(text, merged[-1]) < MIN_ITEM:
+            merged[-1][1] = item[1]
+        else:
+            merged.append(item)
+    return [(a, b) for a, b in merged]
 
 
-def _head_words(head: str) -> str:
-    """What a lead-in says before its colon, without the framing that is no problem of its own."""
-    return re.sub(r"(?:困难|问题|挑战|不足|短板)(?:和|与|、)?(?:困难|问题|挑战|不足|短板)?", "", head)
+def _length(text: str, span: list[int]) -> int:
+    return len(re.sub(r"\s", "", text[span[0]:span[1]]))
 
 
 def _both_short(text: str, prev: list[int], cur: tuple[int, int]) -> bool:
@@ -130,9 +133,14 @@ def _pieces(text: str, start: int) -> list[tuple[int, int]]:
     for k in range(start, len(text) + 1):
         if k == len(text) or text[k] in _SEPARATORS:
             b = k
-            while b > a and text[b - 1] in "。；;，,、！ 　":
+            while b > a and text[b - 1] in "。；;，,、！：: 　":
                 b -= 1
             while a < b and text[a] in " 　":
+                a += 1
+            lead = re.match(r"(?:主要是|主要表现在|主要表现为|具体表现为|表现为|主要有|具体是|包括)", text[a:b])
+            if lead and lead.end() < b - a:  # “主要是：A” after the colon: A, without the marker
+                a += lead.end()
+            while a < b and text[a] in "：: 　":
                 a += 1
             if b > a:
                 out.append((a, b))
