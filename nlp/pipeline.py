@@ -5,6 +5,7 @@ from __future__ import annotations
 from nlp.bundle import ModelBundle
 from nlp.classify.data import parsed_inputs
 from nlp.classify.fastpath import accelerate
+from nlp.classify.context import relabel_listed
 from nlp.classify.sentence_model import label_sentences
 from nlp.config import IngestLimits
 from nlp.doc import NON_REPORT_KINDS, AnalysisResult, Kind, ParsedDocument
@@ -64,6 +65,7 @@ def analyze_parsed(parsed: ParsedDocument, models: ModelBundle) -> AnalysisResul
     inputs = parsed_inputs(doc.text, doc.kind, parsed.sections, parsed.sentences, parts)
     sentences = label_sentences(parsed.sentences, models.sentence_model.predict_proba(inputs),
                                 models.sentence_model.classes_)
+    sentences = relabel_listed(sentences, listing)
     indicators = find_indicators(sentences, load_taxonomy(), models.config.indicators)
     # where a report has a problems part, a problem elsewhere must be worded as one
     elsewhere = frozenset(s.i for s, part in zip(sentences, parts, strict=True) if part not in ("problems", "causes")) \
