@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from nlp.bundle import ModelBundle
 from nlp.classify.data import parsed_inputs
-from nlp.classify.fastpath import accelerate
 from nlp.classify.sentence_model import label_sentences
 from nlp.cluster.duplicates import most_similar, shingles
 from nlp.config import IngestLimits
@@ -68,7 +67,7 @@ def analyze_parsed(parsed: ParsedDocument, models: ModelBundle, *, reference: Re
                                 models.sentence_model.classes_)
     indicators = find_indicators(sentences, load_taxonomy(), models.config.indicators)
     groups = group_problem_sentences(sentences)
-    typed = accelerate(models.issue_typer).predict([" ".join(s.text for s in g) for g in groups])
+    typed = models.issue_typer.predict([" ".join(s.text for s in g) for g in groups])
     issues = build_issues(doc, groups, typed)
     issues = match_measures(issues, sentences)
     issues += indicator_issues(doc, indicators, issues, sentences)

@@ -1,6 +1,7 @@
 """``prereview train``: rebuild the model bundle under ``models/`` from ``corpora/`` (deterministic per seed).
 
-Selection is on the dev split; the test split and the held-out style are only measured, never tuned on.
+The dev split is measured before the final refit on train + dev; the test split and the held-out style are only
+measured, never tuned on. (A spaCy ``textcat`` comparison lives in ``benchmarks/spacy_textcat.py``.)
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from nlp.classify.data import corpus_inputs
 from nlp.classify.encoder_train import train_encoder
 from nlp.classify.features import SentenceInput
 from nlp.classify.sentence_model import SentenceClassifier
-from nlp.classify.spacy_textcat import SpacyTextcat
 from nlp.corpus import load_splits
 from nlp.corpus.pools import read_paraphrases
 from nlp.corpus.schema import AnnotatedDocument, load_documents
@@ -38,17 +38,6 @@ def with_role_dropout(X: list[SentenceInput], y: list[str]) -> tuple[list[Senten
     """Every example again without its section role: reports without headings (run-on styles) are common,
     and a model that leans on headings fails on them."""
     return X + [dataclasses.replace(x, role=None) for x in X], y + y
-
-
-F1_TOLERANCE = 0.01  # about one standard error of macro-F1 on ~450 dev sentences
-
-
-def choose_model(dev_f1: dict[str, float], dev_ms: dict[str, float]) -> str:
-    """The fastest candidate whose dev macro-F1 is within F1_TOLERANCE of the best: batches of thousands of
-    reports pay for every millisecond, and a difference inside the dev split's noise buys nothing."""
-    best = max(dev_f1.values())
-    close = [k for k in dev_f1 if dev_f1[k] >= best - F1_TOLERANCE]
-    return min(close, key=lambda k: (dev_ms[k], k))
 
 
 def corpus_hash(root: Path) -> str:
@@ -70,10 +59,10 @@ def issue_rows(docs: list[AnnotatedDocument]) -> list[tuple[str, str, bool, bool
     return rows
 
 
-def train_bundle(root: Path, out: Path, seed: int = 0, spacy_epochs: int = 12,
-                 log: Callable[[str], None] = logger.info, doc_filter: Callable[[AnnotatedDocument], bool] | None = None,
+def train_bundle(root: Path, out: Path, seed: int = 0, log: Callable[[str], None] = logger.info,
+                 doc_filter: Callable[[AnnotatedDocument], bool] | None = None,
                  with_encoder: bool = True) -> dict[str, Any]:
-    """Train, select on dev, save the bundle to ``out``; return the selection figures."""
+    """Train, measure on dev, refit on train + dev, save the bundle to ``out``; return the dev figures."""
     t0 = time.perf_counter()
     docs = [d for d in load_documents(root / "annotated") if doc_filter is None or doc_filter(d)]
     splits = load_splits(root)
@@ -83,57 +72,43 @@ def train_bundle(root: Path, out: Path, seed: int = 0, spacy_epochs: int = 12,
     X_aug, y_aug = with_role_dropout(X_tr, y_tr)
     log(f"训练句子分类器：训练集{len(X_tr)}句，开发集{len(X_dev)}句")
     sk = SentenceClassifier(random_state=seed).fit(X_aug, y_aug)
-    sp = SpacyTextcat(epochs=spacy_epochs, seed=seed).fit(X_aug, y_aug)
-    candidates, dev_ms = {}, {}
-    for name, model in (("sklearn", sk), ("spacy", sp)):
-        words.cache_clear()  # each model pays for its own segmentation in the timing
-        t = time.perf_counter()
-        candidates[name] = model.predict_proba(X_dev)
-        dev_ms[name] = (time.perf_counter() - t) * 1000 / max(len(X_dev), 1)
-    candidates["ensemble"] = (candidates["sklearn"] + candidates["spacy"]) / 2
-    dev_ms["ensemble"] = dev_ms["sklearn"] + dev_ms["spacy"]
-    classes = sk.classes_
-    dev_f1 = {k: float(f1_score(y_dev, classes[np.argmax(p, axis=1)], average="macro")) if y_dev else 0.0
-              for k, p in candidates.items()}
-    chosen = choose_model(dev_f1, dev_ms)
-    log("开发集宏平均F1：" + "，".join(f"{k} {v:.3f}（{dev_ms[k]:.2f} ms/句）" for k, v in dev_f1.items())
-        + f"；选用 {chosen}")
-    # the chosen model is refitted on train + dev for the bundle
+    words.cache_clear()  # the timing pays for its own segmentation
+    t = time.perf_counter()
+    dev_pred = sk.predict(X_dev) if X_dev else np.array([])
+    dev_ms = (time.perf_counter() - t) * 1000 / max(len(X_dev), 1)
+    dev_f1 = float(f1_score(y_dev, dev_pred, average="macro")) if y_dev else 0.0
+    log(f"开发集宏平均F1：{dev_f1:.3f}（{dev_ms:.2f} ms/句）")
+    # the bundle's model is refitted on train + dev
     X_final, y_final = with_role_dropout(X_tr + X_dev, y_tr + y_dev)
-    sk_final = SentenceClassifier(random_state=seed).fit(X_final, y_final) if chosen in ("sklearn", "ensemble") else None
-    sp_final = SpacyTextcat(epochs=spacy_epochs, seed=seed).fit(X_final, y_final) if chosen in ("spacy", "ensemble") else None
+    sk_final = SentenceClassifier(random_state=seed).fit(X_final, y_final)
     rows = issue_rows(part["train"] + part["dev"])
     extra = [(t, g["domain"], bool(g["vague"])) for g in read_paraphrases(root) for t in g["problems"]]
     typer = IssueTyper().fit([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows],
                              extra=extra)
     log(f"训练问题分类器：{len(rows)}个语料问题，另加{len(extra)}条释义句（领域、空泛）")
-    selection = {"dev_macro_f1": dev_f1, "dev_ms_per_sentence": dev_ms, "chosen": chosen, "seed": seed, "train_sentences": len(X_tr),
-                 "dev_sentences": len(X_dev), "train_issues": len(rows), "paraphrase_sentences": len(extra),
-                 "seconds": round(time.perf_counter() - t0, 1)}
+    selection = {"dev_macro_f1": {"sklearn": dev_f1}, "dev_ms_per_sentence": {"sklearn": dev_ms}, "chosen": "sklearn",
+                 "seed": seed, "train_sentences": len(X_tr), "dev_sentences": len(X_dev), "train_issues": len(rows),
+                 "paraphrase_sentences": len(extra), "seconds": round(time.perf_counter() - t0, 1)}
     encoder = train_encoder(root, out.with_name(out.name + ".encoder"), seed=seed, log=log) if with_encoder else None
     selection["encoder"] = encoder
-    save_bundle(out, chosen, sk_final, sp_final, typer, root, selection)
+    save_bundle(out, sk_final, typer, root, selection)
     if encoder is not None:
         shutil.move(str(out.with_name(out.name + ".encoder")), str(out / "encoder"))
     return selection
 
 
-def save_bundle(out: Path, chosen: str, sk: Any, sp: Any, typer: IssueTyper, root: Path,
-                selection: dict[str, Any]) -> None:
+def save_bundle(out: Path, sk: SentenceClassifier, typer: IssueTyper, root: Path, selection: dict[str, Any]) -> None:
     import joblib
 
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    if sk is not None:
-        joblib.dump(sk, tmp / "sentence_sklearn.joblib", compress=3)
-    if sp is not None:
-        sp.nlp_.to_disk(tmp / "sentence_spacy")
+    joblib.dump(sk, tmp / "sentence_sklearn.joblib", compress=3)
     joblib.dump(typer, tmp / "issue_typer.joblib", compress=3)
     (tmp / "policy.toml").write_bytes(resources.files("nlp").joinpath("data/policy.toml").read_bytes())
     encoder = '\n[encoder]\npath = "encoder"\n' if selection.get("encoder") else ""
     (tmp / "pipeline.toml").write_text(
-        f'# written by `prereview train`\n[sentence_model]\nkind = "{chosen}"\n\n[issue_typer]\nfile = "issue_typer.joblib"\n'
+        f'# written by `prereview train`\n[sentence_model]\nkind = "sklearn"\n\n[issue_typer]\nfile = "issue_typer.joblib"\n'
         f"{encoder}", encoding="utf-8")
     meta = {"name": out.name, "versions": library_versions(), "corpus_sha256": corpus_hash(root),
             "selection": selection, "metrics": {}}

@@ -25,7 +25,7 @@ def test_same_seed_same_predictions(tmp_path: Path) -> None:
     X, _, _ = corpus_inputs(test_docs)
     outputs = []
     for name in ("a", "b"):
-        train_bundle(root, tmp_path / name, seed=7, spacy_epochs=2, log=lambda _: None, with_encoder=False,
+        train_bundle(root, tmp_path / name, seed=7, log=lambda _: None, with_encoder=False,
                      doc_filter=lambda d: d.id in keep)
         bundle = load_bundle(tmp_path / name)
         outputs.append((bundle.sentence_model.predict_proba(X), bundle.issue_typer.predict([x.text for x in X[:30]])))
@@ -33,12 +33,3 @@ def test_same_seed_same_predictions(tmp_path: Path) -> None:
     assert outputs[0][1] == outputs[1][1]
     meta = (tmp_path / "a" / "meta.json").read_text(encoding="utf-8")
     assert '"corpus_sha256"' in meta and '"scikit-learn"' in meta
-
-
-def test_choose_model_prefers_the_fastest_within_tolerance() -> None:
-    from nlp.classify.train import choose_model
-
-    f1 = {"sklearn": 0.941, "spacy": 0.932, "ensemble": 0.949}
-    ms = {"sklearn": 0.5, "spacy": 0.4, "ensemble": 0.9}
-    assert choose_model(f1, ms) == "sklearn"
-    assert choose_model({"sklearn": 0.90, "spacy": 0.95, "ensemble": 0.951}, ms) == "spacy"
