@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nlp.bundle import load_bundle  # noqa: E402
-from nlp.corpus.render import docx_bytes  # noqa: E402
 from nlp.pipeline import analyze  # noqa: E402
+from nlp.training.corpus.render import docx_bytes  # noqa: E402
 
 
 def main() -> None:

@@ -89,12 +89,12 @@ class SpacyTextcat:
 def main() -> None:
     from sklearn.metrics import f1_score
 
-    from nlp.classify.data import corpus_inputs
     from nlp.classify.sentence_model import SentenceClassifier
-    from nlp.classify.train import with_role_dropout
-    from nlp.corpus import default_corpus_dir, load_splits
-    from nlp.corpus.schema import load_documents
     from nlp.segment.tokens import words
+    from nlp.training.corpus import default_corpus_dir, load_splits
+    from nlp.training.corpus.schema import load_documents
+    from nlp.training.data import corpus_inputs
+    from nlp.training.train import with_role_dropout
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=12)

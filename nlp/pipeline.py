@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from nlp.bundle import ModelBundle
-from nlp.classify.data import parsed_inputs
+from nlp.classify.features import parsed_inputs
 from nlp.classify.sentence_model import label_sentences
 from nlp.cluster.duplicates import most_similar, shingles
 from nlp.config import IngestLimits

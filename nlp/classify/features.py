@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
+
+if TYPE_CHECKING:
+    from nlp.doc import Section, Sentence
 
 ROLES = ("achievements", "problems", "causes", "measures", "other", None)
 KINDS = ("shufa_report", "annual_report", "self_report", "rectification_report", "feedback", "transcript", "other")
@@ -41,6 +45,14 @@ class SentenceInput:
     kind: str = "other"
     position: float = 0.0  # 0 at the start of the document, 1 at the end
     speaker: str | None = None
+
+
+def parsed_inputs(text: str, kind: str, sections: tuple[Section, ...] | list[Section],
+                  sentences: tuple[Sentence, ...] | list[Sentence]) -> list[SentenceInput]:
+    """Classifier inputs for a parsed document (``nlp.training.data.document_inputs`` reads the corpus the same way)."""
+    n = max(len(text), 1)
+    return [SentenceInput(s.text, sections[s.section].role if s.section is not None else None, kind, s.start / n,
+                          s.speaker) for s in sentences]
 
 
 def texts(items: list[SentenceInput]) -> list[str]:

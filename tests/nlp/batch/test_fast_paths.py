@@ -21,15 +21,14 @@ import pytest
 
 from nlp.batch.runner import BatchOptions, run_batch
 from nlp.bundle import load_bundle
-from nlp.classify.data import parsed_inputs
-from nlp.classify.features import CUES, KINDS, ROLES, ContextFeatures, SentenceInput
-from nlp.corpus import default_corpus_dir
-from nlp.corpus.generate import GeneratorConfig
-from nlp.corpus.writer import load_pools, write_generated
+from nlp.classify.features import CUES, KINDS, ROLES, ContextFeatures, SentenceInput, parsed_inputs
 from nlp.doc import Reason, Span, Verdict
 from nlp.pipeline import analyze, parse
 from nlp.report.excel import COLUMNS, item_rows, write_checklist_xlsx
 from nlp.report.word import letter_docx
+from nlp.training.corpus import default_corpus_dir
+from nlp.training.corpus.generate import GeneratorConfig
+from nlp.training.corpus.writer import load_pools, write_generated
 
 ODD = ["", " ", "a", "AbC  d\n\n e", "一", "一二", "。。。", "\t\t", "ΑΣ ΣΑ Σ", "İx", "x  \x1c\x1d y", "问：有没有？",
        "一是台账不全；", "全面推行行政执法三项制度", "100%完成", "ＡＢＣ全角"]

@@ -6,11 +6,11 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from nlp.corpus.pools import GROUP_KINDS, group_kind
-from nlp.corpus.schema import AnnotatedDocument, load_documents
-from nlp.corpus.sources import REASONS, SourceError, parse_source
-from nlp.corpus.splits import HELDOUT_BATCHES, SPLITS, assign_splits, family_key
 from nlp.taxonomy import load_taxonomy
+from nlp.training.corpus.pools import GROUP_KINDS, group_kind
+from nlp.training.corpus.schema import AnnotatedDocument, load_documents
+from nlp.training.corpus.sources import REASONS, SourceError, parse_source
+from nlp.training.corpus.splits import HELDOUT_BATCHES, SPLITS, assign_splits, family_key
 
 NEAR_DUPLICATE_COSINE = 0.9
 MIN_CHECKED_CHARS = 25  # stock phrases (现将有关情况报告如下) legitimately recur; longer sentences must not

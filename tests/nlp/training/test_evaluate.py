@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from nlp.bundle import load_bundle
-from nlp.classify.evaluate import document_scores, format_report
-from nlp.corpus import load_splits
-from nlp.corpus.schema import load_documents
+from nlp.training.corpus import load_splits
+from nlp.training.corpus.schema import load_documents
+from nlp.training.evaluate import document_scores, format_report
 
 CORPUS = Path(__file__).resolve().parents[3] / "corpora"
 
@@ -49,7 +49,7 @@ def test_report_prints_transcript_extraction(bundle, test_docs):
 
 @pytest.mark.slow
 def test_round_scores_cover_several_rounds_and_orders(bundle):
-    from nlp.classify.evaluate import format_round, round_scores
+    from nlp.training.evaluate import format_round, round_scores
 
     res = round_scores(bundle, CORPUS, units=60, seeds=(11, 12), shuffles=2)
     assert set(res["per_seed"]) == {"11", "12"} and res["identical_across_orders"] is True
@@ -61,9 +61,9 @@ def test_round_scores_cover_several_rounds_and_orders(bundle):
 
 @pytest.mark.slow
 def test_round_scores_plant_same_problem_groups_apart_from_theme_groups(bundle):
-    from nlp.classify.encoder_train import split_groups
-    from nlp.classify.evaluate import format_round, round_scores
-    from nlp.corpus.pools import group_kind, read_paraphrases
+    from nlp.training.corpus.pools import group_kind, read_paraphrases
+    from nlp.training.encoder_train import split_groups
+    from nlp.training.evaluate import format_round, round_scores
 
     _, held = split_groups(read_paraphrases(CORPUS))
     same = round_scores(bundle, CORPUS, units=60, seeds=(11,), shuffles=1, plant="same")

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from nlp.classify.encoders import CARD_FILE, HashEncoder, calibrated_similarity, load_encoder
-from nlp.cluster.planted import PlantedRound, calibrate_similarity, planted_round, scope_f1, score_grouping
 from nlp.cluster.rounds import DEFAULT_SIMILARITY, RoundIssue, common_threshold, grouping_similarity
-from nlp.corpus.writer import load_pools
+from nlp.training.corpus.writer import load_pools
+from nlp.training.planted import PlantedRound, calibrate_similarity, planted_round, scope_f1, score_grouping
 
 ROOT = Path(__file__).resolve().parents[3]
 

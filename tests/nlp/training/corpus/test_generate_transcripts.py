@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from nlp.corpus import default_corpus_dir
-from nlp.corpus.generate_transcripts import STYLES, InterviewRoundConfig, generate_interview_round
-from nlp.corpus.schema import AnnotatedDocument
-from nlp.corpus.writer import load_pools
+from nlp.training.corpus import default_corpus_dir
+from nlp.training.corpus.generate_transcripts import STYLES, InterviewRoundConfig, generate_interview_round
+from nlp.training.corpus.schema import AnnotatedDocument
+from nlp.training.corpus.writer import load_pools
 
 
 @pytest.fixture(scope="module")

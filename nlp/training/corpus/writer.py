@@ -8,10 +8,10 @@ import random
 from pathlib import Path
 from typing import Any
 
-from nlp.corpus.generate import GeneratorConfig, Pools, generate
-from nlp.corpus.noise import mask_numbers, noisy_text
-from nlp.corpus.pools import read_jsonl, read_paraphrases
-from nlp.corpus.render import docx_bytes, pdf_bytes, wrap_pages
+from nlp.training.corpus.generate import GeneratorConfig, Pools, generate
+from nlp.training.corpus.noise import mask_numbers, noisy_text
+from nlp.training.corpus.pools import read_jsonl, read_paraphrases
+from nlp.training.corpus.render import docx_bytes, pdf_bytes, wrap_pages
 
 
 def load_pools(root: Path) -> Pools:

@@ -21,15 +21,15 @@ import numpy as np
 from sklearn.metrics import f1_score
 
 from nlp.bundle import library_versions
-from nlp.classify.data import corpus_inputs
-from nlp.classify.encoder_train import train_encoder
 from nlp.classify.features import SentenceInput
 from nlp.classify.sentence_model import SentenceClassifier
-from nlp.corpus import load_splits
-from nlp.corpus.pools import read_paraphrases
-from nlp.corpus.schema import AnnotatedDocument, load_documents
 from nlp.extract.issue_typer import IssueTyper
 from nlp.segment.tokens import words
+from nlp.training.corpus import load_splits
+from nlp.training.corpus.pools import read_paraphrases
+from nlp.training.corpus.schema import AnnotatedDocument, load_documents
+from nlp.training.data import corpus_inputs
+from nlp.training.encoder_train import train_encoder
 
 logger = logging.getLogger(__name__)
 

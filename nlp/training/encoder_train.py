@@ -176,9 +176,9 @@ def train_encoder(root: Path, out: Path, seed: int = 0, dim: int = 128, epochs: 
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.modules import StaticEmbedding
 
-    from nlp.corpus import load_splits
-    from nlp.corpus.pools import read_paraphrases
-    from nlp.corpus.schema import load_documents
+    from nlp.training.corpus import load_splits
+    from nlp.training.corpus.pools import read_paraphrases
+    from nlp.training.corpus.schema import load_documents
 
     splits = load_splits(root)
     docs = [d for d in load_documents(root / "annotated") if splits.get(d.id) == "train"]
@@ -235,10 +235,10 @@ def calibrate_grouping(root: Path, train_groups: list[dict[str, Any]], dev_group
     """The grouping similarity with the best mean common F1 on rounds planted from ``dev_groups``, as many rounds
     planted from theme groups as from same-problem groups (the threshold serves both readings of 共性); the other
     problems of those rounds come from train groups too, so no held-out group takes part."""
-    from nlp.cluster.planted import calibrate_similarity, planted_round
-    from nlp.corpus.generate import Pools
-    from nlp.corpus.pools import GROUP_KINDS, group_kind
-    from nlp.corpus.writer import load_pools
+    from nlp.training.corpus.generate import Pools
+    from nlp.training.corpus.pools import GROUP_KINDS, group_kind
+    from nlp.training.corpus.writer import load_pools
+    from nlp.training.planted import calibrate_similarity, planted_round
 
     pools = load_pools(root)
     allowed = {g["group"] for g in train_groups}
@@ -260,7 +260,7 @@ def calibrate_encoder_folder(root: Path, folder: Path, log: Callable[[str], None
     it in the folder's card file, which ``load_encoder`` reads. Such a model never saw our paraphrase groups, so
     rounds are planted from all train groups; the held-out groups stay for ``prereview evaluate``."""
     from nlp.classify.encoders import load_encoder
-    from nlp.corpus.pools import read_paraphrases
+    from nlp.training.corpus.pools import read_paraphrases
 
     train_groups, _ = split_groups(read_paraphrases(root))
     similarity, means = calibrate_grouping(root, train_groups, train_groups, load_encoder(folder))

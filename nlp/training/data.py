@@ -1,11 +1,11 @@
-"""Turn annotated corpus documents into classifier inputs, with the same section roles parsing gives."""
+"""Turn annotated corpus documents into classifier inputs, with the same section roles parsing gives
+(``nlp.classify.features.parsed_inputs`` is the inference side)."""
 
 from __future__ import annotations
 
 from nlp.classify.features import SentenceInput
-from nlp.corpus.schema import AnnotatedDocument
-from nlp.doc import Section, Sentence
 from nlp.segment.sections import build_sections, section_at
+from nlp.training.corpus.schema import AnnotatedDocument
 
 
 def document_inputs(doc: AnnotatedDocument) -> tuple[list[SentenceInput], list[str]]:
@@ -20,14 +20,6 @@ def document_inputs(doc: AnnotatedDocument) -> tuple[list[SentenceInput], list[s
         inputs.append(SentenceInput(doc.text[s.start:s.end], role, doc.kind, s.start / n, s.speaker))
         labels.append(s.label)
     return inputs, labels
-
-
-def parsed_inputs(text: str, kind: str, sections: tuple[Section, ...] | list[Section],
-                  sentences: tuple[Sentence, ...] | list[Sentence]) -> list[SentenceInput]:
-    """Classifier inputs for a parsed document (the inference side of ``document_inputs``)."""
-    n = max(len(text), 1)
-    return [SentenceInput(s.text, sections[s.section].role if s.section is not None else None, kind, s.start / n,
-                          s.speaker) for s in sentences]
 
 
 def corpus_inputs(docs: list[AnnotatedDocument]) -> tuple[list[SentenceInput], list[str], list[str]]:

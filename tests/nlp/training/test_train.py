@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from nlp.bundle import load_bundle
-from nlp.classify.data import corpus_inputs
-from nlp.classify.train import train_bundle
-from nlp.corpus import default_corpus_dir, load_splits
-from nlp.corpus.schema import load_documents
+from nlp.training.corpus import default_corpus_dir, load_splits
+from nlp.training.corpus.schema import load_documents
+from nlp.training.data import corpus_inputs
+from nlp.training.train import train_bundle
 
 
 @pytest.mark.slow

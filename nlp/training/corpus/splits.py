@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from nlp.corpus.schema import AnnotatedDocument
+from nlp.training.corpus.schema import AnnotatedDocument
 
 SPLITS = ("train", "dev", "test", "heldout")
 HELDOUT_BATCHES = frozenset({"e"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from nlp.corpus.schema import AnnotatedDocument
+from nlp.training.corpus.schema import AnnotatedDocument
 
 
 def corpus_stats(docs: list[AnnotatedDocument], splits: dict[str, str] | None = None) -> dict[str, Any]:

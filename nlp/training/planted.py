@@ -31,8 +31,8 @@ def planted_round(pools: Any, groups: Sequence[str], seed: int, units: int = 200
     problems (普法针对性不强 …) dozens of times, so counting each as a problem of its own would score grouping
     them as a false common problem.
     """
-    from nlp.corpus.generate import GeneratorConfig, generate
     from nlp.extract.issues import checklist_line
+    from nlp.training.corpus.generate import GeneratorConfig, generate
 
     cfg = GeneratorConfig(n=units, units=units, seed=seed, profiles={"good": 1.0}, target_chars=3500,
                           plant_from=tuple(groups), specific_from_pool=False)

@@ -4,8 +4,8 @@ import json
 import shutil
 from pathlib import Path
 
-from nlp.corpus import default_corpus_dir
-from nlp.corpus.check import check_corpus
+from nlp.training.corpus import default_corpus_dir
+from nlp.training.corpus.check import check_corpus
 
 
 def _copy_corpus(tmp_path: Path) -> Path:
@@ -49,7 +49,7 @@ def test_leakage_between_train_and_test_is_caught(tmp_path: Path) -> None:
 
 
 def test_paraphrase_groups_are_checked(tmp_path: Path) -> None:
-    from nlp.corpus.check import check_paraphrase_groups
+    from nlp.training.corpus.check import check_paraphrase_groups
 
     pools = tmp_path / "pools"
     pools.mkdir()

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.corpus.sources import SourceError, parse_source
 from nlp.taxonomy import load_taxonomy
+from nlp.training.corpus.sources import SourceError, parse_source
 
 CODES = frozenset(load_taxonomy().codes)
 HEADER = """---

@@ -14,13 +14,13 @@ import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from nlp.bundle import ModelBundle
-from nlp.classify.data import corpus_inputs
 from nlp.cluster.duplicates import shingles
-from nlp.corpus import load_splits
-from nlp.corpus.schema import AnnotatedDocument, load_documents
 from nlp.doc import LABELS
 from nlp.errors import PrereviewError
 from nlp.pipeline import analyze
+from nlp.training.corpus import load_splits
+from nlp.training.corpus.schema import AnnotatedDocument, load_documents
+from nlp.training.data import corpus_inputs
 
 REPORT_KINDS = ("shufa_report", "annual_report", "self_report", "rectification_report")
 
@@ -178,7 +178,7 @@ def format_report(results: dict[str, Any]) -> str:
 
 
 def format_round(res: dict[str, Any]) -> str:
-    from nlp.corpus.pools import GROUP_KINDS
+    from nlp.training.corpus.pools import GROUP_KINDS
 
     return (f"== generated rounds: {len(res['seeds'])} rounds of {res['units']} units, ~{res['issues']} issues, "
             f"~{res['gold_common']} in planted common problems, planted as {GROUP_KINDS[res['plant']]} (from "
@@ -211,11 +211,11 @@ def round_scores(bundle: ModelBundle, root: Path, units: int = 200, seeds: tuple
 
     ``plant`` chooses what a common problem is: ``theme`` groups (sub-problems of one theme, the broad reading of
     "the same kind of problem") or ``same`` groups (one problem as different units word it)."""
-    from nlp.classify.encoder_train import split_groups
-    from nlp.cluster.planted import planted_round, score_grouping
     from nlp.cluster.rounds import grouping_similarity
-    from nlp.corpus.pools import group_kind, read_paraphrases
-    from nlp.corpus.writer import load_pools
+    from nlp.training.corpus.pools import group_kind, read_paraphrases
+    from nlp.training.corpus.writer import load_pools
+    from nlp.training.encoder_train import split_groups
+    from nlp.training.planted import planted_round, score_grouping
 
     _, held = split_groups(read_paraphrases(root))
     planted_from = [g["group"] for g in held if group_kind(g) == plant]
@@ -241,16 +241,16 @@ INTERVIEW_SEED = 29  # the reported round; the cross-source weights and threshol
 
 def interview_scores(bundle: ModelBundle, root: Path, units: int = 80, seed: int = INTERVIEW_SEED) -> dict[str, Any]:
     """Cross-source analysis on a generated round of reports and interview transcripts with planted contradictions
-    and omissions (``nlp/corpus/generate_transcripts.py``), each file analysed from its text alone as in a batch;
+    and omissions (``nlp/training/corpus/generate_transcripts.py``), each file analysed from its text alone as in a batch;
     problems come from paraphrase groups the encoder never trained on. A contradiction is found when both its
     claim and its statement are hit; a false alarm is a reported contradiction that is not planted, or a raised
     problem that is neither a planted omission nor a planted denial (a denied claim is unstated too). The
     hand-written corpus's keyed pairs (``claim=``/``contra=``) are checked too; they were read during development."""
     from nlp.checklist.cross_source import find_contradictions, new_problems
-    from nlp.classify.encoder_train import split_groups
-    from nlp.corpus.generate_transcripts import InterviewRoundConfig, generate_interview_round
-    from nlp.corpus.pools import read_paraphrases
-    from nlp.corpus.writer import load_pools
+    from nlp.training.corpus.generate_transcripts import InterviewRoundConfig, generate_interview_round
+    from nlp.training.corpus.pools import read_paraphrases
+    from nlp.training.corpus.writer import load_pools
+    from nlp.training.encoder_train import split_groups
 
     _, held = split_groups(read_paraphrases(root))
     cfg = InterviewRoundConfig(units=units, seed=seed, groups=tuple(g["group"] for g in held))

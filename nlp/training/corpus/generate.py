@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from nlp.corpus.pools import strip_enumerator
-from nlp.corpus.sources import parse_source
+from nlp.training.corpus.pools import strip_enumerator
+from nlp.training.corpus.sources import parse_source
 
 ENUM = "一二三四五六七八九十"
 # fmt: off

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from nlp.corpus.schema import AnnotatedDocument
 from nlp.segment.sections import guess_role
+from nlp.training.corpus.schema import AnnotatedDocument
 
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，、]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|"
                    r"其[一二三四五六七八九十][，、是]|首先，|其次，|再次，|最后，|此外，)\s*")

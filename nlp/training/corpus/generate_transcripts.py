@@ -13,7 +13,7 @@ Planted per unit, deterministically per seed:
 
 Turns come in every marking style (问/答, Q/A, 谈话人/谈话对象, named speakers, forum minutes with a speaker per
 paragraph), with recorder remarks in brackets and full personal names in the header and signature. Records have
-the corpus shape (``nlp/corpus/schema.py``) and are compiled by the corpus compiler, so the gold is exact; a
+the corpus shape (``nlp/training/corpus/schema.py``) and are compiled by the corpus compiler, so the gold is exact; a
 detector is given the text alone.
 """
 
@@ -24,10 +24,21 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from nlp.corpus import interview_templates as tpl
-from nlp.corpus.generate import ENUM, HEADINGS, TITLES, Pools, Writer, _ending, _num, _pick, _pick_heading, unit_names
-from nlp.corpus.pools import strip_enumerator
-from nlp.corpus.sources import parse_source
+from nlp.training.corpus import interview_templates as tpl
+from nlp.training.corpus.generate import (
+    ENUM,
+    HEADINGS,
+    TITLES,
+    Pools,
+    Writer,
+    _ending,
+    _num,
+    _pick,
+    _pick_heading,
+    unit_names,
+)
+from nlp.training.corpus.pools import strip_enumerator
+from nlp.training.corpus.sources import parse_source
 
 STYLES = ("qa", "latin", "roles", "named", "minutes")
 _MARKERS = {"qa": ("问", "答"), "latin": ("Q", "A"), "roles": ("谈话人", "谈话对象")}

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from nlp.corpus import default_corpus_dir
-from nlp.corpus.generate import GeneratorConfig, generate
-from nlp.corpus.noise import mask_numbers
-from nlp.corpus.schema import AnnotatedDocument
-from nlp.corpus.writer import load_pools, render, write_generated
 from nlp.pipeline import parse
+from nlp.training.corpus import default_corpus_dir
+from nlp.training.corpus.generate import GeneratorConfig, generate
+from nlp.training.corpus.noise import mask_numbers
+from nlp.training.corpus.schema import AnnotatedDocument
+from nlp.training.corpus.writer import load_pools, render, write_generated
 
 
 @pytest.fixture(scope="module")

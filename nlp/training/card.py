@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from nlp.corpus.pools import GROUP_KINDS
+from nlp.training.corpus.pools import GROUP_KINDS
 
 
 def render_card(meta: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 def default_corpus_dir() -> Path:
     """``$PREREVIEW_CORPUS`` or the ``corpora/`` folder of the source checkout."""
     env = os.environ.get("PREREVIEW_CORPUS")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "corpora"
+    return Path(env) if env else Path(__file__).resolve().parents[3] / "corpora"
 
 
 def load_splits(root: Path) -> dict[str, str]:
