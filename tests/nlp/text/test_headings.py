@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.segment.headings import heading_level, run_in_heading
+from nlp.text.headings import heading_level, run_in_heading
 
 # fmt: off
 HEADINGS = [
