@@ -9,15 +9,17 @@ its training side and the service together.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from api.uploads import Upload
 from nlp.cli import app as analysis_app
 from nlp.cli import setup_logging
 from nlp.errors import PrereviewError
 from nlp.training.cli import app as training_app
+
+if TYPE_CHECKING:  # the service loads only when a service command runs
+    from api.uploads import Upload
 
 service_app = typer.Typer(add_completion=False, no_args_is_help=True, help="预审服务与访问令牌")
 
@@ -25,6 +27,7 @@ service_app = typer.Typer(add_completion=False, no_args_is_help=True, help="预�
 def demo_uploads() -> list[Upload]:
     """The demo round's reports, generated from corpora/ (``prereview serve --demo``)."""
     from api.demo import DEMO_REPORTS, DEMO_ROUND
+    from api.uploads import Upload
     from nlp.training.demo import demo_reports
 
     return [Upload(r.filename, r.data, r.unit, r.kind, r.year) for r in demo_reports(DEMO_REPORTS, DEMO_ROUND)]
