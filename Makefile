@@ -18,7 +18,7 @@ setup: $(STAMP)
 
 # The service on 127.0.0.1:8000 with the bundled models, SQLite under ./data and a demo round; prints a token.
 run: setup
-	$(PY) -m nlp.cli serve --demo --host 127.0.0.1 --port 8000
+	$(PY) -m api.cli serve --demo --host 127.0.0.1 --port 8000
 
 # The browser tests drive Debian's Chromium (with CJK fonts for readable pages): installed here when missing, so
 # `make test` on a fresh machine needs nothing else. Without apt-get the browser tests fail and say what to install.

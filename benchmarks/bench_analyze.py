@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nlp.bundle import load_bundle  # noqa: E402
-from nlp.corpus.render import docx_bytes  # noqa: E402
 from nlp.pipeline import analyze  # noqa: E402
+from nlp.training.corpus.render import docx_bytes  # noqa: E402
 
 
 def main() -> None:
@@ -36,7 +36,7 @@ def main() -> None:
         analyze(data, f"r{k}.docx", bundle)
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
-    print(f"machine: {platform.machine()}, python {platform.python_version()}, bundle {bundle.sentence_model.kind}")
+    print(f"machine: {platform.machine()}, python {platform.python_version()}, bundle {bundle.path.name}")
     print(f"{'measure':<28}{'value':>10}")
     print(f"{'model load (s)':<28}{load_s:>10.2f}")
     print(f"{'reports':<28}{len(times):>10}")

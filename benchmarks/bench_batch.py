@@ -35,9 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nlp.batch.runner import BatchOptions, run_batch  # noqa: E402
-from nlp.corpus import default_corpus_dir  # noqa: E402
-from nlp.corpus.generate import GeneratorConfig  # noqa: E402
-from nlp.corpus.writer import load_pools, write_generated  # noqa: E402
+from nlp.training.corpus import default_corpus_dir  # noqa: E402
+from nlp.training.corpus.generate import GeneratorConfig  # noqa: E402
+from nlp.training.corpus.writer import load_pools, write_generated  # noqa: E402
 
 CJK_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
              "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
@@ -131,7 +131,7 @@ def generate(data: Path, n: int, formats: list[str], pdf_font: str) -> str:
             from reportlab.pdfbase import pdfmetrics
             from reportlab.pdfbase.ttfonts import TTFont
 
-            import nlp.corpus.writer as writer
+            import nlp.training.corpus.writer as writer
 
             pdfmetrics.registerFont(TTFont(FONT_NAME, str(font)))
             # the writer's noise and layout, this font

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nlp.corpus.render import docx_bytes, pdf_bytes, wrap_pages  # noqa: E402
 from nlp.pipeline import parse  # noqa: E402
+from nlp.training.corpus.render import docx_bytes, pdf_bytes, wrap_pages  # noqa: E402
 
 
 def corpus_texts() -> list[str]:

@@ -17,9 +17,9 @@ sys.path.insert(0, str(ROOT))
 
 from nlp.bundle import load_bundle  # noqa: E402
 from nlp.cluster.rounds import RoundIssue, group_issues  # noqa: E402
-from nlp.corpus import default_corpus_dir  # noqa: E402
-from nlp.corpus.generate import _vary_numbers  # noqa: E402
-from nlp.corpus.writer import load_pools  # noqa: E402
+from nlp.training.corpus import default_corpus_dir  # noqa: E402
+from nlp.training.corpus.generate import _vary_numbers  # noqa: E402
+from nlp.training.corpus.writer import load_pools  # noqa: E402
 
 
 def main(n_issues: int = 50_000, n_units: int = 5_000) -> None:

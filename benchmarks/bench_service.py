@@ -27,7 +27,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nlp.corpus.render import docx_bytes  # noqa: E402
+from nlp.training.corpus.render import docx_bytes  # noqa: E402
 
 
 def reports(n: int) -> list[bytes]:

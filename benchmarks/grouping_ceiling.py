@@ -17,12 +17,12 @@ import hashlib
 import tempfile
 from pathlib import Path
 
-import nlp.classify.encoder_train as encoder_train
+import nlp.training.encoder_train as encoder_train
 from nlp.bundle import load_bundle
 from nlp.classify.encoders import load_encoder
-from nlp.cluster.planted import planted_round, score_grouping
-from nlp.corpus.pools import read_paraphrases
-from nlp.corpus.writer import load_pools
+from nlp.training.corpus.pools import read_paraphrases
+from nlp.training.corpus.writer import load_pools
+from nlp.training.planted import planted_round, score_grouping
 
 ROOT = Path(__file__).resolve().parents[1] / "corpora"
 

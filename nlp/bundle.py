@@ -22,7 +22,7 @@ from nlp.config import AnalysisConfig, PipelineFiles, load_config
 from nlp.errors import ModelBundleError
 
 if TYPE_CHECKING:  # scikit-learn loads with it: the round step and the service's main process do without
-    from nlp.classify.features import SentenceInput
+    from nlp.classify.sentence_model import SentenceClassifier
 
 logger = logging.getLogger(__name__)
 TRACKED = ("prereview", "scikit-learn", "spacy", "jieba", "numpy", "scipy", "sentence-transformers")
@@ -36,28 +36,6 @@ def library_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "absent"
     return out
-
-
-@dataclass
-class SentenceModel:
-    """The chosen sentence classifier: scikit-learn, spaCy, or their average."""
-
-    kind: str
-    sklearn: Any = None
-    spacy: Any = None
-
-    @property
-    def classes_(self) -> np.ndarray:
-        return (self.sklearn or self.spacy).classes_
-
-    def predict_proba(self, X: list[SentenceInput]) -> np.ndarray:
-        if not X:
-            return np.zeros((0, len(self.classes_)))
-        if self.kind == "sklearn":
-            return self.sklearn.predict_proba(X)
-        if self.kind == "spacy":
-            return self.spacy.predict_proba(X)
-        return (self.sklearn.predict_proba(X) + self.spacy.predict_proba(X)) / 2
 
 
 class LazyEncoder:
@@ -81,7 +59,7 @@ class ModelBundle(LazyEncoder):
     analysis never needs it, round grouping does."""
 
     path: Path
-    sentence_model: SentenceModel
+    sentence_model: SentenceClassifier
     issue_typer: Any
     config: AnalysisConfig
     meta: dict[str, Any]
@@ -108,14 +86,18 @@ def load_bundle(path: Path | None = None, encoder: Path | None = None) -> ModelB
     _warn_versions(meta.get("versions", {}))
     files = PipelineFiles.from_toml(pipeline)
     kind = files.sentence_model
+    if kind != "sklearn":
+        raise ModelBundleError(f"model bundle at {path} has a {kind!r} sentence model; only 'sklearn' is loaded "
+                               "now: retrain with `prereview train`")
     try:
-        sk = load_model(path / "sentence_sklearn.joblib") if kind in ("sklearn", "ensemble") else None
-        sp = _load_spacy(path / "sentence_spacy") if kind in ("spacy", "ensemble") else None
+        sentences = load_model(path / "sentence_sklearn.joblib")
         typer = load_model(path / files.issue_typer)
     except (OSError, ValueError, EOFError) as exc:
         raise ModelBundleError(f"model bundle at {path} is incomplete: {exc}") from exc
-    return ModelBundle(path, SentenceModel(kind, sk, sp), typer, bundle_config(path), meta,
-                       encoder_location(path, encoder, pipeline))
+    if not hasattr(sentences, "clf_"):
+        raise ModelBundleError(f"model bundle at {path} predates the current sentence classifier: "
+                               "retrain with `prereview train`")
+    return ModelBundle(path, sentences, typer, bundle_config(path), meta, encoder_location(path, encoder, pipeline))
 
 
 def bundle_config(path: Path | None = None) -> AnalysisConfig:
@@ -140,19 +122,6 @@ def encoder_location(path: Path | None = None, encoder: Path | None = None,
     if chosen is not None and not (chosen / "modules.json").exists():
         raise ModelBundleError(f"no sentence-transformers model at {chosen} (modules.json missing)")
     return chosen
-
-
-def _load_spacy(folder: Path) -> Any:
-    import spacy
-
-    from nlp.classify.spacy_textcat import SpacyTextcat
-    from nlp.segment.tokens import jieba_tokenizer
-
-    jieba_tokenizer()
-    model = SpacyTextcat()
-    model.nlp_ = spacy.load(folder)
-    model.classes_ = np.array(sorted(model.nlp_.get_pipe("textcat").labels))
-    return model
 
 
 def _warn_versions(saved: dict[str, str]) -> None:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from nlp.bundle import ModelBundle
-from nlp.classify.data import parsed_inputs
-from nlp.classify.fastpath import accelerate
 from nlp.classify.context import relabel_listed
+from nlp.classify.features import parsed_inputs
 from nlp.classify.sentence_model import label_sentences
 from nlp.config import IngestLimits
 from nlp.doc import NON_REPORT_KINDS, AnalysisResult, Kind, ParsedDocument
@@ -71,7 +70,7 @@ def analyze_parsed(parsed: ParsedDocument, models: ModelBundle) -> AnalysisResul
     elsewhere = frozenset(s.i for s, part in zip(sentences, parts, strict=True) if part not in ("problems", "causes")) \
         if "problems" in parts else frozenset()
     groups = group_problem_sentences(sentences, listing, elsewhere)
-    typed = accelerate(models.issue_typer).predict([" ".join(s.text for s in g) for g in groups])
+    typed = models.issue_typer.predict([" ".join(s.text for s in g) for g in groups])
     issues = build_issues(doc, groups, typed, listing)
     issues = match_measures(issues, sentences)
     issues += indicator_issues(doc, indicators, issues, sentences)

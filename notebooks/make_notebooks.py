@@ -12,7 +12,8 @@ SETUP = """import pandas as pd
 from IPython.display import HTML, display
 
 from nlp.explore import plots
-from nlp.explore.data import demo_round, load_round
+from nlp.explore.data import load_round
+from nlp.training.demo import demo_round
 
 # A batch output folder (`prereview batch … --out FOLDER`); the demo round is generated on first use.
 FOLDER = demo_round()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from nlp.corpus.render import docx_bytes, pdf_bytes
+from nlp.training.corpus.render import docx_bytes, pdf_bytes
 
 REPORT_TITLE = "白水县应急管理局2024年度法治政府建设情况报告"
 # fmt: off

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from nlp.corpus.sources import SourceError, parse_source  # noqa: E402
+from nlp.training.corpus.sources import SourceError, parse_source  # noqa: E402
 
 
 def _codes() -> frozenset[str]:
@@ -27,9 +27,9 @@ def _codes() -> frozenset[str]:
 def _write_splits(annotated: Path) -> None:
     """Fixed splits follow from the documents (stable family hashes), and the generator's pools from the
     train split; needs the project's venv."""
-    from nlp.corpus.pools import build_pools, write_pools
-    from nlp.corpus.schema import load_documents
-    from nlp.corpus.splits import SPLITS, assign_splits
+    from nlp.training.corpus.pools import build_pools, write_pools
+    from nlp.training.corpus.schema import load_documents
+    from nlp.training.corpus.splits import SPLITS, assign_splits
 
     docs = load_documents(annotated)
     table = assign_splits(docs)

@@ -12,7 +12,7 @@
   measures, other; not achievements) says, by meaning or by wording, becomes a latent ``cross_source`` item on
   the unit's checklist with the transcript as evidence.
 
-Weights and thresholds were set on generated rounds with seeds 7, 11, 13 and 17 (``nlp/corpus/
+Weights and thresholds were set on generated rounds with seeds 7, 11, 13 and 17 (``nlp/training/corpus/
 generate_transcripts.py``); ``prereview evaluate`` reports seed 29.
 """
 

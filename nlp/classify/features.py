@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
@@ -14,6 +15,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from nlp.doc import Kind, SectionRole
 from nlp.segment.enumeration import ENUMERATION_FEATURE
+
+if TYPE_CHECKING:
+    from nlp.doc import Section, Sentence
 
 ROLES = (*SectionRole, None)
 # the one-hot order the bundled models were trained with; kinds added since (work_report, news) have no column
@@ -45,6 +49,18 @@ class SentenceInput:
     kind: str = "other"
     position: float = 0.0  # 0 at the start of the document, 1 at the end
     speaker: str | None = None
+
+
+def parsed_inputs(text: str, kind: str, sections: tuple[Section, ...] | list[Section],
+                  sentences: tuple[Sentence, ...] | list[Sentence],
+                  parts: list[str | None] | None = None) -> list[SentenceInput]:
+    """Classifier inputs for a parsed document: each sentence with the part of the report it stands in
+    (``nlp.segment.parts``; ``nlp.training.data.document_inputs`` reads the corpus the same way)."""
+    from nlp.segment.parts import sentence_parts
+
+    n = max(len(text), 1)
+    parts = sentence_parts(text, sections, sentences) if parts is None else parts
+    return [SentenceInput(s.text, part, kind, s.start / n, s.speaker) for s, part in zip(sentences, parts, strict=True)]
 
 
 def texts(items: list[SentenceInput]) -> list[str]:

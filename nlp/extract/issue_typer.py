@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
+from nlp.classify.tfidf import NgramTfidf
 from nlp.extract.cues import HEDGE_WORDS as CUE_HEDGE_WORDS
 from nlp.extract.cues import has_anchor, is_hedged
 from nlp.taxonomy import load_taxonomy
@@ -58,12 +58,12 @@ class HedgeFeatures(BaseEstimator, TransformerMixin):
 
 
 def _hedge_features() -> FeatureUnion:
-    chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1, max_features=60_000)
+    chars = NgramTfidf(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1, max_features=60_000)
     return FeatureUnion([("chars", chars), ("words", HedgeFeatures())])
 
 
 def _features(rule_weight: float) -> FeatureUnion:
-    chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1, max_features=60_000)
+    chars = NgramTfidf(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1, max_features=60_000)
     return FeatureUnion([("chars", chars), ("rules", RuleFeatures())],
                         transformer_weights={"chars": 1.0, "rules": rule_weight})
 

@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from nlp.ingest.raw import RawDocument, RawLine
 from nlp.ingest.residue import RESIDUE, drop_residue, remove_neutral_pinyin, truncated_ending
-from nlp.segment.headings import heading_level
-from nlp.segment.transcript import opens_turn
+from nlp.text.headings import heading_level
+from nlp.text.turns import opens_turn
 
 _CJK = "\u4e00-\u9fff\u3400-\u4dbf"
 _CJK_PUNCT = "，。、；：？！“”‘’（）《》【】…—"

@@ -8,7 +8,8 @@ from nlp.doc import Document, Kind, ParsedDocument, Section, Sentence
 from nlp.segment.meta import detect_kind, detect_unit, detect_year
 from nlp.segment.sections import Line, build_sections, find_headings, find_title, iter_lines, section_at
 from nlp.segment.sentences import iter_sentence_spans
-from nlp.segment.transcript import ROLE_MARKERS, Turn, find_turns, names_to_hide, pseudonyms, redact, speaker_at
+from nlp.segment.transcript import Turn, find_turns, names_to_hide, pseudonyms, redact, speaker_at
+from nlp.text.turns import ROLE_MARKERS
 
 
 def segment(doc: Document, hints: Mapping[int, int] | None = None, *, kind: str | None = None,

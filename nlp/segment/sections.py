@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from nlp.doc import Section
-from nlp.segment.headings import heading_level, numbering_level, run_in_heading
+from nlp.text.headings import heading_level, numbering_level, run_in_heading
 
 _TITLE_WORDS = re.compile(r"报告|述法|情况|总结|汇报|记录|笔录|意见|通报|通知|纪要|清单")
 # fmt: off

@@ -1,7 +1,7 @@
 """Interview transcripts (谈话记录, 座谈会记录): turns, speakers, and names kept out of every output.
 
 Turns open with a marker at the start of a line: 问：/答：, Q：/A：, 谈话人：/谈话对象：, or a named speaker
-(张某某：, 李某（法规科科长）：). Every sentence belongs to the turn running at its line. Names are replaced
+(张某某：, 李某（法规科科长）：), as ``nlp.text.turns`` recognises them. Every sentence belongs to the turn running at its line. Names are replaced
 in the text by 某 of the same length (offsets stay valid) and speakers are reported as pseudonymous ids
 with their role: identities stay in the stored source only.
 """
@@ -11,14 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlp.text.turns import HEADER_LABELS, ROLE_MARKERS, turn_opening
+
 # fmt: off
-ROLE_MARKERS = {"问": "谈话人", "Q": "谈话人", "谈话人": "谈话人", "答": "谈话对象", "A": "谈话对象", "谈话对象": "谈话对象",
-                "主持人": "主持人"}
-HEADER_LABELS = ("谈话时间", "谈话地点", "记录人", "时间", "地点", "参加人员", "出席", "列席", "主持", "主题", "单位",
-                 "被谈话人", "谈话对象单位", "签名", "日期", "记录", "备注", "事由", "会议", "座谈时间", "座谈地点")
-# fmt: on
-_ROLE = re.compile(r"^(问|答|Q|A|谈话人|谈话对象|主持人)\s*[：:]")
-_NAMED = re.compile(r"^(?P<name>[\u4e00-\u9fff]{1,2}某{1,2}|[\u4e00-\u9fff]{2,3})(?:[（(](?P<role>[^）)]{1,40})[）)])?\s*[：:]")
 _HEADER_NAME = re.compile(r"(?P<label>谈话对象|被谈话人|谈话人|记录人|主持人?|参加人员|督察人员)[：:]\s*(?P<names>[^\n。]{1,80})")
 HEADER_ROLES = {"谈话人": "谈话人", "督察人员": "谈话人", "主持人": "主持人", "主持": "主持人", "谈话对象": "谈话对象",
                 "被谈话人": "谈话对象"}
@@ -42,7 +37,7 @@ def find_turns(text: str) -> list[Turn]:
     turns = []
     pos = 0
     for line in text.split("\n"):
-        opening = _opening(line)
+        opening = turn_opening(line)
         if opening is not None:
             speaker, marker, written = opening
             if marker:
@@ -52,25 +47,6 @@ def find_turns(text: str) -> list[Turn]:
                 turns.append(Turn(pos, speaker, role if role in ASKING_ROLES else written or role))
         pos += len(line) + 1
     return turns
-
-
-def opens_turn(line: str) -> bool:
-    """Whether the line opens a turn (问：…, A：…, 张某某（科长）：…), as ``find_turns`` reads it."""
-    return _opening(line) is not None
-
-
-def _opening(line: str) -> tuple[str, bool, str | None] | None:
-    """(speaker as written, a role marker rather than a name, the role the turn writes) of a turn opening."""
-    stripped = line.strip()
-    if not any(mark in stripped for mark in "。？！?!；…"):
-        return None  # “谈话对象：王某某，法规科科长” is a header field; a turn is speech and ends its sentences
-    m = _ROLE.match(stripped)
-    if m:
-        return m.group(1), True, None
-    n = _NAMED.match(stripped)
-    if n and n.group("name") not in HEADER_LABELS and not stripped.startswith(HEADER_LABELS):
-        return n.group("name"), False, n.group("role")
-    return None
 
 
 def speaker_at(turns: list[Turn], offset: int) -> Turn | None:

@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def prereview_command() -> list[str]:
-    script = Path(sys.executable).parent / "prereview"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "nlp.cli"]
+    """``python -m api.cli``: the ``prereview`` command of this checkout (an installed script may be another's)."""
+    return [sys.executable, "-m", "api.cli"]
 
 
 def free_port() -> int:

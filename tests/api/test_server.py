@@ -21,9 +21,9 @@ def server(tmp_path) -> Iterator[Server]:  # type: ignore[no-untyped-def]
 
 
 def _reports(n: int) -> list[tuple[str, bytes]]:
-    from nlp.corpus import default_corpus_dir
-    from nlp.corpus.generate import GeneratorConfig, generate
-    from nlp.corpus.writer import load_pools
+    from nlp.training.corpus import default_corpus_dir
+    from nlp.training.corpus.generate import GeneratorConfig, generate
+    from nlp.training.corpus.writer import load_pools
 
     records = generate(GeneratorConfig(n=n, seed=3, units=n, noise_rate=0.0, target_chars=3000),
                        load_pools(default_corpus_dir()))

@@ -6,11 +6,11 @@ import json
 
 from typer.testing import CliRunner
 
-from nlp.cli import app
-from nlp.corpus import default_corpus_dir, load_splits
-from nlp.corpus.check import check_corpus
-from nlp.corpus.schema import load_documents
 from nlp.taxonomy import load_taxonomy
+from nlp.training.cli import app
+from nlp.training.corpus import default_corpus_dir, load_splits
+from nlp.training.corpus.check import check_corpus
+from nlp.training.corpus.schema import load_documents
 
 runner = CliRunner()
 

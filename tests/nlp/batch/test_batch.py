@@ -21,9 +21,9 @@ import openpyxl
 import pytest
 
 from nlp.batch.runner import BatchOptions, run_batch
-from nlp.corpus import default_corpus_dir
-from nlp.corpus.generate import GeneratorConfig
-from nlp.corpus.writer import load_pools, write_generated
+from nlp.training.corpus import default_corpus_dir
+from nlp.training.corpus.generate import GeneratorConfig
+from nlp.training.corpus.writer import load_pools, write_generated
 
 SCHEMA = json.loads(resources.files("nlp").joinpath("data/analysis.schema.json").read_text(encoding="utf-8"))
 
@@ -37,7 +37,7 @@ def reports(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
     src = folder / "reports"
     (src / "g00002.txt").rename(src / "g00002.bak")
     # the third report as a DOCX, to mix formats
-    from nlp.corpus.render import docx_bytes
+    from nlp.training.corpus.render import docx_bytes
 
     text = (src / "g00002.bak").read_text(encoding="utf-8")
     (src / "g00002.docx").write_bytes(docx_bytes([("p", line) for line in text.split("\n")]))
@@ -216,7 +216,7 @@ def _visible_text(path: Path) -> str:
 def test_interview_round_no_name_reaches_any_output_and_unmatched_transcripts_are_warned(tmp_path: Path) -> None:
     """A generated round with transcripts in every turn style (full personal names in headers, turns and
     signatures), a transcript of a unit with no report and one with no unit at all."""
-    from nlp.corpus.generate_transcripts import InterviewRoundConfig, generate_interview_round
+    from nlp.training.corpus.generate_transcripts import InterviewRoundConfig, generate_interview_round
 
     records = generate_interview_round(InterviewRoundConfig(units=5, seed=4), load_pools(default_corpus_dir()))
     src = tmp_path / "in"

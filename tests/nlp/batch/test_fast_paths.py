@@ -1,7 +1,5 @@
 """The batch's fast paths give the outputs of the slow ones they replace.
 
-- accelerated scikit-learn models (bulk TF-IDF counts, no per-call re-validation): the same probabilities and
-  issue types bit for bit, and they pickle as plain scikit-learn objects;
 - the context features, the letters (XML written directly) and checklist.xlsx (SpreadsheetML written directly)
   against references built the old way (Python loops, python-docx, openpyxl);
 - letters written while the workers run are rewritten when the round step changes a verdict.
@@ -11,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import pickle
 import zipfile
 from copy import copy
 from datetime import date
@@ -21,22 +18,17 @@ import docx
 import numpy as np
 import openpyxl
 import pytest
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from nlp.batch.runner import BatchOptions, run_batch
 from nlp.bundle import load_bundle
-from nlp.classify.data import parsed_inputs
-from nlp.classify.fastpath import FastTfidfVectorizer, accelerate
-from nlp.classify.features import CUES, KINDS, ROLES, ContextFeatures, JiebaTokenizer, SentenceInput
-from nlp.classify.sentence_model import label_sentences
-from nlp.corpus import default_corpus_dir
-from nlp.corpus.generate import GeneratorConfig
-from nlp.corpus.writer import load_pools, write_generated
+from nlp.classify.features import CUES, KINDS, ROLES, ContextFeatures, SentenceInput, parsed_inputs
 from nlp.doc import Reason, Span, Verdict
-from nlp.extract.issues import group_problem_sentences
 from nlp.pipeline import analyze, parse
 from nlp.report.excel import COLUMNS, item_rows, write_checklist_xlsx
 from nlp.report.word import letter_docx
+from nlp.training.corpus import default_corpus_dir
+from nlp.training.corpus.generate import GeneratorConfig
+from nlp.training.corpus.writer import load_pools, write_generated
 
 ODD = ["", " ", "a", "AbC  d\n\n e", "一", "一二", "。。。", "\t\t", "ΑΣ ΣΑ Σ", "İx", "x  \x1c\x1d y", "问：有没有？",
        "一是台账不全；", "全面推行行政执法三项制度", "100%完成", "ＡＢＣ全角"]
@@ -48,68 +40,6 @@ def generated(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
     write_generated(GeneratorConfig(n=8, seed=5, units=8, target_chars=3000, noise_rate=0.2),
                     load_pools(default_corpus_dir()), folder, ["txt"])
     return folder / "reports"
-
-
-def _plain(model):  # type: ignore[no-untyped-def]
-    """A copy as plain scikit-learn objects (accelerated objects pickle as their scikit-learn classes)."""
-    return pickle.loads(pickle.dumps(model))
-
-
-def _class_names(obj, out=None) -> set[str]:  # type: ignore[no-untyped-def]
-    out = set() if out is None else out
-    if isinstance(obj, (list, tuple)):
-        for item in obj:
-            _class_names(item, out)
-    elif hasattr(obj, "get_params"):
-        out.add(type(obj).__name__)
-        for name in ("steps", "transformer_list"):
-            _class_names(list(getattr(obj, name, None) or ()), out)
-        for key, value in vars(obj).items():
-            if key.endswith("_") and not key.startswith("_"):
-                _class_names(value, out)
-    return out
-
-
-def test_accelerated_models_predict_exactly_the_same(generated: Path) -> None:
-    bundle = load_bundle()
-    fast_sentences = bundle.sentence_model.sklearn.pipeline_  # accelerated when the bundle loaded
-    assert "FastTfidfVectorizer" in _class_names(fast_sentences)
-    slow_sentences = _plain(fast_sentences)
-    assert not any(name.startswith("Fast") for name in _class_names(slow_sentences))
-    slow_typer = _plain(bundle.issue_typer)
-    fast_typer = accelerate(_plain(bundle.issue_typer))
-    assert {"FastTfidfVectorizer", "FastLogisticRegression"} <= _class_names(fast_typer)
-    typed = 0
-    for path in sorted(generated.glob("*.txt")):
-        parsed = parse(path.read_bytes(), path.name)
-        inputs = parsed_inputs(parsed.document.text, parsed.document.kind, parsed.sections, parsed.sentences)
-        slow, fast = slow_sentences.predict_proba(inputs), fast_sentences.predict_proba(inputs)
-        assert slow.dtype == fast.dtype and np.array_equal(slow, fast)
-        sentences = label_sentences(parsed.sentences, slow, slow_sentences.classes_)
-        texts = [" ".join(s.text for s in g) for g in group_problem_sentences(sentences)]
-        if texts:
-            assert fast_typer.predict(texts) == slow_typer.predict(texts)
-            typed += len(texts)
-    assert typed >= 20
-    assert not any(name.startswith("Fast") for name in _class_names(pickle.loads(pickle.dumps(fast_typer))))
-
-
-@pytest.mark.parametrize("params", [
-    {"analyzer": "char", "ngram_range": (1, 3), "sublinear_tf": True, "min_df": 1},
-    {"analyzer": "char", "ngram_range": (2, 3), "lowercase": False, "norm": None},
-    {"tokenizer": JiebaTokenizer(), "token_pattern": None, "lowercase": False, "ngram_range": (1, 2), "sublinear_tf": True},
-    {"analyzer": "word", "ngram_range": (1, 3), "use_idf": False},
-])
-def test_bulk_tfidf_matches_scikit_learn(params: dict) -> None:  # type: ignore[type-arg]
-    train = ODD + ["依法行政水平还需提高", "法治政府建设年度报告", "Abc abc ABC", "一是学习不够；二是制度不全。"] * 2
-    slow = TfidfVectorizer(**params).fit(train)
-    fast = accelerate(_plain(slow))
-    assert isinstance(fast, FastTfidfVectorizer)
-    for docs in (ODD, train, ["完全没见过的字词組合", "Σ"], [ODD[0]]):
-        a, b = slow.transform(docs), fast.transform(docs)
-        assert type(a) is type(b) and a.shape == b.shape
-        assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
-        assert np.array_equal(a.data, b.data)
 
 
 def _context_row_reference(x: SentenceInput) -> list[float]:

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from nlp.batch.inputs import BatchInputError, collect
+from nlp.batch.runner import report_names
+from nlp.batch.state import BatchState, write_atomic
 from nlp.config import IngestLimits
 from nlp.errors import ArchiveBombError
 from nlp.ingest.archive import UnsafeArchiveError
 from nlp.ingest.archive import safe_member_name as _safe_member
-from nlp.batch.runner import report_names
-from nlp.batch.state import BatchState, write_atomic
 
 
 def test_unsafe_zip_members_are_skipped() -> None:

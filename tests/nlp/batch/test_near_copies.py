@@ -11,10 +11,10 @@ import pytest
 
 from nlp.batch.runner import BatchOptions, analyze_task, run_batch
 from nlp.cluster.duplicates import sketch
-from nlp.corpus import default_corpus_dir
-from nlp.corpus.generate import GeneratorConfig
-from nlp.corpus.writer import load_pools, write_generated
 from nlp.doc import AnalysisResult
+from nlp.training.corpus import default_corpus_dir
+from nlp.training.corpus.generate import GeneratorConfig
+from nlp.training.corpus.writer import load_pools, write_generated
 
 
 @pytest.fixture(scope="module")

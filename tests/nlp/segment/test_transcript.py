@@ -106,9 +106,9 @@ def test_named_speakers_take_their_header_roles() -> None:
 
 @pytest.mark.parametrize("style", ["qa", "latin", "roles", "named", "minutes"])
 def test_every_sentence_of_generated_transcripts_has_its_speaker(style: str) -> None:
-    from nlp.corpus import default_corpus_dir
-    from nlp.corpus.generate_transcripts import InterviewRoundConfig, generate_interview_round
-    from nlp.corpus.writer import load_pools
+    from nlp.training.corpus import default_corpus_dir
+    from nlp.training.corpus.generate_transcripts import InterviewRoundConfig, generate_interview_round
+    from nlp.training.corpus.writer import load_pools
 
     records = generate_interview_round(InterviewRoundConfig(units=4, seed=3, styles=(style,)), load_pools(default_corpus_dir()))
     for record in records[1::2]:

@@ -1,0 +1,2 @@
+"""Line-level recognition of Chinese official text (numbered headings, transcript turn openings), shared by
+``ingest`` and ``segment``; imports nothing else of ``nlp``."""

@@ -1,0 +1,163 @@
+"""The training commands of ``prereview``: train, evaluate, calibrate-encoder, and corpus check | stats | generate.
+
+The only command-line module that reaches training and corpus code; ``api/cli.py`` mounts it into ``prereview``
+(and ``python -m nlp.training.cli`` runs it alone).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nlp.cli import OutputFormat, setup_logging
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="prereview：训练、评测与语料库")
+
+
+@contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """Two trainings into one bundle folder would interleave their files: the second waits for the first."""
+    import fcntl
+
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@app.command()
+def train(
+    out: Annotated[Path | None, typer.Option("--out", help="bundle folder (default: models/default)")] = None,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    corpus: Annotated[Path | None, typer.Option("--corpus")] = None,
+) -> None:
+    """由 corpora/ 重新训练全部模型，保存到 models/ 并生成模型说明（含测试集指标）。"""
+    from nlp.bundle import default_model_dir, load_bundle
+    from nlp.training.card import write_card
+    from nlp.training.evaluate import evaluate_bundle, format_report
+    from nlp.training.train import train_bundle
+
+    setup_logging(False)
+    root = _corpus_dir(corpus)
+    target = out or default_model_dir()
+    with _exclusive(target.with_name(target.name + ".lock")):
+        train_bundle(root, target, seed=seed, log=typer.echo)
+        results = evaluate_bundle(load_bundle(target), root)
+        write_card(target, results)
+    typer.echo(format_report(results))
+    typer.echo(f"模型已保存：{target}")
+
+
+@app.command("calibrate-encoder")
+def calibrate_encoder(
+    folder: Annotated[Path, typer.Argument(help="a sentence-transformers model folder on disk")],
+    corpus: Annotated[Path | None, typer.Option("--corpus")] = None,
+) -> None:
+    """为自带的句向量模型校准共性问题分组阈值（写入该目录的 prereview_encoder.json）。"""
+    from nlp.training.encoder_train import calibrate_encoder_folder
+
+    setup_logging(False)
+    if not folder.is_dir():
+        typer.echo(f"不是模型目录：{folder}", err=True)
+        raise typer.Exit(2)
+    calibrate_encoder_folder(_corpus_dir(corpus), folder, log=typer.echo)
+
+
+@app.command()
+def evaluate(
+    models: Annotated[Path | None, typer.Option("--models")] = None,
+    corpus: Annotated[Path | None, typer.Option("--corpus")] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
+    update_card: Annotated[bool, typer.Option("--update-card", help="write the figures into the bundle's card")] = False,
+) -> None:
+    """在测试集与留出风格集上评测：各类别精确率、召回率、F1、混淆矩阵、结论一致率、问题抽取与分类、批次共性问题。"""
+    from nlp.bundle import default_model_dir, load_bundle
+    from nlp.training.card import write_card
+    from nlp.training.evaluate import evaluate_bundle, format_report
+
+    setup_logging(False)
+    results = evaluate_bundle(load_bundle(models), _corpus_dir(corpus))
+    if update_card:
+        write_card(models or default_model_dir(), results)
+    typer.echo(json.dumps(results, ensure_ascii=False) if format is OutputFormat.json else format_report(results))
+
+
+corpus_app = typer.Typer(no_args_is_help=True, help="语料库：校验、统计、生成")
+app.add_typer(corpus_app, name="corpus")
+
+
+def _corpus_dir(path: Path | None) -> Path:
+    from nlp.training.corpus import default_corpus_dir
+
+    return path or default_corpus_dir()
+
+
+@corpus_app.command("check")
+def corpus_check(
+    corpus: Annotated[Path | None, typer.Option("--corpus", help="corpus folder (default: corpora/)")] = None,
+) -> None:
+    """校验语料：标注位置与文本一致、标签与分类代码有效、数据划分不交叉、训练与测试无近似重复句。"""
+    from nlp.training.corpus.check import check_corpus
+
+    problems = check_corpus(_corpus_dir(corpus))
+    for problem in problems:
+        typer.echo(f"  - {problem}", err=True)
+    if problems:
+        typer.echo(f"语料校验未通过：{len(problems)}个问题", err=True)
+        raise typer.Exit(1)
+    typer.echo("语料校验通过。")
+
+
+@corpus_app.command("stats")
+def corpus_stats_cmd(
+    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
+    corpus: Annotated[Path | None, typer.Option("--corpus")] = None,
+) -> None:
+    """语料统计：文档、句子、标签、问题、显隐性与空泛比例、领域分布。"""
+    from nlp.training.corpus import load_splits
+    from nlp.training.corpus.schema import load_documents
+    from nlp.training.corpus.stats import corpus_stats
+
+    root = _corpus_dir(corpus)
+    stats = corpus_stats(load_documents(root / "annotated"), load_splits(root))
+    if format is OutputFormat.json:
+        typer.echo(json.dumps(stats, ensure_ascii=False))
+        return
+    for key, value in stats.items():
+        typer.echo(f"{key}: {value}")
+
+
+@corpus_app.command("generate")
+def corpus_generate(
+    n: Annotated[int, typer.Option("--n", min=1, help="number of documents")],
+    out: Annotated[Path, typer.Option("--out", help="output folder")],
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    formats: Annotated[str, typer.Option("--formats", help="comma-separated: txt,docx,pdf")] = "txt",
+    units: Annotated[int | None, typer.Option("--units", min=1, help="units in the review round (default: one per document)")] = None,
+    noise: Annotated[float, typer.Option("--noise", min=0.0, max=1.0, help="share of documents with injected noise")] = 0.3,
+    chars: Annotated[int, typer.Option("--chars", min=500, help="target characters per report")] = 6000,
+    corpus: Annotated[Path | None, typer.Option("--corpus")] = None,
+) -> None:
+    """由语料片段生成任意数量的报告（确定性，可复现），附带精确标注，用于扩充、批处理测试与基准测试。"""
+    from nlp.training.corpus.generate import GeneratorConfig
+    from nlp.training.corpus.writer import load_pools, write_generated
+
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    bad = [f for f in wanted if f not in ("txt", "docx", "pdf")]
+    if bad or not wanted:
+        raise typer.BadParameter(f"unknown formats {bad}; choose from txt, docx, pdf", param_hint="--formats")
+    cfg = GeneratorConfig(n=n, seed=seed, units=units, noise_rate=noise, target_chars=chars)
+    written = write_generated(cfg, load_pools(_corpus_dir(corpus)), out, wanted, progress=True)
+    typer.echo(f"已生成{cfg.n}份报告（{'、'.join(wanted)}），共{written}个文件：{out}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,86 @@
+"""Generated review rounds with planted common problems, and the common/specific F1 of a grouping on them.
+
+Used twice, on disjoint paraphrase groups: by ``prereview train`` to calibrate the encoder's grouping
+similarity (dev groups the dev encoder never saw) and by ``prereview evaluate`` to report scope quality
+(held-out groups the final encoder never saw).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nlp.classify.encoders import Encoder
+from nlp.cluster.rounds import RoundIssue, common_threshold, group_issues, scope_by_issue
+
+
+@dataclass(frozen=True)
+class PlantedRound:
+    units: int
+    issues: tuple[RoundIssue, ...]
+    common: frozenset[str]  # ids of the issues whose problem spans at least the common threshold of units
+
+
+def planted_round(pools: Any, groups: Sequence[str], seed: int, units: int = 200) -> PlantedRound:
+    """A round of ``units`` reports (one each) whose common problems are planted from paraphrase ``groups``.
+
+    Specific problems come from the other paraphrase groups only: the train pool's issue sentences repeat stock
+    problems (普法针对性不强 …) dozens of times, so counting each as a problem of its own would score grouping
+    them as a false common problem.
+    """
+    from nlp.extract.issues import checklist_line
+    from nlp.training.corpus.generate import GeneratorConfig, generate
+
+    cfg = GeneratorConfig(n=units, units=units, seed=seed, profiles={"good": 1.0}, target_chars=3500,
+                          plant_from=tuple(groups), specific_from_pool=False)
+    issues, group_of = [], {}
+    for rec in generate(cfg, pools):
+        for issue in rec["issues"]:
+            if issue["evidence"]:
+                ev = issue["evidence"][0]
+                issues.append(RoundIssue(issue["id"], rec["unit"], checklist_line(rec["text"][ev["start"]:ev["end"]]),
+                                         issue["domain"]))
+                group_of[issue["id"]] = issue["group"] or issue["id"]
+    units_of: dict[str, set[str]] = defaultdict(set)
+    for x in issues:
+        units_of[group_of[x.id]].add(x.unit)
+    need = common_threshold(units)
+    common = frozenset(x.id for x in issues if len(units_of[group_of[x.id]]) >= need)
+    return PlantedRound(units, tuple(issues), common)
+
+
+def scope_f1(planted: PlantedRound, scopes: dict[str, str | None]) -> dict[str, float]:
+    """F1 of the common class, and the mean of the common and specific F1s."""
+    ids = [x.id for x in planted.issues]
+    tp = sum(i in planted.common and scopes[i] == "common" for i in ids)
+    fp = sum(i not in planted.common and scopes[i] == "common" for i in ids)
+    fn = sum(i in planted.common and scopes[i] != "common" for i in ids)
+    tn = len(ids) - tp - fp - fn
+    common = 2 * tp / max(2 * tp + fp + fn, 1)
+    specific = 2 * tn / max(2 * tn + fp + fn, 1)
+    return {"f1_common": round(common, 4), "f1_macro": round((common + specific) / 2, 4)}
+
+
+def score_grouping(planted: PlantedRound, encoder: Encoder, similarity: float | None = None,
+                   shuffles: int = 1) -> dict[str, Any]:
+    """Group the round in ``shuffles`` shuffled orders; F1 of the first, and whether all orders agree."""
+    runs = []
+    for k in range(shuffles):
+        order = list(planted.issues)
+        random.Random(k).shuffle(order)
+        groups = group_issues(order, encoder, n_units=planted.units, similarity=similarity)
+        runs.append(scope_by_issue(groups))
+    scores = scope_f1(planted, {i: s for i, (s, _) in runs[0].items()})
+    return {**scores, "identical_across_orders": all(r == runs[0] for r in runs[1:])}
+
+
+def calibrate_similarity(rounds: Sequence[PlantedRound], encoder: Encoder,
+                         candidates: Sequence[float] = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+                         ) -> tuple[float, dict[float, float]]:
+    """The grouping similarity with the best mean common F1 over ``rounds`` (ties: the higher, stricter one)."""
+    means = {t: sum(score_grouping(r, encoder, t)["f1_common"] for r in rounds) / len(rounds) for t in candidates}
+    best = max(sorted(means, reverse=True), key=lambda t: means[t])
+    return best, {t: round(v, 4) for t, v in means.items()}

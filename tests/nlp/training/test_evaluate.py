@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlp.bundle import load_bundle
+from nlp.training.corpus import load_splits
+from nlp.training.corpus.schema import load_documents
+from nlp.training.evaluate import document_scores, format_report
+
+CORPUS = Path(__file__).resolve().parents[3] / "corpora"
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    return load_bundle()
+
+
+@pytest.fixture(scope="module")
+def test_docs():
+    splits = load_splits(CORPUS)
+    return [d for d in load_documents(CORPUS / "annotated") if splits.get(d.id) == "test"]
+
+
+def test_transcript_extraction_is_scored_on_its_own(bundle, test_docs):
+    talks = [d for d in test_docs if d.kind == "transcript"][:2]
+    reports = [d for d in test_docs if d.kind == "shufa_report"][:2]
+    mixed = document_scores(bundle, reports + talks)
+    alone = document_scores(bundle, talks)
+    # the transcript figures inside a mixed run are those of the transcripts scored alone
+    assert mixed["issue_extraction_by_kind"]["transcript"] == alone["issue_extraction"]
+    assert set(mixed["issue_extraction_by_kind"]) == {"report", "transcript"}
+    gold = sum(len([i for i in d.issues if i.evidence]) for d in talks)
+    assert alone["issue_extraction"]["gold"] == gold > 0
+
+
+def test_report_prints_transcript_extraction(bundle, test_docs):
+    talks = [d for d in test_docs if d.kind == "transcript"][:1]
+    res = document_scores(bundle, talks)
+    res["sentences"] = {"sentences": 0, "per_class": {}, "macro_f1": 0.0, "accuracy": 0.0,
+                        "confusion": {"labels": [], "matrix": []}}
+    res["speaker_accuracy"] = {"sentences": 10, "accuracy": 1.0}
+    text = format_report({"test": res})
+    f1 = res["issue_extraction_by_kind"]["transcript"]["f1"]
+    assert "transcripts: speaker attribution 1.000 over 10 sentences; issue extraction" in text
+    assert f"F1 {f1:.3f}" in text
+
+
+@pytest.mark.slow
+def test_round_scores_cover_several_rounds_and_orders(bundle):
+    from nlp.training.evaluate import format_round, round_scores
+
+    res = round_scores(bundle, CORPUS, units=60, seeds=(11, 12), shuffles=2)
+    assert set(res["per_seed"]) == {"11", "12"} and res["identical_across_orders"] is True
+    f1 = [r["f1_common"] for r in res["per_seed"].values()]
+    assert res["f1_common"] == round(sum(f1) / 2, 4) and res["f1_common_min"] == min(f1)
+    assert all(r["gold_common"] > 0 for r in res["per_seed"].values())
+    assert "2 rounds of 60 units" in format_round(res)
+
+
+@pytest.mark.slow
+def test_round_scores_plant_same_problem_groups_apart_from_theme_groups(bundle):
+    from nlp.training.corpus.pools import group_kind, read_paraphrases
+    from nlp.training.encoder_train import split_groups
+    from nlp.training.evaluate import format_round, round_scores
+
+    _, held = split_groups(read_paraphrases(CORPUS))
+    same = round_scores(bundle, CORPUS, units=60, seeds=(11,), shuffles=1, plant="same")
+    theme = round_scores(bundle, CORPUS, units=60, seeds=(11,), shuffles=1)
+    assert same["groups"] == sum(group_kind(g) == "same" for g in held) > 0
+    assert theme["groups"] == sum(group_kind(g) == "theme" for g in held) > same["groups"]
+    assert same["gold_common"] > 0 and same["per_seed"] != theme["per_seed"]
+    assert "single problems, each worded differently by six units" in format_round(same)
+    assert "themes (six sub-problems of one kind" in format_round(theme)
