@@ -140,7 +140,7 @@ def _load(extra: str | None, _mtime: int) -> ProblemTypes:
         _merge(merged, _read(text, extra), extra, extending=True)
         sources.append(extra)
     types = tuple(_finish(fields, where) for fields, where in ((f, f.pop("_where")) for f in merged.values()))
-    _check_shared_wordings(types)
+    _check_shared_wordings(types, sources)
     return ProblemTypes(types=types, sources=tuple(sources))
 
 
@@ -214,10 +214,11 @@ def _unique(texts: list[str]) -> list[str]:
     return list(out.values())
 
 
-def _check_shared_wordings(types: tuple[ProblemType, ...]) -> None:
+def _check_shared_wordings(types: tuple[ProblemType, ...], sources: list[str]) -> None:
     owner: dict[str, str] = {}
     for t in types:
         for w in t.wordings:
             other = owner.setdefault(wording_key(w), t.code)
             if other != t.code:
-                raise ConfigError(f"problem types: wording {w!r} belongs to both {other!r} and {t.code!r}")
+                raise ConfigError(f"problem types ({' + '.join(sources)}): wording {w!r} belongs to both {other!r} "
+                                  f"and {t.code!r}")
