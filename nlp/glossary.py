@@ -46,6 +46,9 @@ KINDS = {
     "transcript": "谈话记录", "other": "其他文件",
 }
 
+EXTRA_DOMAINS = {  # domains beside the taxonomy's 13: problems of 政府工作报告 that are not about rule of law
+    "general_governance": "一般治理",
+}
 VISIBILITY = {"explicit": "显性", "latent": "隐性"}
 LATENT_BASIS = {"hedged": "表述弱化", "indicator": "指标预警", "omission": "必备内容缺失", "cross_source": "谈话反映"}
 SCOPE = {"common": "共性", "specific": "个性"}

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from nlp.glossary import EXTRA_DOMAINS
+
 
 @dataclass(frozen=True)
 class Domain:
@@ -43,7 +45,8 @@ class Taxonomy:
         return tuple(d.code for d in self.domains)
 
     def name(self, code: str) -> str:
-        return next((d.name for d in self.domains if d.code == code), code)
+        """The domain's Chinese name; domains kept outside the shared taxonomy (glossary.EXTRA_DOMAINS) too."""
+        return next((d.name for d in self.domains if d.code == code), EXTRA_DOMAINS.get(code, code))
 
 
 @lru_cache(maxsize=1)
