@@ -94,6 +94,17 @@ class PipelineFiles(BaseModel):
                    encoder=data.get("encoder", {}).get("path"))
 
 
+class ProblemTypePolicy(BaseModel):
+    """Problem types (``nlp/data/problem_types.json``) and when an issue is given one, ``[problem_types]``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    file: str | None = Field(None, description="an office's own types file (new types, more wordings), read with "
+                                                "the bundled one")
+    min_score: float = Field(0.36, description="score from which the best type is given (else none): calibrated by "
+                                               "nlp.extract.problem_typing.calibrate_min_score at precision 0.85")
+
+
 class AnalysisConfig(BaseModel):
     """Everything analysis needs besides the models: verdict policy, required topics, indicator overrides."""
 
@@ -106,6 +117,7 @@ class AnalysisConfig(BaseModel):
     limits: IngestLimits = IngestLimits()
     grouping: GroupingPolicy = GroupingPolicy()
     cross_source: CrossSourcePolicy = CrossSourcePolicy()
+    problem_types: ProblemTypePolicy = ProblemTypePolicy()
 
 
 def load_config(path: str | None = None) -> AnalysisConfig:

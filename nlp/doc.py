@@ -335,7 +335,7 @@ class CommonProblem(_Frozen):
     domain_name: str
     units: tuple[str, ...]
     members: tuple[str, ...]
-    scope: Scope | None = "common"
+    scope: Scope | None = Scope.COMMON
     problem_type: str | None = None
 
     @model_validator(mode="before")

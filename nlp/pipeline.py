@@ -13,6 +13,7 @@ from nlp.extract.indicators import find_indicators
 from nlp.extract.issues import build_issues, group_problem_sentences, indicator_issues
 from nlp.extract.measures import match_measures
 from nlp.extract.omissions import find_omissions
+from nlp.extract.problem_typing import with_problem_types
 from nlp.ingest import read_document
 from nlp.review.metrics import compute_metrics
 from nlp.review.reasons import ReviewInput
@@ -72,6 +73,7 @@ def analyze_parsed(parsed: ParsedDocument, models: ModelBundle) -> AnalysisResul
     groups = group_problem_sentences(sentences, listing, elsewhere)
     typed = models.issue_typer.predict([" ".join(s.text for s in g) for g in groups])
     issues = build_issues(doc, groups, typed, listing)
+    issues = with_problem_types(issues, models.config.problem_types)
     issues = match_measures(issues, sentences)
     issues += indicator_issues(doc, indicators, issues, sentences)
     if doc.kind not in NON_REPORT_KINDS:

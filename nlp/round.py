@@ -39,6 +39,7 @@ from nlp.cluster.duplicates import near_copies
 from nlp.cluster.rounds import ProblemGroup, RoundIssue, group_issues, scope_by_issue
 from nlp.config import AnalysisConfig
 from nlp.doc import AnalysisResult, ChecklistItem, CommonProblem, Issue, Kind, _Frozen
+from nlp.problem_types import load_problem_types
 from nlp.review.reasons import ReviewInput
 from nlp.review.verdict import decide
 
@@ -188,10 +189,11 @@ def with_near_copy(result: AnalysisResult, config: AnalysisConfig, near: tuple[s
 
 def _groups(results: Sequence[AnalysisResult], encoder: Encoder, n_units: int | None,
             config: AnalysisConfig) -> list[ProblemGroup]:
-    issues = [RoundIssue(id=i.id, unit=_unit(r), text=i.text, domain=i.domain)
+    issues = [RoundIssue(id=i.id, unit=_unit(r), text=i.text, domain=i.domain, problem_type=i.problem_type)
               for r in results for i in r.issues if i.latent_basis != "omission"]
     units = n_units if n_units is not None else len({_unit(r) for r in results})
-    return group_issues(issues, encoder, n_units=units, policy=config.grouping)
+    types = {t.code: (t.statement, t.domain) for t in load_problem_types(config.problem_types.file)}
+    return group_issues(issues, encoder, n_units=units, policy=config.grouping, types=types)
 
 
 def _unit(result: AnalysisResult) -> str:

@@ -74,7 +74,7 @@ def common_problems(groups: Iterable[ProblemGroup], only_common: bool = True) ->
     """The round's 共性问题清单: groups whose scope is common (every group when not ``only_common``)."""
     tax = load_taxonomy()
     return [CommonProblem(id=g.id, text=g.representative, domain=g.domain, domain_name=tax.name(g.domain),
-                          units=g.units, members=g.members, scope=g.scope)
+                          units=g.units, members=g.members, scope=g.scope, problem_type=g.problem_type)
             for g in groups if g.scope == "common" or not only_common]
 
 

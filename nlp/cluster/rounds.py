@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,7 @@ class RoundIssue:
     unit: str
     text: str
     domain: str
+    problem_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class ProblemGroup:
     members: tuple[str, ...]
     units: tuple[str, ...]
     scope: str | None
+    problem_type: str | None = None
 
 
 def common_threshold(n_units: int, min_units: int = GroupingPolicy().min_units,
@@ -65,9 +68,13 @@ def grouping_similarity(encoder: Encoder, policy: GroupingPolicy | None = None) 
 def group_issues(issues: list[RoundIssue], encoder: Encoder, n_units: int | None = None,
                  similarity: float | None = None, domain_bonus: float | None = None, min_units: int | None = None,
                  share: float | None = None, max_block: int = MAX_BLOCK,
-                 policy: GroupingPolicy | None = None) -> list[ProblemGroup]:
+                 policy: GroupingPolicy | None = None,
+                 types: Mapping[str, tuple[str, str]] | None = None) -> list[ProblemGroup]:
     """Common-problem groups of a round; ``n_units`` defaults to the units that have issues. The knobs come from
-    ``policy`` (the bundle's ``[grouping]``, default ``GroupingPolicy()``) unless given here."""
+    ``policy`` (the bundle's ``[grouping]``, default ``GroupingPolicy()``) unless given here.
+
+    ``types``: problem type code → (statement, domain). Issues of a known type form one group per type, titled by
+    its statement (a reviewer counts the units that have a kind of problem they know); the others are clustered."""
     if not issues:
         return []
     policy = policy or GroupingPolicy()
@@ -75,6 +82,32 @@ def group_issues(issues: list[RoundIssue], encoder: Encoder, n_units: int | None
     domain_bonus = policy.domain_bonus if domain_bonus is None else domain_bonus
     min_units = policy.min_units if min_units is None else min_units
     share = policy.common_share if share is None else share
+    units_total = n_units if n_units is not None else len({i.unit for i in issues})
+    need = common_threshold(units_total, min_units, share)
+    types = types or {}
+    typed: dict[str, list[RoundIssue]] = defaultdict(list)
+    for issue in issues:
+        if issue.problem_type in types:
+            typed[issue.problem_type].append(issue)
+    by_type = [_type_group(code, types[code], members, units_total, need, min_units)
+               for code, members in typed.items()]
+    rest = [i for i in issues if i.problem_type not in types]
+    clustered = _clustered(rest, encoder, similarity, domain_bonus, max_block, units_total, need, min_units) \
+        if rest else []
+    return sorted(by_type + clustered, key=lambda g: (-len(g.units), g.representative))
+
+
+def _type_group(code: str, title: tuple[str, str], members: list[RoundIssue], n_units: int, need: int,
+                min_units: int) -> ProblemGroup:
+    units = tuple(sorted({i.unit for i in members}))
+    scope = None if n_units < min_units else (Scope.COMMON if len(units) >= need else Scope.SPECIFIC)
+    return ProblemGroup(id=f"T-{code}", representative=title[0], domain=title[1],
+                        members=tuple(sorted(i.id for i in members)), units=units, scope=scope, problem_type=code)
+
+
+def _clustered(issues: list[RoundIssue], encoder: Encoder, similarity: float, domain_bonus: float, max_block: int,
+               units_total: int, need: int, min_units: int) -> list[ProblemGroup]:
+    """Groups of the issues no type fits: complete-linkage clusters of their encodings."""
     ordered = sorted(issues, key=lambda i: (i.text, i.unit, i.id))
     wordings: dict[str, list[int]] = defaultdict(list)  # the same wording, figures aside, is one point
     for k, issue in enumerate(ordered):
@@ -93,11 +126,8 @@ def group_issues(issues: list[RoundIssue], encoder: Encoder, n_units: int | None
     clusters: dict[int, list[int]] = defaultdict(list)
     for point, label in enumerate(labels):
         clusters[int(label)].extend(points[point])
-    units_total = n_units if n_units is not None else len({i.unit for i in issues})
-    need = common_threshold(units_total, min_units, share)
     point_of = {i: p for p, idx in enumerate(points) for i in idx}
-    groups = [_group(ordered, emb, point_of, sorted(idx), units_total, need, min_units) for idx in clusters.values()]
-    return sorted(groups, key=lambda g: (-len(g.units), g.representative))
+    return [_group(ordered, emb, point_of, sorted(idx), units_total, need, min_units) for idx in clusters.values()]
 
 
 def _blocks(domains: list[str], max_block: int) -> list[np.ndarray]:

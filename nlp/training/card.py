@@ -96,11 +96,65 @@ def render_card(meta: dict[str, Any]) -> str:
         "  The held-out style is the best available estimate of that gap.",
         "- The test split is small (about 15 reports for verdicts): a single document moves agreement by ~7 points.",
         "",
+        *adapted_lines(meta),
         "## Library versions",
         *[f"- {k} {v}" for k, v in meta.get("versions", {}).items()],
         "",
     ]
     return "\n".join(lines)
+
+
+def adapted_lines(meta: dict[str, Any]) -> list[str]:
+    """The card's section on what ``prereview adapt`` taught the sentence classifier, with figures before and after."""
+    learned, figures = meta.get("adapted"), meta.get("adapted_metrics", {})
+    if not learned:
+        return []
+    lines = [
+        "## Adapted from real reports (`prereview adapt`)",
+        "",
+        f"- Rebuild: `prereview train` then `prereview adapt {learned['folder']} --out {meta.get('name', 'default')}"
+        f"` (seed {learned['seed']}).",
+        f"- Learned from {learned['documents']} real reports of `{learned['folder']}` without labels (skipped "
+        f"{learned['skipped']}): weak labels from the parts of each report (a problems paragraph opened by a lead-in, "
+        f"tasks, causes, the review of the year), at most 20 per report and label: {learned['weak_labels']}.",
+        "- Only the sentence classifier changes; the issue typer, encoder and policy are the base bundle's.",
+        "",
+    ]
+    before, after = figures.get("test_before"), figures.get("test_after")
+    if before and after:
+        lines += ["| corpus test split | before | after |", "|---|---|---|"]
+        for name, key in (("sentence macro-F1", ("sentences", "macro_f1")), ("issue extraction F1",
+                                                                              ("issue_extraction", "f1"))):
+            lines.append(f"| {name} | {before['test'][key[0]][key[1]]:.3f} | {after['test'][key[0]][key[1]]:.3f} |")
+        lines += [f"| visibility accuracy | {before['test']['visibility_accuracy']:.3f} | "
+                  f"{after['test']['visibility_accuracy']:.3f} |", ""]
+    real_before, real_after = figures.get("real_before"), figures.get("real_after")
+    if real_before and real_after:
+        lines += ["Real round, by folds of units: *after* analyses each fold with a bundle adapted on the other folds'",
+                  "reports only, so no figure comes from a report the classifier learned from.", "",
+                  "| real round | issue P | issue R | issue F1 | merged | explicit/latent | achievement-heavy | "
+                  "problem sentences F1 (classifier alone) |", "|---|---|---|---|---|---|---|---|"]
+        for name, f in (("before", real_before), ("after", real_after)):
+            o = f["overall"]
+            lines.append(f"| {name} | {o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} | "
+                         f"{o['merging_share']:.3f} | {o['visibility_accuracy']:.3f} | "
+                         f"{o['achievement_heavy_accuracy']:.3f} | {f['sentences']['f1']:.3f} |")
+        lines.append("")
+    return lines
+
+
+def write_adapted_card(bundle: Path, learned: dict[str, Any], before: dict[str, Any], after: dict[str, Any],
+                       real_before: dict[str, Any] | None, real_after: dict[str, Any] | None) -> str:
+    """Store what ``prereview adapt`` learned from and its figures in meta.json, regenerate the card; returns the
+    card's adapted section."""
+    meta_path = bundle / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["adapted"] = learned
+    meta["adapted_metrics"] = {"test_before": before, "test_after": after, "real_before": real_before,
+                               "real_after": real_after}
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    (bundle / "README.md").write_text(render_card(meta), encoding="utf-8")
+    return "\n".join(adapted_lines(meta))
 
 
 def write_card(bundle: Path, results: dict[str, Any]) -> None:

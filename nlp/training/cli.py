@@ -77,17 +77,67 @@ def evaluate(
     corpus: Annotated[Path | None, typer.Option("--corpus")] = None,
     format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
     update_card: Annotated[bool, typer.Option("--update-card", help="write the figures into the bundle's card")] = False,
+    real: Annotated[Path | None, typer.Option("--real", help="a real annotated round (docs/, gold.jsonl): figures by "
+                                                             "folds of units instead of the corpus splits")] = None,
+    adapt: Annotated[bool, typer.Option("--adapt", help="with --real: each fold analysed by the bundle adapted on "
+                                                        "the other folds' reports (prereview adapt)")] = False,
 ) -> None:
-    """在测试集与留出风格集上评测：各类别精确率、召回率、F1、混淆矩阵、结论一致率、问题抽取与分类、批次共性问题。"""
+    """在测试集与留出风格集上评测：各类别精确率、召回率、F1、混淆矩阵、结论一致率、问题抽取与分类、批次共性问题。
+    --real 目录：在真实标注批次上按单位分折评测（问题抽取、显隐性、成绩多问题少、类型与单位）。"""
     from nlp.bundle import default_model_dir, load_bundle
     from nlp.training.card import write_card
     from nlp.training.evaluate import evaluate_bundle, format_report
 
     setup_logging(False)
+    if real is not None:
+        from nlp.training.real import format_real
+        from nlp.training.real_cli import fold_bundles, format_sentences, real_figures
+
+        bundle = load_bundle(models)
+        bundles = fold_bundles(bundle, real, _corpus_dir(corpus), log=typer.echo) if adapt else [bundle]
+        figures = real_figures(real, bundles)
+        typer.echo(json.dumps(figures, ensure_ascii=False) if format is OutputFormat.json
+                   else format_real(figures) + "\n" + format_sentences(figures))
+        return
     results = evaluate_bundle(load_bundle(models), _corpus_dir(corpus))
     if update_card:
         write_card(models or default_model_dir(), results)
     typer.echo(json.dumps(results, ensure_ascii=False) if format is OutputFormat.json else format_report(results))
+
+
+@app.command()
+def adapt(
+    folder: Annotated[Path, typer.Argument(help="a folder of real reports (an office's archive of past years)")],
+    out: Annotated[Path | None, typer.Option("--out", help="bundle folder to write (default: models/adapted)")] = None,
+    models: Annotated[Path | None, typer.Option("--models", help="base bundle (default: models/default)")] = None,
+    corpus: Annotated[Path | None, typer.Option("--corpus")] = None,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+) -> None:
+    """由一批真实报告（无需标注）改进句子分类器：按“存在的问题/清醒看到…”等引导语划分的部分生成弱标注，与语料库一起
+    重新训练；新模型的说明写明学习来源及适配前后的指标。"""
+    from nlp.bundle import default_model_dir, load_bundle
+    from nlp.training.adapt import adapt_bundle
+    from nlp.training.card import write_adapted_card
+    from nlp.training.evaluate import evaluate_bundle
+
+    setup_logging(False)
+    base = models or default_model_dir()
+    target = out or base.with_name("adapted")
+    root = _corpus_dir(corpus)
+    before = evaluate_bundle(load_bundle(base), root, splits=("test",), with_round=False)
+    with _exclusive(target.with_name(target.name + ".lock")):
+        learned = adapt_bundle(folder, base, target, root, seed=seed, log=typer.echo)
+    after = evaluate_bundle(load_bundle(target), root, splits=("test",), with_round=False)
+    real_before = real_after = None
+    if (folder / "gold.jsonl").exists():  # an annotated round: held-out figures, each fold adapted without it
+        from nlp.training.real_cli import fold_bundles, real_figures
+
+        bundle = load_bundle(base)
+        real_before = real_figures(folder, [bundle])
+        real_after = real_figures(folder, fold_bundles(bundle, folder, root, seed=seed, log=typer.echo))
+    text = write_adapted_card(target, learned, before, after, real_before, real_after)
+    typer.echo(text)
+    typer.echo(f"模型已保存：{target}")
 
 
 corpus_app = typer.Typer(no_args_is_help=True, help="语料库：校验、统计、生成")

@@ -165,3 +165,22 @@ def format_real(figures: dict[str, Any]) -> str:
     worst = sorted(figures["documents"], key=lambda d: d["f1"])[:5]
     tail = ["", "F1 最低的文件：" + "；".join(f"{d['name']} {d['f1']:.2f}" for d in worst)]
     return "\n".join([head, "", *rows, *tail])
+
+
+def gold_problem_sentences(doc: RealDocument, result: AnalysisResult) -> list[bool]:
+    """For each sentence of the analysis: does it hold a gold problem (a quote, or part of one)?"""
+    quotes = [_norm(p.quote) for p in doc.problems]
+    return [any(_hit(q, _norm(s.text)) for q in quotes) for s in result.sentences]
+
+
+def sentence_scores(pairs: Sequence[tuple[RealDocument, AnalysisResult, Sequence[str]]]) -> dict[str, float]:
+    """Problem-sentence precision, recall and F1 of the classifier's own labels (``labels``, before any reading in
+    context) against the sentences that hold gold problems."""
+    tp = fp = fn = 0
+    for doc, result, labels in pairs:
+        for gold, label in zip(gold_problem_sentences(doc, result), labels, strict=True):
+            tp += gold and label == "problem"
+            fp += (not gold) and label == "problem"
+            fn += gold and label != "problem"
+    p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / max(p + r, 1e-9), 3)}

@@ -50,3 +50,19 @@ def test_blocks_bound_the_distance_matrix() -> None:
     issues = round_issues()
     groups = group_issues(issues, HashEncoder(), n_units=10, max_block=5)
     assert sum(len(g.members) for g in groups) == len(issues)
+
+
+def test_issues_of_a_known_type_form_one_group_titled_by_the_type() -> None:
+    from nlp.classify.encoders import HashEncoder
+    from nlp.cluster.rounds import RoundIssue, group_issues
+
+    types = {"le_cert": ("执法人员持证上岗管理不到位", "law_enforcement")}
+    issues = [RoundIssue(id=f"i{k}", unit=f"单位{k}", text=f"第{k}种说法的无证执法问题", domain="law_enforcement",
+                         problem_type="le_cert") for k in range(4)]
+    issues += [RoundIssue(id="x", unit="单位9", text="档案室漏雨未修", domain="other")]
+    groups = group_issues(issues, HashEncoder(), n_units=5, types=types)
+    typed = [g for g in groups if g.problem_type == "le_cert"]
+    assert len(typed) == 1 and typed[0].id == "T-le_cert" and typed[0].representative == types["le_cert"][0]
+    assert typed[0].members == ("i0", "i1", "i2", "i3") and typed[0].scope == "common"
+    assert any(g.members == ("x",) and g.problem_type is None for g in groups)
+    assert group_issues(list(reversed(issues)), HashEncoder(), n_units=5, types=types) == groups
