@@ -152,7 +152,10 @@ class JobRunner:
         return True
 
     def _claim(self) -> tuple[int, str, int] | None:
+        """Take one file: (file id, job id, round id), or None when there is none to take."""
         t = time.time()
+        if self.sessions.kw["bind"].dialect.name == "postgresql":
+            return self._claim_skip_locked(t)
         with self.sessions() as s:
             candidates = s.execute(select(JobFile.id, JobFile.job_id, Job.round_id, JobFile.attempts)
                                    .join(Job, Job.id == JobFile.job_id).where(claimable(t))
@@ -170,15 +173,37 @@ class JobRunner:
                     return file_id, job_id, round_id
         return None
 
+    def _claim_skip_locked(self, t: float) -> tuple[int, str, int] | None:
+        """PostgreSQL: one statement, ``UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED LIMIT 1)``, so
+        instances polling together neither wait for nor retry on each other's rows."""
+        while True:
+            with self.sessions.begin() as s:
+                pick = (select(JobFile.id).where(claimable(t)).order_by(JobFile.id).limit(1)
+                        .with_for_update(skip_locked=True).scalar_subquery())
+                row = s.execute(update(JobFile).where(JobFile.id == pick)
+                                .values(status="running", owner=self.instance_id, lease_until=t + self.lease_s,
+                                        attempts=JobFile.attempts + 1)
+                                .returning(JobFile.id, JobFile.job_id, JobFile.attempts)).first()
+                if row is None:
+                    return None
+                file_id, job_id, attempts = row
+                if attempts > MAX_ATTEMPTS:
+                    self._give_up(s, file_id, None)
+                    continue
+                s.execute(update(Job).where(Job.id == job_id, Job.status == "queued").values(status="running"))
+                return file_id, job_id, s.scalar(select(Job.round_id).where(Job.id == job_id))
+
     def _release(self, file_id: int) -> None:
         with self.sessions.begin() as s:
             s.execute(update(JobFile).where(JobFile.id == file_id, JobFile.owner == self.instance_id,
                                             JobFile.status == "running")
                       .values(status="queued", owner=None, lease_until=None))
 
-    def _give_up(self, s: Session, file_id: int, t: float) -> None:
+    def _give_up(self, s: Session, file_id: int, t: float | None) -> None:
+        """Fail a file whose workers died on it MAX_ATTEMPTS times (``t``: unless claimed meanwhile; None: ours)."""
         err = AnalyzerFailedError(f"the worker analysing it stopped {MAX_ATTEMPTS} times")
-        s.execute(update(JobFile).where(JobFile.id == file_id, claimable(t))
+        s.execute(update(JobFile).where(JobFile.id == file_id,
+                                        claimable(t) if t is not None else JobFile.owner == self.instance_id)
                   .values(status="failed", owner=None, lease_until=None, code=err.code,
                           message=f"{err.message_zh}（{err.detail}）"))
 

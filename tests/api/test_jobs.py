@@ -197,3 +197,21 @@ def test_migrations_started_together_on_an_empty_database_all_succeed(backend: s
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             admin.dispose()
+
+
+def test_a_file_its_workers_died_on_three_times_fails_with_a_code(engine) -> None:  # noqa: F811
+    from sqlalchemy import update
+
+    sessions = session_factory(engine)
+    blobs = DatabaseBlobStore(engine)
+    job_id, _ = _queue(sessions, blobs, 1)
+    with sessions.begin() as s:
+        s.execute(update(JobFile).values(status="running", owner="dead", lease_until=0.0, attempts=3))
+    analyzer = Counting()
+    runner = _runner(sessions, blobs, analyzer, "a")
+    while runner.work_one():
+        pass
+    runner._finish_stale()
+    with sessions() as s:
+        assert [(f.status, f.code) for f in s.scalars(select(JobFile))] == [("failed", "ANALYZER_FAILED")]
+        assert s.get(Job, job_id).status == "done" and not analyzer.seen
