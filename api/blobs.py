@@ -43,7 +43,8 @@ class BlobStore:
         return self.root / digest[:2] / digest
 
     def put(self, data: bytes, session: Session | None = None) -> str:
-        """Store ``data`` once (``session`` is for the database store); written to a temporary name then renamed, so a crash leaves no half file."""
+        """Store ``data`` once (``session`` is for the database store); written to a temporary name then
+        renamed, so a crash leaves no half file."""
         digest = sha256(data)
         target = self.path(digest)
         if target.exists():

@@ -93,6 +93,7 @@ class LocalLiveness:
 
     def release(self) -> None:
         if self._held is not None:
+            Path(self._held.name).unlink(missing_ok=True)  # a clean stop leaves no lock file behind
             self._held.close()
             self._held = None
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from api.analyzer import Analyzer, InlineAnalyzer, ProcessAnalyzer
-from api.blobs import BlobStore, Blobs, open_blobs
+from api.blobs import Blobs, BlobStore, open_blobs
 from api.db import make_engine, migrate, session_factory
 from api.instances import STORE_NOT_SHARED, LocalLiveness, new_instance_id, register, unregister, unshared_peers
 from api.jobs import JobRunner, liveness_for
@@ -49,7 +49,8 @@ class Services:
         folder = self.blobs if isinstance(self.blobs, BlobStore) else None
         peers = unshared_peers(self.sessions, self.instance_id, folder, self.settings.lease_s)
         if peers:
-            return STORE_NOT_SHARED, f"{folder.root.resolve() if folder else ''} lacks the markers of {', '.join(peers)}"
+            where = folder.root.resolve() if folder else ""
+            return STORE_NOT_SHARED, f"{where} lacks the markers of {', '.join(peers)}"
         return None
 
     def close(self) -> None:

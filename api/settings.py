@@ -13,8 +13,8 @@
 | ``PREREVIEW_JOB_WORKERS`` | 1 | ``job_workers`` |
 | ``PREREVIEW_ANALYSIS_MODE`` | ``process`` (or ``inline``) | ``analysis_mode`` |
 | ``PREREVIEW_OFFICE`` | 依法治理办公室 | ``office`` (the letterhead) |
-| ``PREREVIEW_LEASE_SECONDS`` | 3 × the document time limit | ``lease_seconds``: a claimed file's lease, renewed while worked |
-| ``PREREVIEW_INSTANCE_ID`` | host name + a random suffix | ``instance_id``: a stable name lets a restart take back its own files at once |
+| ``PREREVIEW_LEASE_SECONDS`` | 3 × the document time limit | ``lease_seconds``: a claimed file's lease |
+| ``PREREVIEW_INSTANCE_ID`` | host name + a random suffix | ``instance_id`` (stable: a restart takes its files back) |
 | ``PREREVIEW_FILE_STORE`` | ``database`` on PostgreSQL, else ``folder`` | ``file_store``: where uploaded bytes live |
 | ``PREREVIEW_DASK_SCHEDULER`` | empty: analyse in this service | ``dask_scheduler`` (``tcp://host:8786``) |
 
@@ -78,7 +78,7 @@ class Settings(BaseSettings):
 
     @property
     def store_kind(self) -> str:
-        """``database`` (bytes in the ``blobs`` table) or ``folder`` (under data_dir, which all instances must share)."""
+        """``database`` (bytes in the ``blobs`` table) or ``folder`` (under data_dir, shared by all instances)."""
         if self.file_store:
             return self.file_store
         return "database" if self.url.startswith("postgresql") else "folder"

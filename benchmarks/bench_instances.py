@@ -50,12 +50,12 @@ def dask_cluster(workers: int) -> Iterator[str]:
     bin_dir = Path(sys.executable).parent
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    quiet = {"env": env, "cwd": ROOT, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     procs = [subprocess.Popen([str(bin_dir / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                               "--no-dashboard"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+                               "--no-dashboard"], **quiet)]
     time.sleep(3)
     procs.append(subprocess.Popen([str(bin_dir / "dask"), "worker", f"tcp://127.0.0.1:{port}", "--nworkers",
-                                   str(workers), "--nthreads", "1", "--no-dashboard"], env=env, cwd=ROOT,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                                   str(workers), "--nthreads", "1", "--no-dashboard"], **quiet))
     try:
         yield f"tcp://127.0.0.1:{port}"
     finally:
