@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from api.blobs import BlobStore
+from api.blobs import open_blobs
 from api.db import make_engine, migrate, session_factory
 from api.jobs import enqueue
 from api.settings import Settings
@@ -36,7 +36,8 @@ def seed_demo(settings: Settings, make_uploads: Callable[[], list[Upload]]) -> t
             round_row = ensure_round(s, DEMO_ROUND)
             seeded = s.scalar(select(Job.id).where(Job.round_id == round_row.id).limit(1)) is None
             if seeded:
-                enqueue(s, round_row, make_uploads(), BlobStore(settings.files_dir), None, new_id())
+                enqueue(s, round_row, make_uploads(), open_blobs(settings.store_kind, settings.files_dir, engine), None,
+                        new_id())
         with sessions() as s:
             token = create_token(s, "reviewer", label="演示审核员")
     finally:

@@ -34,3 +34,10 @@ class NotFoundError(PrereviewError):
 class NoLetterError(PrereviewError):
     code = "NO_LETTER"
     http_status = 409
+
+
+class FileMissingError(PrereviewError):
+    """A queued file's bytes are not in this instance's file store (a data folder the instances do not share)."""
+
+    code = "FILE_MISSING"
+    http_status = 503

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.store import now
@@ -25,8 +25,16 @@ Tools = Callable[[], Any]  # → the round models (policy and encoder: ``nlp.bun
 _RETYPED = ("scope", "common_group", "visibility", "latent_basis", "source", "severity")
 
 
+def lock_round(session: Session, round_id: int) -> None:
+    """Lock the round's row until the transaction ends: a no-op UPDATE, which PostgreSQL holds as a row lock and
+    which makes SQLite take its write lock at once (before any read, so nothing read is stale). Every write that
+    changes a round's reports or checklist takes it first, so instances take turns."""
+    session.execute(update(Round).where(Round.id == round_id).values(dirty=Round.dirty))
+
+
 def refresh_round(session: Session, round_row: Round, tools: Tools) -> RoundSummary:
     """Run the round step and store its results and summary; returns the summary."""
+    lock_round(session, round_row.id)
     reports = list(session.scalars(select(Report).where(Report.round_id == round_row.id)
                                    .order_by(Report.created_at, Report.id)))
     results = [AnalysisResult.model_validate_json(r.result_json) for r in reports]

@@ -13,6 +13,10 @@
 | ``PREREVIEW_JOB_WORKERS`` | 1 | ``job_workers`` |
 | ``PREREVIEW_ANALYSIS_MODE`` | ``process`` (or ``inline``) | ``analysis_mode`` |
 | ``PREREVIEW_OFFICE`` | 依法治理办公室 | ``office`` (the letterhead) |
+| ``PREREVIEW_LEASE_SECONDS`` | 3 × the document time limit | ``lease_seconds``: a claimed file's lease |
+| ``PREREVIEW_INSTANCE_ID`` | host name + a random suffix | ``instance_id`` (stable: a restart takes its files back) |
+| ``PREREVIEW_FILE_STORE`` | ``database`` on PostgreSQL, else ``folder`` | ``file_store``: where uploaded bytes live |
+| ``PREREVIEW_DASK_SCHEDULER`` | empty: analyse in this service | ``dask_scheduler`` (``tcp://host:8786``) |
 
 The size limits' defaults are the analysis config's (``nlp.config.IngestLimits``): one value, one place.
 """
@@ -29,6 +33,7 @@ from nlp.config import IngestLimits
 from nlp.errors import ConfigError
 
 MB = 1024 * 1024
+LEASE_FACTOR = 3  # a lease outlives a heartbeat gap and a document at its time limit
 _LIMITS = IngestLimits()
 
 
@@ -48,8 +53,12 @@ class Settings(BaseSettings):
     analysis_mode: Literal["process", "inline"] = "process"  # process: a child a timeout can kill; inline: scripts
     job_workers: int = Field(1, gt=0)
     office: str = "依法治理办公室"
+    lease_seconds: float | None = Field(None, gt=0)  # None: LEASE_FACTOR × document_timeout
+    instance_id: str = Field("", max_length=64)  # empty: host name + a random suffix, new at each start
+    file_store: Literal["database", "folder", ""] = ""  # empty: database on PostgreSQL, folder on SQLite
+    dask_scheduler: str = ""
 
-    @field_validator("data_dir", "model_dir", "encoder", "office", mode="before")
+    @field_validator("data_dir", "model_dir", "encoder", "office", "lease_seconds", mode="before")
     @classmethod
     def _empty_is_default(cls, value: object, info: object) -> object:
         """``PREREVIEW_MODEL_DIR=`` (set but empty) means the default, as before."""
@@ -61,6 +70,18 @@ class Settings(BaseSettings):
     @property
     def url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'prereview.db').resolve()}"
+
+    @property
+    def lease_s(self) -> float:
+        """How long a claimed file stays its instance's without a heartbeat."""
+        return self.lease_seconds or LEASE_FACTOR * self.document_timeout
+
+    @property
+    def store_kind(self) -> str:
+        """``database`` (bytes in the ``blobs`` table) or ``folder`` (under data_dir, shared by all instances)."""
+        if self.file_store:
+            return self.file_store
+        return "database" if self.url.startswith("postgresql") else "folder"
 
     @property
     def files_dir(self) -> Path:

@@ -5,7 +5,7 @@ The schema itself is created by the Alembic migrations in ``api/migrations``; a 
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -74,6 +74,8 @@ class JobFile(Base):
     year: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))  # queued, running, done, failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    owner: Mapped[str | None] = mapped_column(String(64))  # the instance working it (running only)
+    lease_until: Mapped[float | None] = mapped_column(Float)  # epoch seconds; past it, any instance may take it over
     code: Mapped[str | None] = mapped_column(String(40))
     message: Mapped[str | None] = mapped_column(Text)
     report_id: Mapped[str | None] = mapped_column(ForeignKey("reports.id"))
@@ -106,3 +108,22 @@ class IssueHistory(Base):
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Instance(Base):
+    """A running service instance: its heartbeat, and the marker it wrote in the file folder (``folder`` store)."""
+
+    __tablename__ = "instances"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[str] = mapped_column(String(32))
+    seen_at: Mapped[float] = mapped_column(Float)  # epoch seconds of the last heartbeat
+    marker: Mapped[str | None] = mapped_column(String(64))  # a nonce written under files/.instances/<id>
+
+
+class Blob(Base):
+    """Uploaded bytes, content-addressed, when the file store is the database (``PREREVIEW_FILE_STORE``)."""
+
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

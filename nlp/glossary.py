@@ -25,6 +25,8 @@ ERROR_MESSAGES = {
     "ANALYZER_FAILED":  "分析进程意外退出，请稍后重试。",
     "INTERNAL_ERROR":   "服务内部错误，请联系管理员。",
     "NO_LETTER":        "该报告预审结论为“通过”，无需发函。",
+    "FILE_MISSING":     "服务读不到该文件的内容：多台服务器未共用同一文件存储，请管理员检查后重新提交。",
+    "STORE_NOT_SHARED": "本服务读不到其他实例存放的文件：数据目录未共享（或改用数据库存放文件）。",
 }
 
 SECTION_ROLES = {

@@ -29,9 +29,11 @@ def free_port() -> int:
 class Server:
     """One data folder; ``start`` waits for /readyz, ``kill`` is kill -9 of the whole process group."""
 
-    def __init__(self, data_dir: Path, log: Path, analysis_mode: str = "process") -> None:
+    def __init__(self, data_dir: Path, log: Path, analysis_mode: str = "process", **env: str) -> None:
+        """``env``: more settings, e.g. ``PREREVIEW_DATABASE_URL`` for instances sharing one database."""
         self.data_dir = data_dir
-        self.env = {**os.environ, "PREREVIEW_DATA_DIR": str(data_dir), "PREREVIEW_ANALYSIS_MODE": analysis_mode}
+        self.env = {**os.environ, "PREREVIEW_DATA_DIR": str(data_dir), "PREREVIEW_ANALYSIS_MODE": analysis_mode,
+                    **env}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -43,14 +45,24 @@ class Server:
         return out.stdout.strip().splitlines()[-1]
 
     def start(self) -> None:
+        self.launch()
+        self.wait(ready=True)
+
+    def launch(self) -> None:
+        """Start the process without waiting (several instances start together)."""
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen([*prereview_command(), "serve", "--port", str(self.port)], env=self.env,
                                          cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait(self, ready: bool = True) -> httpx.Response:
+        """Until /readyz answers 200 (``ready``) or answers at all; returns the answer."""
+        assert self.proc is not None
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=2, trust_env=False).status_code == 200:
-                    return
+                answer = httpx.get(f"{self.url}/readyz", timeout=2, trust_env=False)
+                if answer.status_code == 200 or not ready:
+                    return answer
             except httpx.HTTPError:
                 pass
             assert self.proc.poll() is None, f"server exited:\n{self.log.read_text(errors='replace')[-3000:]}"
