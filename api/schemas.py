@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from functools import partial
+from typing import Annotated
 
-from nlp.doc import AnalysisResult
+from pydantic import BaseModel, BeforeValidator, Field
+
+from nlp.doc import AnalysisResult, FollowUp, Status
+from nlp.glossary import FOLLOWUPS, STATUSES, code_for
+
+# Codes in, codes out. Until the next release a status or follow-up may still come as the Chinese words the API
+# used before the codes (整改中, 巩固 …); they are mapped to their codes (README, "Status codes").
+StatusCode = Annotated[Status, BeforeValidator(partial(code_for, STATUSES))]
+FollowUpCode = Annotated[FollowUp, BeforeValidator(partial(code_for, FOLLOWUPS))]
+STATUS_HELP = "整改状态：" + "、".join(f"{code}（{words}）" for code, words in STATUSES.items())
+FOLLOWUP_HELP = "回头看结果，仅对已销号（closed）问题：" + "、".join(
+    f"{code}（{words}）" for code, words in FOLLOWUPS.items())
 
 
 class ErrorBody(BaseModel):
@@ -50,14 +62,14 @@ class JobOut(BaseModel):
 
 
 class StatusIn(BaseModel):
-    status: str | None = Field(None, examples=["整改中"], description="未启动/整改中/已完成待验收/已销号/退回重改")
-    followup: str | None = Field(None, description="回头看结果（巩固/反弹/虚假整改），仅对已销号问题")
+    status: StatusCode | None = Field(None, examples=["in_progress"], description=STATUS_HELP)
+    followup: FollowUpCode | None = Field(None, examples=["consolidated"], description=FOLLOWUP_HELP)
     note: str = Field("", max_length=5000)
 
 
 class HistoryOut(BaseModel):
     at: str
     by: str
-    from_status: str | None
-    to_status: str
+    from_status: Status | None
+    to_status: Status
     note: str

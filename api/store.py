@@ -16,7 +16,7 @@ from api.tables import IssueHistory, IssueRow, Job, JobFile, Report, Round
 from api.tokens import Principal
 from nlp.checklist.build import unit_items
 from nlp.checklist.status import change_status, record_followup
-from nlp.doc import AnalysisResult, ChecklistItem
+from nlp.doc import AnalysisResult, ChecklistItem, Status
 
 
 def now() -> str:
@@ -66,9 +66,9 @@ def round_open_job(session: Session, round_id: int) -> str | None:
 
 
 def round_open_issues(session: Session, round_id: int) -> int:
-    """How many of the round's checklist rows are not yet 已销号."""
+    """How many of the round's checklist rows are not yet closed (已销号)."""
     return session.scalar(select(func.count()).select_from(IssueRow)
-                          .where(IssueRow.round_id == round_id, IssueRow.status != "已销号")) or 0
+                          .where(IssueRow.round_id == round_id, IssueRow.status != str(Status.CLOSED))) or 0
 
 
 def round_checklist_items(session: Session, round_id: int) -> list[ChecklistItem]:
@@ -107,7 +107,7 @@ def add_report(session: Session, result: AnalysisResult, round_row: Round | None
     for item in unit_items(result, round_row.name if round_row else None):
         session.add(IssueRow(id=f"{report.id}:{item.issue_id}", report_id=report.id, round_id=report.round_id,
                              unit=doc.unit, domain=item.domain, visibility=item.visibility, scope=item.scope,
-                             status=item.status, number=item.number, item_json=item.model_dump_json(),
+                             status=str(item.status), number=item.number, item_json=item.model_dump_json(),
                              updated_at=now()))
     if round_row is not None:
         round_row.dirty = True
@@ -164,7 +164,7 @@ def list_issues(session: Session, round_ref: str | None = None, unit: str | None
     if unit:
         q = q.where(IssueRow.unit == unit)
     if status:
-        q = q.where(IssueRow.status == status)
+        q = q.where(IssueRow.status == str(status))
     if domain:
         q = q.where(IssueRow.domain == domain)
     return [issue_out(row) for row in session.scalars(q.limit(limit).offset(offset))]
@@ -198,10 +198,11 @@ def change_issue(session: Session, row: IssueRow, who: Principal, status: str | 
         changed = change_status(item, status or "", by=who.name, note=note)
     last = changed.history[-1]
     row.item_json = changed.model_dump_json()
-    row.status = changed.status
+    row.status = str(changed.status)
     row.updated_at = last.at
     session.add(IssueHistory(issue_id=row.id, at=last.at, by=who.name, token_id=who.token_id,
-                             from_status=last.from_status, to_status=last.to_status, note=last.note))
+                             from_status=last.from_status and str(last.from_status), to_status=str(last.to_status),
+                             note=last.note))
     return row
 
 

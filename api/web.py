@@ -27,10 +27,10 @@ from api.page_text import render_text, split_evidence
 from api.rounds import current_summary
 from api.services import Services
 from api.tokens import Principal, principal_for
-from nlp.doc import KINDS, AnalysisResult
+from nlp import glossary
+from nlp.checklist.status import FOLLOWUPS, TRANSITIONS
+from nlp.doc import KINDS, AnalysisResult, Label
 from nlp.errors import PrereviewError
-from nlp.glossary import KINDS as KIND_NAMES
-from nlp.glossary import LABELS as LABEL_NAMES
 from nlp.glossary import error_message
 from nlp.round import RoundSummary
 
@@ -51,15 +51,10 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 
-DECISION_SHORT = {"pass": "通过", "revise": "修改", "return": "退回", "not_applicable": "不适用"}
-DECISION_LONG = {"pass": "预审通过", "revise": "需修改：发修改建议函", "return": "退回重写",
-                 "not_applicable": "不适用：不是需要预审的报告"}
-VISIBILITY = {"explicit": "显性", "latent": "隐性"}
-LATENT_BASIS = {"hedged": "表述弱化", "indicator": "指标预警", "omission": "必备内容缺失", "cross_source": "谈话反映"}
-SCOPE = {"common": "共性", "specific": "个性"}
-STATUSES = ("未启动", "整改中", "已完成待验收", "已销号", "退回重改")
-ROLE_ORDER = ("achievement", "problem", "cause", "measure", "other")
-JOB_STATUS = {"queued": "排队中", "running": "处理中", "done": "已完成", "failed": "失败"}
+ROLE_ORDER: tuple[str, ...] = tuple(Label)
+# the words the pages' scripts need (status changes, job progress) and the lifecycle: app.js keeps none of its own
+SCRIPT_GLOSSARY = {"statuses": glossary.STATUSES, "followups": glossary.FOLLOWUPS, "jobs": glossary.JOB_STATUSES,
+                   "transitions": {code: list(nexts) for code, nexts in TRANSITIONS.items()}}
 
 
 # -- helpers for templates --------------------------------------------------------------------------------------
@@ -83,10 +78,10 @@ def percent(x: float | None, digits: int = 1) -> str:
 
 templates.env.filters["bjt"] = beijing_time
 templates.env.filters["pct"] = percent
-templates.env.globals.update(
-    DECISION_SHORT=DECISION_SHORT, DECISION_LONG=DECISION_LONG, VISIBILITY=VISIBILITY, LATENT_BASIS=LATENT_BASIS,
-    SCOPE=SCOPE, KIND_NAMES=KIND_NAMES, LABEL_NAMES=LABEL_NAMES, STATUSES=STATUSES, JOB_STATUS=JOB_STATUS,
-    error_message=error_message)
+# every table of the glossary under its own name (KINDS, LABELS, DECISIONS_SHORT, STATUSES …): codes → Chinese words
+templates.env.globals.update({name: words for name, words in vars(glossary).items()
+                              if name.isupper() and isinstance(words, dict)})
+templates.env.globals.update(error_message=error_message, SCRIPT_GLOSSARY=SCRIPT_GLOSSARY)
 
 
 templates.env.globals["split_evidence"] = split_evidence
@@ -163,8 +158,6 @@ def round_summary(svc: Services, round_id: str | int) -> tuple[RoundSummary | No
 
 
 def next_statuses(status: str) -> tuple[str, ...]:
-    from nlp.checklist.status import TRANSITIONS
-
     return TRANSITIONS.get(status, ())
 
 
@@ -218,7 +211,7 @@ def home(request: Request, who: SignedIn, svc: ServicesDep) -> Response:
         rounds = store.list_rounds(s, newest_first=True)
         names = {x.id: x.name for x in rounds}
     return page(request, "index.html", who, nav="home", reports=reports, rounds=rounds, round_names=names,
-                kinds=[(k, KIND_NAMES.get(k, k)) for k in KINDS])
+                kinds=[(k, glossary.KINDS.get(k, k)) for k in KINDS])
 
 
 @router.get("/reports/{report_id}")
@@ -278,10 +271,10 @@ def round_page(request: Request, round_id: str, who: PageReviewer, svc: Services
 @router.get("/checklist")
 def checklist_page(request: Request, who: PageReviewer, svc: ServicesDep, round: str = "", unit: str = "",
                    status: str = "", domain: str = "", page_no: PageNo = 1) -> Response:
-    from nlp.checklist.status import FOLLOWUPS
     from nlp.taxonomy import load_taxonomy
 
-    filters = {"round": round.strip(), "unit": unit.strip(), "status": status.strip(), "domain": domain.strip()}
+    status = str(glossary.code_for(glossary.STATUSES, status.strip()))  # a bookmark from before the codes: 整改中
+    filters = {"round": round.strip(), "unit": unit.strip(), "status": status, "domain": domain.strip()}
     error = None
     with svc.sessions() as s:
         rounds = store.list_rounds(s, newest_first=True)

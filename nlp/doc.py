@@ -94,6 +94,24 @@ class Scope(StrEnum):
     SPECIFIC = "specific"
 
 
+class Status(StrEnum):
+    """Where a checklist item stands in rectification (``nlp.checklist.status`` has the lifecycle)."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    FOR_ACCEPTANCE = "for_acceptance"  # done by the unit, awaiting the reviewers' acceptance
+    CLOSED = "closed"  # accepted: the item is struck off (销号)
+    REOPENED = "reopened"  # acceptance failed: sent back to be redone
+
+
+class FollowUp(StrEnum):
+    """The result of a follow-up check (回头看) on a closed item."""
+
+    CONSOLIDATED = "consolidated"
+    REBOUNDED = "rebounded"
+    SHAM = "sham"  # the rectification was only on paper
+
+
 Script = Literal["simplified", "traditional", "mixed"]
 KINDS: tuple[str, ...] = tuple(k.value for k in Kind)
 LABELS: tuple[str, ...] = tuple(x.value for x in Label)
@@ -265,17 +283,13 @@ class AnalysisResult(_Frozen):
     issues: tuple[Issue, ...]
 
 
-Status = Literal["未启动", "整改中", "已完成待验收", "已销号", "退回重改"]
-FollowUp = Literal["巩固", "反弹", "虚假整改"]
-
-
 class StatusChange(_Frozen):
     """One entry of an item's history: who changed what, when, and why."""
 
     at: str
     by: str
-    from_status: str | None
-    to_status: str
+    from_status: Status | None
+    to_status: Status
     note: str = ""
 
 
@@ -306,7 +320,7 @@ class ChecklistItem(_Frozen):
     measure: str | None = None
     target: str | None = None
     deadline: str | None = None
-    status: Status = "未启动"
+    status: Status = Status.NOT_STARTED
     acceptance_note: str | None = None
     acceptance_date: str | None = None
     followup: FollowUp | None = None

@@ -1,6 +1,12 @@
-"""Codes to the Chinese words reviewers read (the analogue of ``spacy.explain``)."""
+"""Codes to the Chinese words reviewers read (the analogue of ``spacy.explain``).
+
+Every vocabulary of ``nlp.doc`` (and the service's job states) has its words here and nowhere else: the web pages,
+the Excel, CSV and Word outputs look codes up in these tables.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 # fmt: off
 ERROR_MESSAGES = {
@@ -57,9 +63,29 @@ SCOPE = {"common": "共性", "specific": "个性"}
 ITEM_SOURCES = {  # where a checklist item comes from
     "self_report": "自查报告", "interview": "谈话", "feedback": "督察反馈", "indicator": "指标预警", "omission": "必备内容缺失",
 }
+STATUSES = {  # rectification (整改) states of a checklist item
+    "not_started": "未启动", "in_progress": "整改中", "for_acceptance": "已完成待验收", "closed": "已销号",
+    "reopened": "退回重改",
+}
+FOLLOWUPS = {"consolidated": "巩固", "rebounded": "反弹", "sham": "虚假整改"}  # 回头看 results
+JOB_STATUSES = {"queued": "排队中", "running": "处理中", "done": "已完成", "failed": "失败"}  # round jobs, their files
+LETTERS = {"revise": "修改建议函", "return": "退回重写通知"}  # the letter a decision sends
 # fmt: on
 
 
 def error_message(code: str) -> str:
     """The reviewer-facing Chinese sentence for an error code."""
     return ERROR_MESSAGES.get(code, "处理文件时出错。")
+
+
+def code_for(words: Mapping[str, str], value: object) -> object:
+    """The code whose Chinese words are ``value``; anything else comes back unchanged.
+
+    For input that may still carry the Chinese words where a code is expected (API clients of the release before
+    the codes): ``code_for(STATUSES, "整改中") == "in_progress"``, ``code_for(STATUSES, "closed") == "closed"``.
+    """
+    if isinstance(value, str):
+        for code, text in words.items():
+            if text == value:
+                return code
+    return value

@@ -8,14 +8,14 @@ from fastapi import APIRouter, Query
 
 from api import store
 from api.deps import Reviewer, ServicesDep
-from api.schemas import HistoryOut, StatusIn
+from api.schemas import STATUS_HELP, HistoryOut, StatusCode, StatusIn
 
 router = APIRouter(tags=["issues"])
 
 
 @router.get("/issues", summary="问题清单查询")
 def get_issues(svc: ServicesDep, who: Reviewer, round: str | None = None, unit: str | None = None,
-               status: str | None = None, domain: str | None = None,
+               status: Annotated[StatusCode | None, Query(description=STATUS_HELP)] = None, domain: str | None = None,
                limit: Annotated[int, Query(ge=1, le=5000)] = 500,
                offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
     with svc.sessions() as s:

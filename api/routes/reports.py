@@ -13,6 +13,7 @@ from api.deps import DOCX, ServicesDep, Who, download, read_upload, upload_name
 from api.errors import NoLetterError
 from api.schemas import ReportOut
 from api.uploads import check_kind
+from nlp.glossary import LETTERS
 
 router = APIRouter(tags=["reports"])
 
@@ -69,7 +70,7 @@ def get_letter(svc: ServicesDep, report_id: str, who: Who) -> Response:
         result = store.report_result(store.get_report(s, report_id, who))
     if result.verdict.decision == "pass":
         raise NoLetterError(f"report {report_id} passed")
-    kind = "修改建议函" if result.verdict.decision == "revise" else "退回重写通知"
+    kind = LETTERS[result.verdict.decision]
     return download(letter_docx(result, office=svc.settings.office), DOCX, f"{kind}_{report_id}.docx")
 
 

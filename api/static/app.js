@@ -2,7 +2,17 @@
 "use strict";
 
 (function () {
-  const JOB_STATUS = { queued: "排队中", running: "处理中", done: "已完成", failed: "失败" };
+  // The Chinese words for the codes the API answers with, and the status lifecycle: from the page (nlp/glossary.py,
+  // nlp/checklist/status.py), so that this script keeps no vocabulary of its own.
+  const GLOSSARY = (function () {
+    const node = document.getElementById("glossary");
+    try { return JSON.parse(node ? node.textContent : "{}"); } catch (e) { return {}; }
+  })();
+  const STATUSES = GLOSSARY.statuses || {};
+  const FOLLOWUPS = GLOSSARY.followups || {};
+  const JOB_STATUS = GLOSSARY.jobs || {};
+  const NEXT = GLOSSARY.transitions || {};
+  const statusWords = (code) => STATUSES[code] || code;
 
   /** The Chinese message of an API error body ({"code", "message", "detail"}). */
   async function errorMessage(resp) {
@@ -13,11 +23,13 @@
     let msg = body.message;
     const detail = String(body.detail || "");
     if (body.code === "INVALID_TRANSITION") {
-      if (/acceptance note/.test(detail)) msg += "（转为“已销号”或“退回重改”须填写验收意见。）";
-      else if (/follow-up/.test(detail)) msg += "（只有已销号的问题才能记录回头看结果。）";
+      const closed = statusWords("closed");
+      if (/acceptance note/.test(detail)) msg += "（转为“" + closed + "”或“" + statusWords("reopened") + "”须填写验收意见。）";
+      else if (/follow-up/.test(detail)) msg += "（只有" + closed + "的问题才能记录回头看结果。）";
       else {
         const m = detail.match(/cannot move from (\S+) to (\S*); allowed: (.*)$/);
-        if (m) msg += "（当前为“" + m[1] + "”，可转为：" + (m[3].startsWith("none") ? "无，已销号问题请记录回头看" : m[3]) + "。）";
+        if (m) msg += "（当前为“" + statusWords(m[1]) + "”，可转为：" + (m[3].startsWith("none") ? "无，" + closed + "问题请记录回头看"
+          : m[3].split(", ").map(statusWords).join("、")) + "。）";
       }
     } else if (body.code === "VALIDATION_ERROR" && detail) {
       msg += "（" + detail + "）";
@@ -211,13 +223,10 @@
   }
 
   // -- checklist: status changes -----------------------------------------------------------------------------
-  const NEXT = { "未启动": ["整改中"], "整改中": ["已完成待验收"], "已完成待验收": ["已销号", "退回重改"], "退回重改": ["整改中"], "已销号": [] };
-  const FOLLOWUPS = ["巩固", "反弹", "虚假整改"];
-
   function fillOptions(select, status) {
     select.replaceChildren();
-    NEXT[status].forEach((s) => { const o = el("option", null, "转为：" + s); o.value = "status:" + s; select.append(o); });
-    if (status === "已销号") FOLLOWUPS.forEach((f) => { const o = el("option", null, "回头看：" + f); o.value = "followup:" + f; select.append(o); });
+    (NEXT[status] || []).forEach((s) => { const o = el("option", null, "转为：" + statusWords(s)); o.value = "status:" + s; select.append(o); });
+    if (status === "closed") Object.keys(FOLLOWUPS).forEach((f) => { const o = el("option", null, "回头看：" + FOLLOWUPS[f]); o.value = "followup:" + f; select.append(o); });
   }
 
   function initChecklist() {
@@ -248,12 +257,12 @@
         const item = await resp.json();
         const row = form.closest("tr");
         const tag = row.querySelector("[data-status]");
-        tag.textContent = item.status;
+        tag.textContent = statusWords(item.status);
         tag.className = "status-tag st-" + item.status;
         fillOptions(form.elements.to, item.status);
         form.elements.note.value = "";
         msg.className = "form-msg ok";
-        msg.textContent = "已更新为“" + item.status + "”。";
+        msg.textContent = "已更新为“" + statusWords(item.status) + "”。";
         // the history, from the audit trail
         const h = await fetch("/api/v1/issues/" + encodeURIComponent(id) + "/history", { credentials: "same-origin" });
         if (h.ok) {
@@ -263,7 +272,7 @@
           list.replaceChildren();
           entries.forEach((e) => {
             const li = el("li");
-            li.append(el("span", "when", beijing(e.at)), document.createTextNode(" " + e.by + "：" + (e.from_status || "—") + " → " + e.to_status));
+            li.append(el("span", "when", beijing(e.at)), document.createTextNode(" " + e.by + "：" + (e.from_status ? statusWords(e.from_status) : "—") + " → " + statusWords(e.to_status)));
             if (e.note) li.append(el("div", "note", e.note));
             list.append(li);
           });

@@ -20,6 +20,7 @@ from nlp.batch.inputs import InputFile
 from nlp.batch.state import BatchState, write_atomic, write_json
 from nlp.checklist.build import renumber
 from nlp.doc import AnalysisResult, ChecklistItem
+from nlp.glossary import LETTERS
 from nlp.report.excel import write_checklist_xlsx
 from nlp.report.word import letter_docx
 from nlp.round import Failure, review_round
@@ -132,9 +133,6 @@ def in_parallel(*jobs: Callable[[], None]) -> None:
         raise RuntimeError(f"{len(failed)} round-step writer(s) failed; see the error above")
 
 
-LETTER_KINDS = {"revise": "修改建议函", "return": "退回重写通知"}
-
-
 def letter_basis(result: AnalysisResult) -> tuple[object, ...] | None:
     """Everything a letter is written from (the verdict and the document's names); None when no letter."""
     if result.verdict.decision == "pass":
@@ -147,7 +145,7 @@ def write_letter(out: Path, stem: str, result: AnalysisResult) -> tuple[object, 
     """修改建议函 (revise) or 退回重写通知 (return) for one report, removing a letter of the other kind left by
     an earlier verdict; a passed report gets none. Returns ``letter_basis(result)``."""
     basis = letter_basis(result)
-    for decision, kind in LETTER_KINDS.items():
+    for decision, kind in LETTERS.items():
         path = out / "letters" / f"{stem}_{kind}.docx"
         if decision == result.verdict.decision:
             write_atomic(path, letter_docx(result))

@@ -9,7 +9,7 @@ from datetime import UTC
 from xml.sax.saxutils import escape
 
 from nlp.doc import ChecklistItem, CommonProblem
-from nlp.glossary import ITEM_SOURCES, LATENT_BASIS, SCOPE, VISIBILITY
+from nlp.glossary import FOLLOWUPS, ITEM_SOURCES, LATENT_BASIS, SCOPE, STATUSES, VISIBILITY
 
 # fmt: off
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -22,7 +22,8 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("acceptance_note", "验收意见", 20), ("acceptance_date", "验收日期", 12), ("followup", "回头看结果", 10),
 )
 # fmt: on
-_COLUMN_WORDS = {"source": ITEM_SOURCES, "visibility": VISIBILITY, "latent_basis": LATENT_BASIS, "scope": SCOPE}
+_COLUMN_WORDS = {"source": ITEM_SOURCES, "visibility": VISIBILITY, "latent_basis": LATENT_BASIS, "scope": SCOPE,
+                 "status": STATUSES, "followup": FOLLOWUPS}  # reviewers read the words, never the codes
 
 
 def _cell(item: ChecklistItem, field: str) -> object:

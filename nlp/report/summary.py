@@ -6,7 +6,7 @@ from nlp.doc import AnalysisResult
 from nlp.glossary import DECISIONS, KINDS, LABELS, VISIBILITY
 from nlp.taxonomy import load_taxonomy
 
-_MARK = {"problem": "【问题】", "cause": "【原因】", "measure": "【措施】"}
+_MARK = {label: f"【{LABELS[label]}】" for label in ("problem", "cause", "measure")}
 
 
 def result_to_text(result: AnalysisResult, show_sentences: bool = True) -> str:

@@ -128,23 +128,56 @@ def test_tokens_and_roles(service, sample_report) -> None:
 def test_status_changes_are_audited_and_refused_transitions_are_409(service, sample_report) -> None:
     rid = _upload(service, sample_report + "状态测试。".encode()).json()["id"]
     issues = [i for i in service.client.get("/api/v1/issues", headers=service.reviewer).json() if i["report_id"] == rid]
-    assert issues and all(i["status"] == "未启动" for i in issues)
+    assert issues and all(i["status"] == "not_started" for i in issues)
     target = issues[0]["id"]
     patch = service.client.patch
-    refused = patch(f"/api/v1/issues/{target}", json={"status": "已销号", "note": "x"}, headers=service.reviewer)
+    refused = patch(f"/api/v1/issues/{target}", json={"status": "closed", "note": "x"}, headers=service.reviewer)
     assert refused.status_code == 409 and refused.json()["code"] == "INVALID_TRANSITION"
-    for to, note in (("整改中", "已部署"), ("已完成待验收", "已提交材料"), ("已销号", "验收合格")):
+    assert "allowed: in_progress" in refused.json()["detail"]
+    for to, note in (("in_progress", "已部署"), ("for_acceptance", "已提交材料"), ("closed", "验收合格")):
         res = patch(f"/api/v1/issues/{target}", json={"status": to, "note": note}, headers=service.reviewer)
         assert res.status_code == 200 and res.json()["status"] == to
-    res = patch(f"/api/v1/issues/{target}", json={"followup": "反弹", "note": "回头看发现问题反弹"}, headers=service.reviewer)
-    assert res.json()["status"] == "整改中" and res.json()["followup"] == "反弹"
+    res = patch(f"/api/v1/issues/{target}", json={"followup": "rebounded", "note": "回头看发现问题反弹"},
+                headers=service.reviewer)
+    assert res.json()["status"] == "in_progress" and res.json()["followup"] == "rebounded"
     history = service.client.get(f"/api/v1/issues/{target}/history", headers=service.reviewer).json()
-    assert [h["to_status"] for h in history] == ["整改中", "已完成待验收", "已销号", "整改中"]
+    assert [h["to_status"] for h in history] == ["in_progress", "for_acceptance", "closed", "in_progress"]
     assert all(h["by"] == "测试审核员" for h in history) and history[2]["note"] == "验收合格"
     with service.services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(IssueHistory).where(IssueHistory.issue_id == target)) == 4
-    filtered = service.client.get("/api/v1/issues", params={"status": "整改中"}, headers=service.reviewer).json()
-    assert target in {i["id"] for i in filtered} and all(i["status"] == "整改中" for i in filtered)
+    filtered = service.client.get("/api/v1/issues", params={"status": "in_progress"}, headers=service.reviewer).json()
+    assert target in {i["id"] for i in filtered} and all(i["status"] == "in_progress" for i in filtered)
+
+
+def test_the_chinese_words_are_still_accepted_on_input_and_answered_with_codes(service, sample_report) -> None:
+    """Clients of the release before the codes send 整改中 …: mapped to the codes for one more release (README)."""
+    rid = _upload(service, sample_report + "旧客户端。".encode()).json()["id"]
+    issues = service.client.get("/api/v1/issues", params={"status": "未启动"}, headers=service.reviewer).json()
+    target = next(i["id"] for i in issues if i["report_id"] == rid)
+    assert all(i["status"] == "not_started" for i in issues)
+    patch = service.client.patch
+    for to, code in (("整改中", "in_progress"), ("已完成待验收", "for_acceptance"), ("已销号", "closed")):
+        res = patch(f"/api/v1/issues/{target}", json={"status": to, "note": "验收合格"}, headers=service.reviewer)
+        assert res.status_code == 200 and res.json()["status"] == code
+    res = patch(f"/api/v1/issues/{target}", json={"followup": "巩固"}, headers=service.reviewer)
+    assert (res.status_code, res.json()["status"], res.json()["followup"]) == (200, "closed", "consolidated")
+    history = service.client.get(f"/api/v1/issues/{target}/history", headers=service.reviewer).json()
+    assert history[-1] == history[-1] | {"from_status": "closed", "to_status": "closed", "note": "回头看：巩固。"}
+    by_words = service.client.get("/api/v1/issues", params={"status": "已销号"}, headers=service.reviewer).json()
+    by_code = service.client.get("/api/v1/issues", params={"status": "closed"}, headers=service.reviewer).json()
+    assert target in {i["id"] for i in by_code} and by_words == by_code
+    for body in ({"status": "已关闭"}, {"status": "done"}, {"followup": "很好"}):  # neither a code nor the old words
+        res = patch(f"/api/v1/issues/{target}", json=body, headers=service.reviewer)
+        assert res.status_code == 422 and res.json()["code"] == "VALIDATION_ERROR", body
+    res = service.client.get("/api/v1/issues", params={"status": "x"}, headers=service.reviewer)
+    assert res.status_code == 422 and res.json()["code"] == "VALIDATION_ERROR"
+
+
+def test_the_openapi_document_lists_the_status_codes(service) -> None:
+    schema = service.client.get("/openapi.json").json()
+    body = schema["components"]["schemas"]["StatusIn"]["properties"]
+    assert "in_progress" in json.dumps(body["status"]) and "整改中" in body["status"]["description"]
+    assert "consolidated" in json.dumps(body["followup"])
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
@@ -177,6 +210,10 @@ def test_round_job_with_zip_manifest_and_a_bad_file(service, sample_report) -> N
     xlsx = client.get(f"/api/v1/rounds/{rid}/checklist.xlsx", headers=h)
     wb = load_workbook(io.BytesIO(xlsx.content))
     assert "个性问题清单" in wb.sheetnames
+    sheet = wb["全部问题"] if "全部问题" in wb.sheetnames else wb["个性问题清单"]
+    header = [c.value for c in sheet[1]]
+    statuses = {row[header.index("整改状态")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert statuses == {"未启动"}  # reviewers read the words, never the codes
     by_round = client.get("/api/v1/issues", params={"round": rid}, headers=h).json()
     assert by_round and {i["unit"] for i in by_round} == {"一号单位", "二号单位"}
 
@@ -204,7 +241,7 @@ def test_unknown_things_are_404_with_a_code(service) -> None:
     for path in ("/api/v1/reports/nope", "/api/v1/jobs/nope", "/api/v1/rounds/999/summary", "/api/v1/nothing"):
         res = service.client.get(path, headers=h)
         assert res.status_code == 404 and res.json()["code"] == "NOT_FOUND", path
-    assert service.client.patch("/api/v1/issues/x:y", json={"status": "整改中"}, headers=h).status_code == 404
+    assert service.client.patch("/api/v1/issues/x:y", json={"status": "in_progress"}, headers=h).status_code == 404
 
 
 def test_docs_page_loads_nothing_from_other_sites(service) -> None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from nlp.doc import FollowUp, Status
 from tests.api.server import ROOT, Server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -166,32 +168,41 @@ def test_sign_in_upload_verdict_letter_and_status(server, browser, tmp_path: Pat
         # the checklist: move the first issue of the unit to 整改中, then a refused step shows the reason
         page.goto(f"{srv.url}/checklist?unit={UNIT}")
         row = page.locator("tr.issue-row").first
-        row.locator("select[name=to]").select_option("status:整改中")
+        row.locator("select[name=to]").select_option("status:in_progress")
         row.locator("input[name=note]").fill("已制定整改方案，明确责任股室")
         row.locator("button[type=submit]").click()
         expect(row.locator("[data-status]")).to_have_text("整改中")
-        expect(row.locator(".form-msg")).to_contain_text("已更新")
+        expect(row.locator(".form-msg")).to_have_text("已更新为“整改中”。")
+        expect(row.locator("[data-status]")).to_have_class(re.compile(r"\bst-in_progress\b"))
+        assert row.locator("select[name=to] option").all_inner_texts() == ["转为：已完成待验收"]
         expect(row.locator(".hist-count")).to_have_text("1")
         row.locator("summary").click()
         expect(row.locator(".hist-list")).to_contain_text("未启动 → 整改中")
         expect(row.locator(".hist-list")).to_contain_text("已制定整改方案")
-        row.locator("select[name=to]").select_option("status:已完成待验收")
+        row.locator("select[name=to]").select_option("status:for_acceptance")
         row.locator("button[type=submit]").click()
         expect(row.locator("[data-status]")).to_have_text("已完成待验收")
-        row.locator("select[name=to]").select_option("status:已销号")
+        row.locator("select[name=to]").select_option("status:closed")
         row.locator("button[type=submit]").click()  # no acceptance note: refused with 409
         expect(row.locator(".form-msg.err")).to_contain_text("整改状态不能这样变更")
-        expect(row.locator(".form-msg.err")).to_contain_text("验收意见")
+        expect(row.locator(".form-msg.err")).to_contain_text("转为“已销号”或“退回重改”须填写验收意见")
         expect(row.locator("[data-status]")).to_have_text("已完成待验收")
         page.reload()
         row = page.locator("tr.issue-row").first
         expect(row.locator("[data-status]")).to_have_text("已完成待验收")
-        row.locator("select[name=to]").select_option("status:已销号")
+        row.locator("select[name=to]").select_option("status:closed")
         row.locator("input[name=note]").fill("经核查，合法性审核规程已印发执行，同意销号")
         row.locator("button[type=submit]").click()
         expect(row.locator("[data-status]")).to_have_text("已销号")
         assert row.locator("select[name=to] option").all_inner_texts() == ["回头看：巩固", "回头看：反弹", "回头看：虚假整改"]
         expect(row.locator(".hist-count")).to_have_text("3")
+        row.locator("select[name=to]").select_option("followup:sham")
+        row.locator("button[type=submit]").click()  # 回头看 finds a sham: back in progress
+        expect(row.locator("[data-status]")).to_have_text("整改中")
+        expect(row.locator(".hist-list")).to_contain_text("已销号 → 整改中")
+        expect(row.locator(".hist-list")).to_contain_text("回头看：虚假整改")
+        shown = set(re.findall(r"[a-z_]+", page.locator("main").inner_text()))
+        assert not shown & {*Status, *FollowUp}, shown  # the codes are for the API; reviewers read the words
         save_shot(page, tmp_path, "checklist.png")
         assert not errors, errors
     finally:

@@ -91,12 +91,12 @@ def test_reports_issues_history_and_tokens_survive_a_new_engine(engine) -> None:
         assert len(issues) == len(result.issues) and all(i["unit"] == "甲县司法局" for i in issues)
     who = Principal(1, "reviewer", None, "审核员甲")
     with sessions.begin() as s:
-        row = change_issue(s, s.get(IssueRow, issues[0]["id"]), who, "整改中", None, "开始整改")
+        row = change_issue(s, s.get(IssueRow, issues[0]["id"]), who, "in_progress", None, "开始整改")
     with sessions.begin() as s, pytest.raises(InvalidTransitionError):
-        change_issue(s, s.get(IssueRow, issues[0]["id"]), who, "未启动", None, "")
+        change_issue(s, s.get(IssueRow, issues[0]["id"]), who, "not_started", None, "")
     with sessions() as s:
-        assert [h["to_status"] for h in issue_history(s, row.id)] == ["整改中"]
-        assert list_issues(s, status="整改中")[0]["id"] == issues[0]["id"]
+        assert [h["to_status"] for h in issue_history(s, row.id)] == ["in_progress"]
+        assert list_issues(s, status="in_progress")[0]["id"] == issues[0]["id"]
 
 
 def test_the_same_bytes_in_one_round_are_refused_by_the_database(engine) -> None:
@@ -160,8 +160,8 @@ def test_the_store_reads_for_pages_and_rounds(engine) -> None:
             store.get_job(s, "nope")
     changed, *others = [r.id for r in rows]
     with sessions.begin() as s:
-        change_issue(s, s.get(IssueRow, changed), reviewer, "整改中", None, "开始")
+        change_issue(s, s.get(IssueRow, changed), reviewer, "in_progress", None, "开始")
     with sessions() as s:
         history = store.histories(s, [changed, *others])
-        assert [h.to_status for h in history[changed]] == ["整改中"]
+        assert [h.to_status for h in history[changed]] == ["in_progress"]
         assert set(history) == {changed, *others} and not any(history[k] for k in others)

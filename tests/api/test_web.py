@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import lxml.html
@@ -287,22 +288,44 @@ def test_checklist_page_lists_filters_and_shows_history(pages, analysed) -> None
     assert len(rows) == len(analysed["analysis"].issues)
     issue_id = rows[0].get("data-issue")
     options = [o.get("value") for o in rows[0].xpath(".//select[@name='to']/option")]
-    assert options == ["status:整改中"]
+    assert options == ["status:in_progress"]  # value: the code; text: the words
+    assert [o.text_content() for o in rows[0].xpath(".//select[@name='to']/option")] == ["转为：整改中"]
+    filter_options = doc.xpath("//select[@name='status']/option")
+    assert [(o.get("value"), o.text_content()) for o in filter_options] == [
+        ("", "全部状态"), ("not_started", "未启动"), ("in_progress", "整改中"), ("for_acceptance", "已完成待验收"),
+        ("closed", "已销号"), ("reopened", "退回重改")]
     # a status change through the API, as the page's script sends it (cookie only)
-    ok = reviewer.patch(f"/api/v1/issues/{issue_id}", json={"status": "整改中", "note": "已制定整改方案"})
-    assert ok.status_code == 200 and ok.json()["status"] == "整改中"
-    refused = reviewer.patch(f"/api/v1/issues/{issue_id}", json={"status": "已销号", "note": ""})
+    ok = reviewer.patch(f"/api/v1/issues/{issue_id}", json={"status": "in_progress", "note": "已制定整改方案"})
+    assert ok.status_code == 200 and ok.json()["status"] == "in_progress"
+    refused = reviewer.patch(f"/api/v1/issues/{issue_id}", json={"status": "closed", "note": ""})
     assert refused.status_code == 409
     assert "整改状态不能这样变更" in refused.json()["message"]
-    r = reviewer.get(f"/checklist?round={analysed['round']}&status=整改中")
-    doc = _doc(r)
-    row = doc.xpath(f"//tr[@data-issue='{issue_id}']")[0]
-    assert row.xpath(".//*[@data-status]")[0].text_content() == "整改中"
-    assert "已制定整改方案" in row.xpath(".//details")[0].text_content()
-    assert [o.get("value") for o in row.xpath(".//select[@name='to']/option")] == ["status:已完成待验收"]
-    assert len(doc.xpath("//tr[@data-issue]")) == 1  # the status filter
+    for status in ("in_progress", "整改中"):  # the words: a bookmark from before the codes
+        r = reviewer.get(f"/checklist?round={analysed['round']}&status={status}")
+        doc = _doc(r)
+        row = doc.xpath(f"//tr[@data-issue='{issue_id}']")[0]
+        assert row.xpath(".//*[@data-status]")[0].text_content() == "整改中"
+        assert "st-in_progress" in row.xpath(".//*[@data-status]")[0].get("class")
+        assert "已制定整改方案" in row.xpath(".//details")[0].text_content()
+        assert "未启动 → 整改中" in row.xpath(".//details")[0].text_content()
+        assert [o.get("value") for o in row.xpath(".//select[@name='to']/option")] == ["status:for_acceptance"]
+        assert len(doc.xpath("//tr[@data-issue]")) == 1  # the status filter
+        assert doc.xpath("//select[@name='status']/option[@selected]")[0].get("value") == "in_progress"
+    assert not _codes_shown(doc)
     # the report page shows the new status too
-    assert "整改：整改中" in _doc(reviewer.get(f"/reports/{analysed['id']}")).get_element_by_id("issues").text_content()
+    report_page = _doc(reviewer.get(f"/reports/{analysed['id']}"))
+    assert "整改：整改中" in report_page.get_element_by_id("issues").text_content()
+    assert not _codes_shown(report_page)
+
+
+def _codes_shown(doc) -> set[str]:  # type: ignore[no-untyped-def]
+    """Status and follow-up codes in what a reviewer reads: the page's text, outside scripts and attributes."""
+    from nlp.doc import FollowUp, Status
+
+    for node in doc.xpath("//script"):
+        node.drop_tree()
+    words = set(re.findall(r"[a-z_]+", doc.text_content()))
+    return words & {*Status, *FollowUp}
 
 
 def test_checklist_with_an_unknown_round(pages) -> None:  # type: ignore[no-untyped-def]

@@ -30,7 +30,7 @@ def test_items_carry_the_archive_fields(results) -> None:  # type: ignore[no-unt
     items = unit_items(results["good"], "2024年度评议")
     assert len(items) == len(results["good"].issues) >= 3
     first = items[0]
-    assert first.unit == "安平县水利局" and first.round == "2024年度评议" and first.status == "未启动"
+    assert first.unit == "安平县水利局" and first.round == "2024年度评议" and first.status == "not_started"
     assert first.original and first.domain_name and first.severity in ("高", "中", "低")
     linked = [i for i in items if i.measure]
     assert linked and any(i.deadline and "6月底前" in i.deadline for i in linked)
@@ -51,6 +51,20 @@ def test_xlsx_reads_back_with_headers_filter_and_frozen_row(results) -> None:  #
     assert ws.max_row == len(items) + 1
     assert ws.cell(row=2, column=1).value == 1 and ws.cell(row=2, column=4).value == "安平县水利局"
     assert ws.column_dimensions["E"].width >= 40
+
+
+def test_xlsx_shows_the_chinese_words_for_statuses_and_followups(results) -> None:  # type: ignore[no-untyped-def]
+    from nlp.checklist.status import change_status, record_followup
+
+    first, second = unit_items(results["good"])[:2]
+    for to, note in (("in_progress", ""), ("for_acceptance", ""), ("closed", "验收合格")):
+        first = change_status(first, to, "张审核", note)
+    first = record_followup(first, "sham", "督察组")
+    ws = openpyxl.load_workbook(io.BytesIO(write_checklist_xlsx([("清单", [first, second])])))["清单"]
+    column = {h: k for k, (_, h, _) in enumerate(COLUMNS, start=1)}
+    assert [ws.cell(row=r, column=column["整改状态"]).value for r in (2, 3)] == ["整改中", "未启动"]
+    assert ws.cell(row=2, column=column["回头看结果"]).value == "虚假整改"
+    assert ws.cell(row=3, column=column["回头看结果"]).value is None
 
 
 def test_checkup_and_letters_read_back(results) -> None:  # type: ignore[no-untyped-def]
