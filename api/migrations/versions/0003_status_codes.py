@@ -5,7 +5,7 @@ Rewrites ``issues.status``, ``issue_history.from_status``/``to_status`` and, ins
 that are neither (already rewritten, or unknown) are left as they are, so running either direction twice is harmless.
 
 Revision ID: 0002_status_codes
-Revises: 0001
+Revises: 0002 (job leases)
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_status_codes"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
