@@ -13,7 +13,7 @@ from nlp.bundle import load_bundle
 from nlp.classify.sentence_model import SentenceClassifier
 from nlp.pipeline import analyze
 from nlp.training.adapt import weak_examples
-from nlp.training.corpus import default_corpus_dir
+from nlp.training.corpus import default_corpus_dir, load_splits
 from nlp.training.corpus.schema import load_documents
 from nlp.training.data import corpus_inputs
 from nlp.training.real import evaluate_real, folds, load_real_round, sentence_scores
@@ -54,8 +54,9 @@ def test_the_scorer_on_a_round_of_our_own(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(not (REAL / "gold.jsonl").exists(), reason=f"real round absent: {REAL}")
 def test_adapt_improves_a_weak_bundle_on_held_out_real_reports() -> None:
-    docs = load_documents(default_corpus_dir() / "annotated")[:12]  # deliberately weak: a dozen corpus documents
-    X, y, _ = corpus_inputs(docs)
+    # deliberately weak: the corpus train split only, our own text, and no real report
+    splits = load_splits(default_corpus_dir())
+    X, y, _ = corpus_inputs([d for d in load_documents(default_corpus_dir() / "annotated") if splits.get(d.id) == "train"])
     base = load_bundle()
     weak = dataclasses.replace(base, sentence_model=SentenceClassifier().fit(X, y))
     learn, held = folds(load_real_round(REAL), 2)
@@ -68,7 +69,7 @@ def test_adapt_improves_a_weak_bundle_on_held_out_real_reports() -> None:
         return sentence_scores(pairs)
 
     before, after = scores(weak), scores(adapted)
-    assert after["f1"] > before["f1"] + 0.05, (before, after)
+    assert after["f1"] > before["f1"] + 0.02, (before, after)
 
 
 @pytest.mark.slow
