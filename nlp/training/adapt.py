@@ -91,21 +91,22 @@ def fit_adapted(corpus: Path, weak: tuple[list[SentenceInput], list[str]], seed:
     return SentenceClassifier(random_state=seed).fit(X + weak[0], y + weak[1])
 
 
-def adapt_bundle(folder: Path, base: Path, out: Path, corpus: Path, seed: int = 0,
+def adapt_bundle(folder: Path, base: Path, out: Path, corpus: Path, seed: int = 0, cap: int = MAX_PER_LABEL,
                  files: list[Path] | None = None, log: Callable[[str], None] = logger.info) -> dict[str, Any]:
     """Write to ``out`` the ``base`` bundle with its sentence classifier refitted on ``corpus`` plus weak labels
     from the reports of ``folder`` (or ``files`` of it); returns what it learned from."""
     import joblib
 
     paths = files if files is not None else report_files(folder)
-    X, y, read = weak_examples(paths, seed=seed)
+    X, y, read = weak_examples(paths, seed=seed, cap=cap)
     log(f"弱标注：读取{read['documents']}份报告（跳过{read['skipped']}份），得到{len(y)}句：{read['weak_labels']}")
     model = fit_adapted(corpus, (X, y), seed=seed)
     tmp = out.with_name(out.name + ".adapting")
     shutil.rmtree(tmp, ignore_errors=True)
     shutil.copytree(base, tmp, ignore=shutil.ignore_patterns("*.lock"))
     joblib.dump(model, tmp / "sentence_sklearn.joblib", compress=3)
-    learned = {"folder": str(folder), "files": [p.name for p in paths], "seed": seed, "base": str(base), **read}
+    learned = {"folder": str(folder), "files": [p.name for p in paths], "seed": seed, "per_report": cap,
+               "base": str(base), **read}
     meta = json.loads((tmp / "meta.json").read_text(encoding="utf-8"))
     meta["adapted"] = learned
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")

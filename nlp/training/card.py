@@ -112,11 +112,11 @@ def adapted_lines(meta: dict[str, Any]) -> list[str]:
     lines = [
         "## Adapted from real reports (`prereview adapt`)",
         "",
-        f"- Rebuild: `prereview train` then `prereview adapt {learned['folder']} --out {meta.get('name', 'default')}"
-        f"` (seed {learned['seed']}).",
+        f"- Rebuild: `prereview train` then `prereview adapt {learned['folder']} --out models/{meta.get('name', 'default')}"
+        f" --per-report {learned.get('per_report', 20)}` (seed {learned['seed']}).",
         f"- Learned from {learned['documents']} real reports of `{learned['folder']}` without labels (skipped "
         f"{learned['skipped']}): weak labels from the parts of each report (a problems paragraph opened by a lead-in, "
-        f"tasks, causes, the review of the year), at most 20 per report and label: {learned['weak_labels']}.",
+        f"tasks, causes, the review of the year), at most {learned.get('per_report', 20)} per report and label: {learned['weak_labels']}.",
         "- Only the sentence classifier changes; the issue typer, encoder and policy are the base bundle's.",
         "",
     ]

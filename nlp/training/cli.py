@@ -112,6 +112,7 @@ def adapt(
     models: Annotated[Path | None, typer.Option("--models", help="base bundle (default: models/default)")] = None,
     corpus: Annotated[Path | None, typer.Option("--corpus")] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
+    per_report: Annotated[int, typer.Option("--per-report", help="weak examples per report and label")] = 20,
 ) -> None:
     """由一批真实报告（无需标注）改进句子分类器：按“存在的问题/清醒看到…”等引导语划分的部分生成弱标注，与语料库一起
     重新训练；新模型的说明写明学习来源及适配前后的指标。"""
@@ -124,17 +125,18 @@ def adapt(
     base = models or default_model_dir()
     target = out or base.with_name("adapted")
     root = _corpus_dir(corpus)
-    before = evaluate_bundle(load_bundle(base), root, splits=("test",), with_round=False)
-    with _exclusive(target.with_name(target.name + ".lock")):
-        learned = adapt_bundle(folder, base, target, root, seed=seed, log=typer.echo)
-    after = evaluate_bundle(load_bundle(target), root, splits=("test",), with_round=False)
+    base_bundle = load_bundle(base)  # in memory: every "before" figure is the base's, even when out is base
+    before = evaluate_bundle(base_bundle, root, splits=("test",), with_round=False)
     real_before = real_after = None
     if (folder / "gold.jsonl").exists():  # an annotated round: held-out figures, each fold adapted without it
         from nlp.training.real_cli import fold_bundles, real_figures
 
-        bundle = load_bundle(base)
-        real_before = real_figures(folder, [bundle])
-        real_after = real_figures(folder, fold_bundles(bundle, folder, root, seed=seed, log=typer.echo))
+        real_before = real_figures(folder, [base_bundle])
+        real_after = real_figures(folder, fold_bundles(base_bundle, folder, root, seed=seed, cap=per_report,
+                                                       log=typer.echo))
+    with _exclusive(target.with_name(target.name + ".lock")):
+        learned = adapt_bundle(folder, base, target, root, seed=seed, cap=per_report, log=typer.echo)
+    after = evaluate_bundle(load_bundle(target), root, splits=("test",), with_round=False)
     text = write_adapted_card(target, learned, before, after, real_before, real_after)
     typer.echo(text)
     typer.echo(f"模型已保存：{target}")

@@ -13,7 +13,7 @@ from nlp.classify.features import parsed_inputs
 from nlp.doc import AnalysisResult
 from nlp.pipeline import analyze, parse
 from nlp.segment.parts import read_parts
-from nlp.training.adapt import fit_adapted, weak_examples
+from nlp.training.adapt import MAX_PER_LABEL, fit_adapted, weak_examples
 from nlp.training.real import RealDocument, evaluate_real, folds, load_real_round, sentence_scores
 
 
@@ -25,14 +25,14 @@ def classifier_labels(bundle: ModelBundle, doc: RealDocument) -> list[str]:
     return [str(x) for x in bundle.sentence_model.predict(inputs)] if inputs else []
 
 
-def fold_bundles(bundle: ModelBundle, folder: Path, corpus: Path, k: int = 2, seed: int = 0,
+def fold_bundles(bundle: ModelBundle, folder: Path, corpus: Path, k: int = 2, seed: int = 0, cap: int = MAX_PER_LABEL,
                  log: Callable[[str], None] = print) -> list[ModelBundle]:
     """For each fold, ``bundle`` with its sentence classifier adapted on the reports of the other folds only."""
     out = []
     for j, fold in enumerate(folds(load_real_round(folder), k)):
         held = {d.name for d in fold}
         others = [d.path for d in load_real_round(folder) if d.name not in held]
-        X, y, _ = weak_examples(others, seed=seed)
+        X, y, _ = weak_examples(others, seed=seed, cap=cap)
         log(f"第{j + 1}折：由其余{len(others)}份报告的{len(y)}句弱标注适配")
         out.append(dataclasses.replace(bundle, sentence_model=fit_adapted(corpus, (X, y), seed=seed)))
     return out
