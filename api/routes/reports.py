@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api import store
 from api.analyzer import Request as AnalysisRequest
-from api.deps import DOCX, ServicesDep, Who, download, read_upload, upload_name
+from api.deps import DOCX, ROUND_HELP, ROUND_NAME_HELP, ServicesDep, Who, download, read_upload, round_ref, upload_name
 from api.errors import NoLetterError
 from api.schemas import ReportOut
 from api.uploads import check_kind
@@ -27,23 +27,26 @@ def post_report(svc: ServicesDep, who: Who, file: Annotated[UploadFile, File()],
                 unit: Annotated[str | None, Form(max_length=200)] = None,
                 kind: Annotated[str | None, Form()] = None,
                 year: Annotated[int | None, Form(ge=1990, le=2100)] = None,
-                round: Annotated[str | None, Form(max_length=200)] = None) -> Response:
+                round: Annotated[str | None, Form(max_length=200, description=ROUND_HELP)] = None,
+                round_name: Annotated[str | None, Form(max_length=200, description=ROUND_NAME_HELP)] = None,
+                ) -> Response:
     from api.blobs import sha256
 
     check_kind(kind)
+    ref = round_ref(round, round_name, where="body")
     if not who.is_reviewer:
         unit = who.unit  # a submitter reports for its own unit only
     data = read_upload(file, svc.settings)
     digest = sha256(data)
     with svc.sessions() as s:
-        round_row = store.get_round(s, round) if round else None
+        round_row = store.get_round(s, ref) if ref is not None else None
         existing = store.find_report(s, digest, round_row.id if round_row else None)
         if existing is not None:
             store.get_report(s, existing.id, who)
             return Response(store.report_body(existing), status_code=200, media_type="application/json")
     result = svc.analyzer.analyze(AnalysisRequest(data, upload_name(file), kind, unit, year))
     with svc.sessions.begin() as s:
-        round_row = store.get_round(s, round) if round else None
+        round_row = store.get_round(s, ref) if ref is not None else None
         existing = store.find_report(s, digest, round_row.id if round_row else None)
         if existing is not None:  # the same bytes arrived twice at once
             return Response(store.report_body(existing), status_code=200, media_type="application/json")
