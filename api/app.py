@@ -10,7 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -80,8 +80,12 @@ def create_app(settings: Settings | None = None, start_jobs: bool = True) -> Fas
     from fastapi_offline import FastAPIOffline
 
     # the docs page's Swagger UI files are served from the installed package: no CDN, as everything else
+    from api.guards import RefuseNulMiddleware, refuse_nul_body
+
     app = FastAPIOffline(title="prereview 法治报告预审", version="1", lifespan=lifespan,
-                  description="上传述法报告、法治政府建设年度报告或谈话记录，得到预审结论、问题清单与函件。")
+                         description="上传述法报告、法治政府建设年度报告或谈话记录，得到预审结论、问题清单与函件。",
+                         dependencies=[Depends(refuse_nul_body)])  # first of every route's dependencies
+    app.add_middleware(RefuseNulMiddleware)
     install_error_handlers(app)
     from api.routes import api_router, health
     from api.web import install_web

@@ -50,8 +50,8 @@ def post_report(svc: ServicesDep, who: Who, file: Annotated[UploadFile, File()],
         existing = store.find_report(s, digest, round_row.id if round_row else None)
         if existing is not None:  # the same bytes arrived twice at once
             return Response(store.report_body(existing), status_code=200, media_type="application/json")
-        svc.blobs.put(data)
         report = store.add_report(s, result, round_row, who.token_id)
+        svc.blobs.put(data, session=s)  # after the rows, in their transaction: a refused row leaves no file
         body = store.report_body(report)
     return Response(body, status_code=201, media_type="application/json")
 

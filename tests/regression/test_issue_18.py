@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from tests.api.conftest import BACKENDS, Service, postgres_schema, running_service
 
@@ -99,3 +100,60 @@ def test_a_round_named_like_an_id_is_found_by_its_name_only(issue_18) -> None:
     assert listed and {i["round_id"] for i in listed} == {first["id"]}
     both = client.get("/api/v1/issues", params={"round": first["id"], "round_name": "2024"}, headers=h)
     _error(both, 422, "VALIDATION_ERROR")
+
+
+# -- NUL characters -------------------------------------------------------------------------------------------
+
+def _counts(svc: Service) -> tuple[int, int]:
+    from api.blobs import BlobStore
+    from api.tables import Blob, Report
+
+    with svc.services.sessions() as s:
+        reports = s.scalar(select(func.count()).select_from(Report)) or 0
+        blobs = s.scalar(select(func.count()).select_from(Blob)) or 0
+    if isinstance(svc.services.blobs, BlobStore):
+        blobs = sum(1 for p in svc.services.blobs.root.glob("??/*") if p.is_file())
+    return reports, blobs
+
+
+@pytest.mark.parametrize("url", ["/api/v1/issues?unit=%00", "/api/v1/issues?round_name=a%00b", "/api/v1/issues?%00=1",
+                                 "/api/v1/reports/ab%00cd", "/api/v1/jobs/%00", "/api/v1/issues/x%00/history",
+                                 "/reports/a%00", "/rounds/%00", "/checklist?unit=%00", "/nothing%00"])
+def test_a_nul_in_a_path_or_query_is_a_validation_error(issue_18, url: str) -> None:
+    _error(issue_18.client.get(url, headers=issue_18.reviewer), 422, "VALIDATION_ERROR")
+
+
+def _multipart(field: str, filename: str, data: bytes, **form: str) -> tuple[bytes, dict[str, str]]:
+    """A multipart body written by hand: httpx would escape a NUL in a file name, other clients do not."""
+    boundary = "nulboundary"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+             for k, v in form.items()]
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+                 "Content-Type: text/plain\r\n\r\n".encode() + data + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+@pytest.mark.parametrize(("filename", "form"), [("r.txt", {"unit": "甲\x00县"}), ("r.txt", {"round": "\x00"}),
+                                                ("r.txt", {"round_name": "批\x00次"}), ("r.txt", {"kind": "\x00"}),
+                                                ("a\x00.txt", {})])
+def test_a_nul_in_an_upload_form_is_refused_and_nothing_is_stored(issue_18, filename: str, form: dict[str, str]) -> None:
+    before = _counts(issue_18)
+    body, headers = _multipart("file", filename, SAMPLE + "空字符。".encode(), **form)
+    res = issue_18.client.post("/api/v1/reports", content=body, headers=issue_18.reviewer | headers)
+    _error(res, 422, "VALIDATION_ERROR")
+    assert _counts(issue_18) == before
+
+
+@pytest.mark.parametrize(("method", "url", "body"), [
+    ("POST", "/api/v1/rounds", {"name": "批\x00次"}),
+    ("PATCH", "/api/v1/issues/x:y", {"status": "in_progress", "note": "\x00"}),
+])
+def test_a_nul_in_a_json_string_is_a_validation_error(issue_18, method: str, url: str, body: dict) -> None:  # type: ignore[type-arg]
+    _error(issue_18.client.request(method, url, json=body, headers=issue_18.reviewer), 422, "VALIDATION_ERROR")
+
+
+def test_a_nul_in_a_round_upload_file_name_is_refused(issue_18) -> None:
+    rid = _round(issue_18, "空字符批次")["id"]
+    body, headers = _multipart("files", "a\x00.txt", SAMPLE)
+    res = issue_18.client.post(f"/api/v1/rounds/{rid}/reports", content=body, headers=issue_18.reviewer | headers)
+    _error(res, 422, "VALIDATION_ERROR")
