@@ -44,11 +44,28 @@ async def _validation(_: Request, err: Exception) -> JSONResponse:
     return error_response("VALIDATION_ERROR", 422, where)
 
 
-async def _http(_: Request, err: Exception) -> JSONResponse:
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> set[str]:
+    """Every method some route answers at the request's path (Starlette's 405 names the first route's only, and
+    ``/api/v1/rounds`` has a GET route and a POST route). Mounts (static files) name their own."""
+    from starlette.routing import Match, Mount
+
+    routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]
+    return {m for m in HTTP_METHODS if any(r.matches({**request.scope, "method": m})[0] == Match.FULL for r in routes)}
+
+
+async def _http(request: Request, err: Exception) -> JSONResponse:
     assert isinstance(err, StarletteHTTPException)
     code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 401: "UNAUTHORIZED"}.get(err.status_code, "HTTP_ERROR")
+    headers = dict(err.headers or {})
+    if err.status_code == 405:  # HTTP asks a 405 to say what the path allows
+        methods = allowed_methods(request)
+        if methods:
+            headers["Allow"] = ", ".join(sorted(methods))
     return JSONResponse({"code": code, "message": error_message(code) if code != "HTTP_ERROR" else str(err.detail)},
-                        status_code=err.status_code)
+                        status_code=err.status_code, headers=headers or None)
 
 
 async def _crash(_: Request, err: Exception) -> JSONResponse:

@@ -157,3 +157,32 @@ def test_a_nul_in_a_round_upload_file_name_is_refused(issue_18) -> None:
     body, headers = _multipart("files", "a\x00.txt", SAMPLE)
     res = issue_18.client.post(f"/api/v1/rounds/{rid}/reports", content=body, headers=issue_18.reviewer | headers)
     _error(res, 422, "VALIDATION_ERROR")
+
+
+# -- the same bytes from another unit -------------------------------------------------------------------------
+
+def test_bytes_another_unit_submitted_are_a_409_that_names_no_report(issue_18) -> None:
+    data = SAMPLE + "乙县的报告。".encode()
+    theirs = _upload(issue_18, data, headers=issue_18.other_submitter)
+    assert theirs.status_code == 201
+    again = _upload(issue_18, data, headers=issue_18.other_submitter)
+    assert again.status_code == 200 and again.json()["id"] == theirs.json()["id"]  # their own: their report
+    before = _counts(issue_18)
+    mine = _upload(issue_18, data, headers=issue_18.submitter)
+    _error(mine, 409, "ALREADY_SUBMITTED")
+    assert theirs.json()["id"] not in mine.text and "乙县" not in mine.text
+    assert _counts(issue_18) == before
+    assert _upload(issue_18, data).json()["id"] == theirs.json()["id"]  # a reviewer reads every report
+
+
+# -- methods a path does not allow ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("method", "path", "allowed"), [
+    ("TRACE", "/api/v1/issues", {"GET"}), ("DELETE", "/api/v1/reports", {"POST"}), ("PUT", "/api/v1/rounds", {"GET", "POST"}),
+    ("TRACE", "/", {"GET"}), ("POST", "/static/app.css", {"GET", "HEAD"}), ("OPTIONS", "/healthz", {"GET"}),
+])
+def test_a_method_a_path_does_not_allow_is_a_405_with_allow(issue_18, method: str, path: str, allowed: set[str]) -> None:
+    res = issue_18.client.request(method, path, headers=issue_18.reviewer)
+    _error(res, 405, "METHOD_NOT_ALLOWED")
+    assert res.json()["message"] != "处理文件时出错。" and "请求方式" in res.json()["message"]
+    assert {m.strip() for m in res.headers["allow"].split(",")} >= allowed
