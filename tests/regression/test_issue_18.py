@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from api.blobs import sha256
 from tests.api.conftest import BACKENDS, Service, postgres_schema, running_service
 
 SAMPLE = (Path(__file__).resolve().parents[2] / "nlp" / "data" / "sample_report.txt").read_bytes()
@@ -186,3 +189,75 @@ def test_a_method_a_path_does_not_allow_is_a_405_with_allow(issue_18, method: st
     _error(res, 405, "METHOD_NOT_ALLOWED")
     assert res.json()["message"] != "处理文件时出错。" and "请求方式" in res.json()["message"]
     assert {m.strip() for m in res.headers["allow"].split(",")} >= allowed
+
+
+# -- round uploads: a failed file leaves nothing behind; an empty file fails alone ----------------------------
+
+def _wait_job(svc: Service, job_id: str, timeout: float = 120) -> dict:  # type: ignore[type-arg]
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = svc.client.get(f"/api/v1/jobs/{job_id}", headers=svc.reviewer).json()
+        if job["status"] == "done":
+            return job  # type: ignore[no-any-return]
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not finish")
+
+
+def _stored(svc: Service, data: bytes) -> bool:
+    from api.errors import FileMissingError
+
+    try:
+        svc.services.blobs.get(sha256(data))
+    except FileMissingError:
+        return False
+    return True
+
+
+def test_a_file_that_fails_in_a_round_job_keeps_no_stored_copy(issue_18) -> None:
+    rid = _round(issue_18, "失败文件批次")["id"]
+    broken, good = b"%PDF-1.4 broken " + rid.to_bytes(4, "big"), SAMPLE + "好文件。".encode()
+    res = issue_18.client.post(f"/api/v1/rounds/{rid}/reports", headers=issue_18.reviewer,
+                               files=[("files", ("broken.pdf", broken)), ("files", ("good.txt", good))])
+    job = _wait_job(issue_18, res.json()["id"])
+    assert [(f["name"], f["status"], f["code"]) for f in job["files"]] == [
+        ("broken.pdf", "failed", "CORRUPT_FILE"), ("good.txt", "done", None)]
+    assert not _stored(issue_18, broken) and _stored(issue_18, good)
+
+
+def test_bytes_a_report_keeps_stay_when_the_same_bytes_fail_in_a_job(issue_18) -> None:
+    from api.blobs import sha256
+    from api.tables import Job, JobFile
+
+    data = SAMPLE + "共用文件。".encode()
+    assert _upload(issue_18, data).status_code == 201
+    with issue_18.services.sessions.begin() as s:  # a job file of the same bytes that failed: the report keeps them
+        job = s.get(Job, _wait_job(issue_18, issue_18.client.post(
+            f"/api/v1/rounds/{_round(issue_18, '共用批次')['id']}/reports", headers=issue_18.reviewer,
+            files=[("files", ("x.txt", SAMPLE + "其他。".encode()))]).json()["id"])["id"])
+        s.add(JobFile(job_id=job.id, position=9, name="y.txt", sha256=sha256(data), status="failed", attempts=1))
+        issue_18.services.blobs.discard(sha256(data), s)
+    assert _stored(issue_18, data)
+
+
+def test_an_empty_file_fails_alone_in_a_round_upload(issue_18) -> None:
+    rid = _round(issue_18, "空文件批次")["id"]
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as zf:
+        zf.writestr("empty-in-zip.txt", b"")
+        zf.writestr("in-zip.txt", SAMPLE + "压缩包内。".encode())
+    res = issue_18.client.post(f"/api/v1/rounds/{rid}/reports", headers=issue_18.reviewer, files=[
+        ("files", ("a.txt", SAMPLE + "甲。".encode())), ("files", ("empty.txt", b"")),
+        ("files", ("b.zip", zipped.getvalue()))])
+    assert res.status_code == 202, res.text
+    job = _wait_job(issue_18, res.json()["id"])
+    status = {f["name"]: (f["status"], f["code"]) for f in job["files"]}
+    assert status == {"a.txt": ("done", None), "empty.txt": ("failed", "EMPTY_DOCUMENT"),
+                      "empty-in-zip.txt": ("failed", "EMPTY_DOCUMENT"), "in-zip.txt": ("done", None)}
+    assert job["failed"] == 2 and job["done"] == 2 and job["progress"] == 1.0
+    summary = issue_18.client.get(f"/api/v1/rounds/{rid}/summary", headers=issue_18.reviewer).json()
+    assert {f["file"] for f in summary["failures"]} == {"empty.txt", "empty-in-zip.txt"}
+    alone = issue_18.client.post(f"/api/v1/rounds/{rid}/reports", headers=issue_18.reviewer,
+                                 files=[("files", ("only-empty.txt", b""))])
+    assert alone.status_code == 202 and _wait_job(issue_18, alone.json()["id"])["failed"] == 1
