@@ -4,6 +4,7 @@ PostgreSQL when PREREVIEW_TEST_POSTGRES_URL is set), and tokens of each role."""
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from api.app import create_app
 from api.settings import Settings
@@ -53,9 +55,22 @@ def postgres_schema() -> Iterator[str]:
     try:
         yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
     finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        _drop_schema(admin, schema)
         admin.dispose()
+
+
+def _drop_schema(admin: Engine, schema: str, tries: int = 5) -> None:
+    """Drop the schema, again after a pause when a job thread of the stopped service still wrote to it (a
+    deadlock): ``JobRunner.stop`` waits 10 s for a thread, a fuzzed round upload may take longer."""
+    for k in range(tries):
+        try:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            return
+        except OperationalError:
+            if k == tries - 1:
+                raise
+            time.sleep(2)
 
 
 @contextmanager
