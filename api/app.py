@@ -10,7 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -44,11 +44,28 @@ async def _validation(_: Request, err: Exception) -> JSONResponse:
     return error_response("VALIDATION_ERROR", 422, where)
 
 
-async def _http(_: Request, err: Exception) -> JSONResponse:
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> set[str]:
+    """Every method some route answers at the request's path (Starlette's 405 names the first route's only, and
+    ``/api/v1/rounds`` has a GET route and a POST route). Mounts (static files) name their own."""
+    from starlette.routing import Match, Mount
+
+    routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]
+    return {m for m in HTTP_METHODS if any(r.matches({**request.scope, "method": m})[0] == Match.FULL for r in routes)}
+
+
+async def _http(request: Request, err: Exception) -> JSONResponse:
     assert isinstance(err, StarletteHTTPException)
     code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 401: "UNAUTHORIZED"}.get(err.status_code, "HTTP_ERROR")
+    headers = dict(err.headers or {})
+    if err.status_code == 405:  # HTTP asks a 405 to say what the path allows
+        methods = allowed_methods(request)
+        if methods:
+            headers["Allow"] = ", ".join(sorted(methods))
     return JSONResponse({"code": code, "message": error_message(code) if code != "HTTP_ERROR" else str(err.detail)},
-                        status_code=err.status_code)
+                        status_code=err.status_code, headers=headers or None)
 
 
 async def _crash(_: Request, err: Exception) -> JSONResponse:
@@ -80,8 +97,12 @@ def create_app(settings: Settings | None = None, start_jobs: bool = True) -> Fas
     from fastapi_offline import FastAPIOffline
 
     # the docs page's Swagger UI files are served from the installed package: no CDN, as everything else
+    from api.guards import RefuseNulMiddleware, refuse_nul_body
+
     app = FastAPIOffline(title="prereview 法治报告预审", version="1", lifespan=lifespan,
-                  description="上传述法报告、法治政府建设年度报告或谈话记录，得到预审结论、问题清单与函件。")
+                         description="上传述法报告、法治政府建设年度报告或谈话记录，得到预审结论、问题清单与函件。",
+                         dependencies=[Depends(refuse_nul_body)])  # first of every route's dependencies
+    app.add_middleware(RefuseNulMiddleware)
     install_error_handlers(app)
     from api.routes import api_router, health
     from api.web import install_web

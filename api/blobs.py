@@ -12,13 +12,13 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, delete, exists, select
 from sqlalchemy.orm import Session
 
 from api.errors import FileMissingError
-from api.tables import Blob
+from api.tables import Blob, JobFile, Report
 
 MARKERS = ".instances"
 
@@ -31,6 +31,14 @@ class Blobs(Protocol):
     def put(self, data: bytes, session: Session | None = None) -> str: ...
 
     def get(self, digest: str) -> bytes: ...
+
+    def discard(self, digest: str, session: Session) -> None: ...
+
+
+def unused(digest: str) -> Any:
+    """True (in SQL) when no report keeps ``digest`` and no queued or running job file still needs it."""
+    return (~exists(select(Report.id).where(Report.sha256 == digest))
+            & ~exists(select(JobFile.id).where(JobFile.sha256 == digest, JobFile.status.in_(("queued", "running")))))
 
 
 class BlobStore:
@@ -57,6 +65,11 @@ class BlobStore:
             return self.path(digest).read_bytes()
         except FileNotFoundError:
             raise FileMissingError(f"{digest[:12]}… is not under {self.root.resolve()}") from None
+
+    def discard(self, digest: str, session: Session) -> None:
+        """Delete the file of ``digest`` when nothing refers to it (a file that failed leaves nothing behind)."""
+        if session.scalar(select(unused(digest))):
+            self.path(digest).unlink(missing_ok=True)
 
     def write_marker(self, instance_id: str, nonce: str) -> None:
         _write_atomic(self.root / MARKERS / instance_id, nonce.encode())
@@ -97,6 +110,10 @@ class DatabaseBlobStore:
         else:
             from sqlalchemy.dialects.sqlite import insert
         conn.execute(insert(Blob).values(sha256=digest, data=data).on_conflict_do_nothing(index_elements=["sha256"]))
+
+    def discard(self, digest: str, session: Session) -> None:
+        """Delete the row of ``digest`` when nothing refers to it, in the caller's transaction."""
+        session.execute(delete(Blob).where(Blob.sha256 == digest, unused(digest)))
 
     def get(self, digest: str) -> bytes:
         with self.engine.connect() as conn:

@@ -56,7 +56,38 @@ def reviewer(who: Annotated[Principal, Depends(principal)]) -> Principal:
 
 Who = Annotated[Principal, Depends(principal)]
 Reviewer = Annotated[Principal, Depends(reviewer)]
-RoundId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="批次编号")]
+MAX_ID = 2**31 - 1  # ids and every other integer parameter fit a 32-bit column: larger ones are a 422, not a 500
+RoundId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="批次编号")]
+ROUND_HELP = ("批次编号（id）。仅由数字 0-9 组成时一律按编号查找；其他文字暂按批次名称查找（已弃用，"
+              "下一版本起只收编号）。按名称请用 round_name。")
+ROUND_NAME_HELP = "批次名称，按名称精确查找（名称为数字也只按名称）。"
+
+
+def round_ref(round_id: str | None, round_name: str | None, where: str = "query") -> int | str | None:
+    """The round a request names, as ``store.get_round`` takes it: an ``int`` id or a ``str`` name, or None.
+
+    One rule, so that an id and a name are never confused: ``round`` made of ASCII digits 0-9 is an id, always
+    (so a round named "2024" is reached with ``round_name=2024``); other text in ``round`` is still read as a name
+    until the next release (deprecated); ``round_name`` is a name, always. Both at once is a 422.
+    """
+    from fastapi.exceptions import RequestValidationError
+
+    def invalid(field: str, msg: str) -> RequestValidationError:
+        return RequestValidationError([{"loc": (where, field), "msg": msg, "type": "value_error"}])
+
+    round_id = (round_id or "").strip()
+    round_name = (round_name or "").strip()
+    if round_id and round_name:
+        raise invalid("round_name", "give round (an id) or round_name, not both")
+    if round_name:
+        return round_name
+    if not round_id:
+        return None
+    if round_id.isascii() and round_id.isdigit():
+        if len(round_id) > len(str(MAX_ID)) or not 1 <= int(round_id) <= MAX_ID:
+            raise invalid("round", f"a round id is between 1 and {MAX_ID}")
+        return int(round_id)
+    return round_id
 
 
 # -- the web pages' caller ----------------------------------------------------------------------------------------

@@ -31,6 +31,13 @@ class NotFoundError(PrereviewError):
     http_status = 404
 
 
+class AlreadySubmittedError(PrereviewError):
+    """A submitter uploaded bytes stored for a report it may not read: refused without naming that report."""
+
+    code = "ALREADY_SUBMITTED"
+    http_status = 409
+
+
 class NoLetterError(PrereviewError):
     code = "NO_LETTER"
     http_status = 409

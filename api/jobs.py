@@ -25,7 +25,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.analyzer import Analyzer, Request
-from api.blobs import Blobs
+from api.blobs import Blobs, sha256
 from api.errors import AnalyzerFailedError
 from api.instances import LocalLiveness, beat
 from api.rounds import Tools, lock_round, refresh_round
@@ -143,6 +143,8 @@ class JobRunner:
             f = s.get(JobFile, file_id)
             if error is not None:
                 f.status, f.code, f.message = "failed", error.code, f"{error.message_zh}（{error.detail}）"
+                s.flush()
+                self.blobs.discard(sha, s)  # a failed file leaves no bytes behind, unless a report or file needs them
             else:
                 round_row = s.get(Round, round_id)
                 report = find_report(s, sha, round_id) or add_report(s, result, round_row, submitted_by)
@@ -202,10 +204,12 @@ class JobRunner:
     def _give_up(self, s: Session, file_id: int, t: float | None) -> None:
         """Fail a file whose workers died on it MAX_ATTEMPTS times (``t``: unless claimed meanwhile; None: ours)."""
         err = AnalyzerFailedError(f"the worker analysing it stopped {MAX_ATTEMPTS} times")
-        s.execute(update(JobFile).where(JobFile.id == file_id,
-                                        claimable(t) if t is not None else JobFile.owner == self.instance_id)
-                  .values(status="failed", owner=None, lease_until=None, code=err.code,
-                          message=f"{err.message_zh}（{err.detail}）"))
+        sha = s.execute(update(JobFile).where(JobFile.id == file_id,
+                                              claimable(t) if t is not None else JobFile.owner == self.instance_id)
+                        .values(status="failed", owner=None, lease_until=None, code=err.code,
+                                message=f"{err.message_zh}（{err.detail}）").returning(JobFile.sha256)).scalar()
+        if sha is not None:
+            self.blobs.discard(sha, s)
 
     def _finish_stale(self) -> bool:
         """Jobs whose files are all through but whose round step did not run (a crash in between)."""
@@ -240,11 +244,17 @@ class JobRunner:
 
 def enqueue(s: Session, round_row: Round, files: list[Any], blobs: Blobs, submitted_by: int | None,
             job_id: str) -> Job:
-    """A job for ``files`` (name, data, unit, kind, year): blobs stored first, then the rows, in the caller's
-    transaction."""
+    """A job for ``files`` (name, data, unit, kind, year, and an ``error`` when refused on arrival): blobs stored
+    first, then the rows, in the caller's transaction."""
     job = Job(id=job_id, round_id=round_row.id, status="queued", created_at=now(), submitted_by=submitted_by)
     s.add(job)
     for k, f in enumerate(files):
+        error = getattr(f, "error", None)
+        if error is not None:  # refused on arrival (an empty file): a failed file of the job, nothing stored
+            s.add(JobFile(job_id=job_id, position=k, name=f.name, sha256=sha256(f.data), unit=f.unit, kind=f.kind,
+                          year=f.year, status="failed", attempts=0, code=error.code,
+                          message=f"{error.message_zh}（{error.detail}）"))
+            continue
         digest = blobs.put(f.data, session=s)
         s.add(JobFile(job_id=job_id, position=k, name=f.name, sha256=digest, unit=f.unit, kind=f.kind, year=f.year,
                       status="queued", attempts=0))

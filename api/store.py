@@ -30,12 +30,15 @@ def new_id() -> str:
 
 # -- rounds -----------------------------------------------------------------------------------------------------
 
-def get_round(session: Session, ref: str | int) -> Round:
-    """A round by id (digits) or by name."""
-    row = session.get(Round, int(ref)) if str(ref).isdigit() and int(ref) < 2**31 else None
-    row = row or session.scalar(select(Round).where(Round.name == str(ref)))
+def get_round(session: Session, ref: int | str) -> Round:
+    """A round by id (an ``int``) or by name (a ``str``). The type decides, never the text: a round named "2024"
+    is found by its name only (the API's parameters turn text into an id or a name: ``api.deps.round_ref``)."""
+    if isinstance(ref, int):
+        row = session.get(Round, ref) if 0 < ref < 2**31 else None
+    else:
+        row = session.scalar(select(Round).where(Round.name == ref))
     if row is None:
-        raise NotFoundError(f"round {ref}")
+        raise NotFoundError(f"round {ref!r}")
     return row
 
 
@@ -79,6 +82,7 @@ def round_checklist_items(session: Session, round_id: int) -> list[ChecklistItem
 
 
 def ensure_round(session: Session, name: str) -> Round:
+    """The round named ``name`` (by name only), created when there is none."""
     try:
         return get_round(session, name)
     except NotFoundError:
@@ -156,10 +160,11 @@ def report_body(report: Report) -> str:
 
 # -- issues -----------------------------------------------------------------------------------------------------
 
-def list_issues(session: Session, round_ref: str | None = None, unit: str | None = None, status: str | None = None,
-                domain: str | None = None, limit: int = 500, offset: int = 0) -> list[dict[str, Any]]:
+def list_issues(session: Session, round_ref: int | str | None = None, unit: str | None = None,
+                status: str | None = None, domain: str | None = None, limit: int = 500,
+                offset: int = 0) -> list[dict[str, Any]]:
     q = select(IssueRow).order_by(IssueRow.report_id, IssueRow.number)
-    if round_ref:
+    if round_ref is not None and round_ref != "":
         q = q.where(IssueRow.round_id == get_round(session, round_ref).id)
     if unit:
         q = q.where(IssueRow.unit == unit)

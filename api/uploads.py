@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from api.settings import Settings
 from nlp.doc import KINDS
-from nlp.errors import EmptyDocumentError, TooLargeError
+from nlp.errors import EmptyDocumentError, IngestError, TooLargeError
 from nlp.ingest.archive import is_zip, read_archive
 
-__all__ = ["Upload", "check_kind", "check_size", "expand_zip", "is_zip"]
+__all__ = ["Upload", "check_kind", "check_size", "expand_zip", "is_zip", "round_uploads"]
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class Upload:
     unit: str | None = None
     kind: str | None = None
     year: int | None = None
+    error: IngestError | None = None  # refused on arrival (empty, too large): a failed file of its job
 
 
 def check_size(name: str, data: bytes, settings: Settings) -> None:
@@ -44,9 +45,26 @@ def expand_zip(data: bytes, settings: Settings) -> list[Upload]:
     archive = read_archive(data, settings.ingest_limits(), settings.max_zip_members)
     out = []
     for name, member in archive.files:
-        check_size(name, member, settings)
         meta = archive.metadata(name)
-        out.append(Upload(name, member, meta.unit, meta.kind, meta.year))
+        out.append(_checked(Upload(name, member, meta.unit, meta.kind, meta.year), settings))
     if not out:
         raise EmptyDocumentError("the zip holds no report files (PDF, DOCX, TXT, HTML)")
     return out
+
+
+def _checked(upload: Upload, settings: Settings) -> Upload:
+    try:
+        check_size(upload.name, upload.data, settings)
+    except IngestError as err:
+        return Upload(upload.name, b"", upload.unit, upload.kind, upload.year, error=err)
+    return upload
+
+
+def round_uploads(name: str, data: bytes, settings: Settings) -> list[Upload]:
+    """One file of a round upload: a zip's report files, or the file itself. A file (or zip member) that is empty or
+    too large fails alone, as a failed file of the job with its code; only a zip that is unsafe or a bomb refuses
+    the whole request."""
+    upload = _checked(Upload(name, data), settings)
+    if upload.error is None and is_zip(data):
+        return expand_zip(data, settings)
+    return [upload]

@@ -17,12 +17,14 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from api import store
 from api.deps import COOKIE, PageNo, PageReviewer, ReviewersOnly, ServicesDep, SignedIn, SignInRequired, Viewer
+from api.deps import round_ref as parse_round
 from api.page_text import render_text, split_evidence
 from api.rounds import current_summary
 from api.services import Services
@@ -144,7 +146,7 @@ async def _reviewers_only(request: Request, err: Exception) -> Response:
 
 # -- reading for the pages --------------------------------------------------------------------------------------
 
-def round_summary(svc: Services, round_id: str | int) -> tuple[RoundSummary | None, str | None]:
+def round_summary(svc: Services, round_id: int) -> tuple[RoundSummary | None, str | None]:
     """The round's summary as ``GET /api/v1/rounds/{id}/summary`` gives it (the round step runs when reports came
     in since); None and a message when it cannot be built now."""
     try:
@@ -252,12 +254,18 @@ def rounds_page(request: Request, who: PageReviewer, svc: ServicesDep) -> Respon
 
 @router.get("/rounds/{round_id}")
 def round_page(request: Request, round_id: str, who: PageReviewer, svc: ServicesDep) -> Response:
+    """A round by its id (ASCII digits, always an id); a link by the round's name (any other text) is sent on to
+    the round's id, the one address of a round page."""
     try:
-        summary, summary_error = round_summary(svc, round_id)
-    except PrereviewError:
+        ref = parse_round(round_id, None, where="path")
+        if isinstance(ref, str):
+            with svc.sessions() as s:
+                return RedirectResponse(f"/rounds/{store.get_round(s, ref).id}", status_code=303)
+        summary, summary_error = round_summary(svc, ref or 0)
+    except (PrereviewError, RequestValidationError):
         return error_page(request, who, 404, "未找到该批次。")
     with svc.sessions() as s:
-        row = store.get_round(s, round_id)
+        row = store.get_round(s, ref or 0)
         reports = store.round_reports(s, row.id)
         open_job = store.round_open_job(s, row.id)
         open_issues = store.round_open_issues(s, row.id)
@@ -269,21 +277,25 @@ def round_page(request: Request, round_id: str, who: PageReviewer, svc: Services
 
 
 @router.get("/checklist")
-def checklist_page(request: Request, who: PageReviewer, svc: ServicesDep, round: str = "", unit: str = "",
-                   status: str = "", domain: str = "", page_no: PageNo = 1) -> Response:
+def checklist_page(request: Request, who: PageReviewer, svc: ServicesDep, round: str = "", round_name: str = "",
+                   unit: str = "", status: str = "", domain: str = "", page_no: PageNo = 1) -> Response:
+    """The checklist, filtered; ``round`` is a round id and ``round_name`` a name, as in ``GET /api/v1/issues``."""
     from nlp.taxonomy import load_taxonomy
 
     status = str(glossary.code_for(glossary.STATUSES, status.strip()))  # a bookmark from before the codes: 整改中
-    filters = {"round": round.strip(), "unit": unit.strip(), "status": status, "domain": domain.strip()}
-    error = None
+    filters = {"round": round.strip(), "round_name": round_name.strip(), "unit": unit.strip(), "status": status,
+               "domain": domain.strip()}
+    error, round_row = None, None
     with svc.sessions() as s:
         rounds = store.list_rounds(s, newest_first=True)
         units = store.issue_units(s)
         try:
-            items = store.list_issues(s, filters["round"] or None, filters["unit"] or None,
+            ref = parse_round(filters["round"], filters["round_name"])
+            round_row = store.get_round(s, ref) if ref is not None else None
+            items = store.list_issues(s, round_row.id if round_row else None, filters["unit"] or None,
                                       filters["status"] or None, filters["domain"] or None,
                                       limit=CHECKLIST_PAGE + 1, offset=(page_no - 1) * CHECKLIST_PAGE)
-        except PrereviewError:
+        except (PrereviewError, RequestValidationError):
             items, error = [], "未找到所选批次。"
         more = len(items) > CHECKLIST_PAGE
         items = items[:CHECKLIST_PAGE]
@@ -295,7 +307,8 @@ def checklist_page(request: Request, who: PageReviewer, svc: ServicesDep, round:
         return "/checklist?" + urlencode({**query, "page_no": n})
 
     return page(request, "checklist.html", who, nav="checklist", items=items, filters=filters, rounds=rounds,
-                round_names={x.id: x.name for x in rounds}, units=units, domains=load_taxonomy().domains,
+                round_names={x.id: x.name for x in rounds}, round_row=round_row, units=units,
+                domains=load_taxonomy().domains,
                 history=history, reports=reports, next_statuses=next_statuses, followups=FOLLOWUPS, error=error,
                 page_no=page_no, prev_link=page_link(page_no - 1) if page_no > 1 else None,
                 next_link=page_link(page_no + 1) if more else None, page_size=CHECKLIST_PAGE)

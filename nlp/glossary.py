@@ -27,6 +27,8 @@ ERROR_MESSAGES = {
     "UNAUTHORIZED":     "请先登录：缺少有效的访问令牌。",
     "FORBIDDEN":        "无权访问：报送单位账号只能查看本单位的报告。",
     "NOT_FOUND":        "未找到该对象。",
+    "METHOD_NOT_ALLOWED": "该地址不支持这种请求方式（可用的方式见响应头 Allow）。",
+    "ALREADY_SUBMITTED": "相同的文件此前已经报送，不能重复报送。如需更正，请修改后重新上传，或联系审核员。",
     "VALIDATION_ERROR": "请求参数有误。",
     "ANALYZER_FAILED":  "分析进程意外退出，请稍后重试。",
     "INTERNAL_ERROR":   "服务内部错误，请联系管理员。",

@@ -7,19 +7,23 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api import store
-from api.deps import Reviewer, ServicesDep
+from api.deps import MAX_ID, ROUND_HELP, ROUND_NAME_HELP, Reviewer, ServicesDep, round_ref
 from api.schemas import STATUS_HELP, HistoryOut, StatusCode, StatusIn
 
 router = APIRouter(tags=["issues"])
 
 
 @router.get("/issues", summary="问题清单查询")
-def get_issues(svc: ServicesDep, who: Reviewer, round: str | None = None, unit: str | None = None,
+def get_issues(svc: ServicesDep, who: Reviewer,
+               round: Annotated[str | None, Query(max_length=200, description=ROUND_HELP)] = None,
+               round_name: Annotated[str | None, Query(max_length=200, description=ROUND_NAME_HELP)] = None,
+               unit: str | None = None,
                status: Annotated[StatusCode | None, Query(description=STATUS_HELP)] = None, domain: str | None = None,
                limit: Annotated[int, Query(ge=1, le=5000)] = 500,
-               offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+               offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> list[dict[str, Any]]:
+    ref = round_ref(round, round_name)
     with svc.sessions() as s:
-        return store.list_issues(s, round, unit, status, domain, limit, offset)
+        return store.list_issues(s, ref, unit, status, domain, limit, offset)
 
 
 @router.patch("/issues/{issue_id}", summary="变更整改状态（或记录回头看结果）")

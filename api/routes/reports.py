@@ -9,9 +9,11 @@ from fastapi.responses import JSONResponse, Response
 
 from api import store
 from api.analyzer import Request as AnalysisRequest
-from api.deps import DOCX, ServicesDep, Who, download, read_upload, upload_name
-from api.errors import NoLetterError
-from api.schemas import ReportOut
+from api.deps import DOCX, ROUND_HELP, ROUND_NAME_HELP, ServicesDep, Who, download, read_upload, round_ref, upload_name
+from api.errors import AlreadySubmittedError, NoLetterError
+from api.schemas import ErrorBody, ReportOut
+from api.tables import Report
+from api.tokens import Principal
 from api.uploads import check_kind
 from nlp.glossary import LETTERS
 
@@ -21,36 +23,48 @@ router = APIRouter(tags=["reports"])
 # The report routes answer with the stored JSON text as it is (``store.report_body``): ReportOut documents it.
 @router.post("/reports", status_code=201, response_class=JSONResponse,
              responses={201: {"model": ReportOut, "description": "Successful Response"},
-                        200: {"model": ReportOut, "description": "the same file was uploaded before: its report"}},
+                        200: {"model": ReportOut, "description": "the same file was uploaded before: its report"},
+                        409: {"model": ErrorBody, "description": "ALREADY_SUBMITTED: the same file is stored for a "
+                                                                 "report the caller may not read"}},
              summary="上传并预审一份报告")
 def post_report(svc: ServicesDep, who: Who, file: Annotated[UploadFile, File()],
                 unit: Annotated[str | None, Form(max_length=200)] = None,
                 kind: Annotated[str | None, Form()] = None,
                 year: Annotated[int | None, Form(ge=1990, le=2100)] = None,
-                round: Annotated[str | None, Form(max_length=200)] = None) -> Response:
+                round: Annotated[str | None, Form(max_length=200, description=ROUND_HELP)] = None,
+                round_name: Annotated[str | None, Form(max_length=200, description=ROUND_NAME_HELP)] = None,
+                ) -> Response:
     from api.blobs import sha256
 
     check_kind(kind)
+    ref = round_ref(round, round_name, where="body")
     if not who.is_reviewer:
         unit = who.unit  # a submitter reports for its own unit only
     data = read_upload(file, svc.settings)
     digest = sha256(data)
     with svc.sessions() as s:
-        round_row = store.get_round(s, round) if round else None
+        round_row = store.get_round(s, ref) if ref is not None else None
         existing = store.find_report(s, digest, round_row.id if round_row else None)
         if existing is not None:
-            store.get_report(s, existing.id, who)
-            return Response(store.report_body(existing), status_code=200, media_type="application/json")
+            return _stored_before(existing, who)
     result = svc.analyzer.analyze(AnalysisRequest(data, upload_name(file), kind, unit, year))
     with svc.sessions.begin() as s:
-        round_row = store.get_round(s, round) if round else None
+        round_row = store.get_round(s, ref) if ref is not None else None
         existing = store.find_report(s, digest, round_row.id if round_row else None)
         if existing is not None:  # the same bytes arrived twice at once
-            return Response(store.report_body(existing), status_code=200, media_type="application/json")
-        svc.blobs.put(data)
+            return _stored_before(existing, who)
         report = store.add_report(s, result, round_row, who.token_id)
+        svc.blobs.put(data, session=s)  # after the rows, in their transaction: a refused row leaves no file
         body = store.report_body(report)
     return Response(body, status_code=201, media_type="application/json")
+
+
+def _stored_before(existing: Report, who: Principal) -> Response:
+    """The same bytes again: their report (200) for a caller who may read it; for a submitter of another unit a 409
+    that names neither the report nor its unit."""
+    if not who.may_read_unit(existing.unit):
+        raise AlreadySubmittedError("the same bytes are stored already")
+    return Response(store.report_body(existing), status_code=200, media_type="application/json")
 
 
 @router.get("/reports/{report_id}", response_class=JSONResponse,

@@ -9,11 +9,11 @@ from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import Response
 
 from api import store
-from api.deps import XLSX, Reviewer, RoundId, ServicesDep, download, read_upload, upload_name
+from api.deps import XLSX, Reviewer, RoundId, ServicesDep, download, upload_name
 from api.jobs import enqueue
 from api.rounds import current_summary
 from api.schemas import JobOut, RoundIn, RoundOut
-from api.uploads import Upload, expand_zip, is_zip
+from api.uploads import Upload, round_uploads
 from nlp.checklist.build import renumber
 from nlp.report.excel import write_checklist_xlsx
 from nlp.round import RoundSummary
@@ -39,9 +39,8 @@ def list_rounds(svc: ServicesDep, who: Reviewer) -> list[RoundOut]:
 def post_round_reports(svc: ServicesDep, round_id: RoundId, who: Reviewer,
                        files: Annotated[list[UploadFile], File()]) -> JobOut:
     uploads: list[Upload] = []
-    for f in files:
-        data = read_upload(f, svc.settings)
-        uploads += expand_zip(data, svc.settings) if is_zip(data) else [Upload(upload_name(f), data)]
+    for f in files:  # an empty file fails alone (a failed file of the job), the others go on
+        uploads += round_uploads(upload_name(f), f.file.read(svc.settings.max_upload_bytes + 1), svc.settings)
     with svc.sessions.begin() as s:
         round_row = store.get_round(s, round_id)
         job = enqueue(s, round_row, uploads, svc.blobs, who.token_id, store.new_id())

@@ -1,4 +1,5 @@
-"""schemathesis against /openapi.json: generated requests, valid and not, never get a server error (5xx).
+"""schemathesis against /openapi.json, on SQLite and (PREREVIEW_TEST_POSTGRES_URL) PostgreSQL: generated requests, valid
+and not, never get a server error (5xx).
 
 The operations are driven through Hypothesis directly (one test per operation), with a reviewer's token.
 """
@@ -19,7 +20,8 @@ OPERATIONS = [op.ok() for op in schemathesis.openapi.from_dict(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: f"{op.method.upper()} {op.path}")
-def test_no_server_errors(operation, service) -> None:  # type: ignore[no-untyped-def]
+def test_no_server_errors(operation, backend_service) -> None:  # type: ignore[no-untyped-def]
+    service = backend_service  # SQLite, and PostgreSQL when PREREVIEW_TEST_POSTGRES_URL is set
     live = schemathesis.openapi.from_asgi("/openapi.json", service.app)[operation.path][operation.method]
 
     @given(case=live.as_strategy())

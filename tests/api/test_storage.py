@@ -87,7 +87,7 @@ def test_reports_issues_history_and_tokens_survive_a_new_engine(engine) -> None:
         assert who is not None and who.role == "reviewer" and principal_for(s, token + "x") is None
         assert find_report(s, result.document.id, round_id).id == report_id
         assert find_report(s, result.document.id, None) is None  # the same file outside the round is another report
-        issues = list_issues(s, round_ref=str(round_id))
+        issues = list_issues(s, round_ref=round_id)
         assert len(issues) == len(result.issues) and all(i["unit"] == "甲县司法局" for i in issues)
     who = Principal(1, "reviewer", None, "审核员甲")
     with sessions.begin() as s:

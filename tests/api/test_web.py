@@ -275,7 +275,8 @@ def test_rounds_and_round_page(pages, analysed) -> None:  # type: ignore[no-unty
     assert doc.get_element_by_id("xlsx-link").get("href") == f"/api/v1/rounds/{analysed['round']}/checklist.xlsx"
     assert doc.xpath(f"//form[@data-round-upload='{analysed['round']}']")
     assert pages["reviewer"].get("/rounds/99999").status_code == 404
-    assert pages["reviewer"].get("/rounds/网页测试批次").status_code == 200  # by name too
+    by_name = pages["reviewer"].get("/rounds/网页测试批次")  # a link by name: sent on to the id
+    assert by_name.status_code == 303 and by_name.headers["location"] == f"/rounds/{analysed['round']}"
     assert pages["reviewer"].get("/checklist?page_no=x").status_code == 200
 
 
