@@ -20,9 +20,8 @@ if TYPE_CHECKING:
     from nlp.doc import Section, Sentence
 
 ROLES = (*SectionRole, None)
-# the one-hot order the bundled models were trained with; kinds added since (work_report, news) have no column
-KINDS = (Kind.SHUFA_REPORT, Kind.ANNUAL_REPORT, Kind.SELF_REPORT, Kind.RECTIFICATION_REPORT, Kind.FEEDBACK, Kind.TRANSCRIPT,
-         Kind.OTHER)
+# every kind has its column: a 政府工作报告's sentences (``prereview adapt``) must not be read as another genre's
+KINDS = tuple(Kind)
 
 # fmt: off
 CUES = {
