@@ -22,9 +22,9 @@ from nlp.batch.state import BatchState, write_atomic, write_json
 from nlp.checklist.build import renumber
 from nlp.doc import AnalysisResult, ChecklistItem
 from nlp.glossary import DECISIONS_SHORT, KINDS, LETTERS
-from nlp.review.reasons import share_text
 from nlp.report.excel import write_checklist_xlsx
 from nlp.report.word import LetterHead, letter_docx, letter_number
+from nlp.review.reasons import share_text
 from nlp.round import Failure, review_round
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -162,8 +162,8 @@ def write_letter(out: Path, stem: str, result: AnalysisResult, state: BatchState
     return basis
 
 
-SUMMARY_COLUMNS = ("文件", "结果文件", "单位", "文件类型", "年度", "预审结论", "问题篇幅占比", "问题数", "表述笼统的问题数",
-                   "有对应措施的问题数", "预审意见", "结论代码", "类型代码", "意见代码")  # the last three for machines
+SUMMARY_COLUMNS = ("文件", "结果文件", "单位", "文件类型", "年度", "预审结论", "问题篇幅占比", "问题数",
+                   "表述笼统的问题数", "有对应措施的问题数", "预审意见", "结论代码", "类型代码", "意见代码")  # the last three for machines
 
 
 def _summary_csv(rows: list[tuple[str, AnalysisResult]], failures: Sequence[Failure] = ()) -> str:

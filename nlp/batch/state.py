@@ -29,7 +29,8 @@ class BatchState:
     def letter_number(self, letter: str, year: int) -> int:
         """The number of ``letter`` (a name that stays the same across runs) in ``year``: its own when it has one,
         else the year's next, never one given before."""
-        row = self.db.execute("SELECT number FROM letter_numbers WHERE letter = ? AND year = ?", (letter, year)).fetchone()
+        row = self.db.execute("SELECT number FROM letter_numbers WHERE letter = ? AND year = ?",
+                              (letter, year)).fetchone()
         if row:
             return int(row[0])
         with self.db:

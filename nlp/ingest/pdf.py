@@ -51,7 +51,8 @@ def read_pdf(data: bytes, limits: IngestLimits) -> RawDocument:
         pdf.close()
     if blank == len(pages):
         if images:
-            raise ImageOnlyError(f"{n_pages} page(s) with images and no text layer", f"共{n_pages}页均为图片，没有文字层")
+            raise ImageOnlyError(f"{n_pages} page(s) with images and no text layer",
+                                 f"共{n_pages}页均为图片，没有文字层")
         raise EmptyDocumentError("a PDF with no text on any page", "PDF各页均无文字")
     if images:
         warnings.append("部分页面没有文字层（可能是扫描页），这些页面未能读取，需要OCR。")

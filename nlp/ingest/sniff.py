@@ -53,7 +53,8 @@ def _sniff_zip(data: bytes) -> str:
     if "word/document.xml" in names:
         return DOCX
     if "xl/workbook.xml" in names or "ppt/presentation.xml" in names:
-        raise UnsupportedTypeError("a spreadsheet or presentation, not a Word document", "这是表格或演示文稿，不是Word文档")
+        raise UnsupportedTypeError("a spreadsheet or presentation, not a Word document",
+                                   "这是表格或演示文稿，不是Word文档")
     raise UnsupportedTypeError("a zip archive, not a document (upload zips of reports to a batch)",
                                "这是压缩包而不是文档（压缩包请按批次提交）")
 

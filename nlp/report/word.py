@@ -81,7 +81,8 @@ def _fonts(font: str) -> str:
 
 
 def _rpr(font: str = "", size: float = 0, color: str = "", bold: bool = False) -> str:
-    inner = (_fonts(font) if font else "") + ("<w:b/>" if bold else "") + (f'<w:color w:val="{color}"/>' if color else "")
+    inner = (_fonts(font) if font else "") + ("<w:b/>" if bold else "")
+    inner += f'<w:color w:val="{color}"/>' if color else ""
     if size:
         inner += f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>'
     return f"<w:rPr>{inner}</w:rPr>" if inner else ""
@@ -175,7 +176,8 @@ def letter_docx(result: AnalysisResult, head: LetterHead | None = None, number: 
         closing = f"请对照上述意见认真修改完善，于{head.deadline_days}个工作日内重新报送。"
     else:
         opening = f"经预审，你单位报送的{name}存在以下问题，不符合报送要求，现予退回："
-        closing = f"请严格按照要求重新撰写，如实查摆问题、深入剖析原因、明确整改措施，于{head.deadline_days}个工作日内重新报送。"
+        closing = ("请严格按照要求重新撰写，如实查摆问题、深入剖析原因、明确整改措施，"
+                   f"于{head.deadline_days}个工作日内重新报送。")
     body = _head(head, number, letter_title(result))
     if doc.unit:
         body.append(_paragraph(f"{doc.unit}："))
@@ -239,8 +241,8 @@ def _problem_table(d, checklist: UnitChecklist) -> None:  # type: ignore[no-unty
     table.autofit = False
     rows = [list(_TABLE_HEADERS)]
     for item in checklist.items:
-        rows.append([str(item.number), item.text, item.domain_name,
-                     VISIBILITY[item.visibility] + (f"（{LATENT_BASIS[item.latent_basis]}）" if item.latent_basis else ""),
+        basis = f"（{LATENT_BASIS[item.latent_basis]}）" if item.latent_basis else ""
+        rows.append([str(item.number), item.text, item.domain_name, VISIBILITY[item.visibility] + basis,
                      SCOPE.get(item.scope or "", "—"), f"{item.measure or '未提出对应措施'}｜{item.deadline or '—'}"])
     for k, values in enumerate(rows):
         cells = table.rows[0].cells if k == 0 else table.add_row().cells
