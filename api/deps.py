@@ -157,11 +157,15 @@ def upload_name(file: UploadFile) -> str:
     return (file.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload"
 
 
-def download(data: bytes, media_type: str, filename: str) -> Response:
+def download(data: bytes, media_type: str, filename: str, ascii_name: str = "") -> Response:
+    """An attachment named ``filename`` (RFC 6266 ``filename*``), with an ASCII ``filename`` for old clients:
+    ``ascii_name``, else ``filename`` with what is not printable ASCII replaced."""
+    import re
     from urllib.parse import quote
 
-    return Response(data, media_type=media_type,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+    fallback = re.sub(r'[^\x20-\x7e]|["\\;]', "_", ascii_name or filename)
+    return Response(data, media_type=media_type, headers={
+        "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"})
 
 
 def error_responses() -> dict[int | str, dict[str, object]]:

@@ -13,6 +13,8 @@
 | ``PREREVIEW_JOB_WORKERS`` | 1 | ``job_workers`` |
 | ``PREREVIEW_ANALYSIS_MODE`` | ``process`` (or ``inline``) | ``analysis_mode`` |
 | ``PREREVIEW_OFFICE`` | 依法治理办公室 | ``office`` (the letterhead) |
+| ``PREREVIEW_LETTER_PREFIX`` | empty | ``letter_prefix``: the 文号's 机关代字 (青法审 → 青法审〔2026〕3号) |
+| ``PREREVIEW_CONTACT``, ``PREREVIEW_PHONE`` | empty | ``contact``, ``phone``: the letters' 联系人 and 电话 |
 | ``PREREVIEW_LEASE_SECONDS`` | 3 × the document time limit | ``lease_seconds``: a claimed file's lease |
 | ``PREREVIEW_INSTANCE_ID`` | host name + a random suffix | ``instance_id`` (stable: a restart takes its files back) |
 | ``PREREVIEW_FILE_STORE`` | ``database`` on PostgreSQL, else ``folder`` | ``file_store``: where uploaded bytes live |
@@ -31,6 +33,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from nlp.config import IngestLimits
 from nlp.errors import ConfigError
+from nlp.report.word import LetterHead
 
 MB = 1024 * 1024
 LEASE_FACTOR = 3  # a lease outlives a heartbeat gap and a document at its time limit
@@ -53,6 +56,9 @@ class Settings(BaseSettings):
     analysis_mode: Literal["process", "inline"] = "process"  # process: a child a timeout can kill; inline: scripts
     job_workers: int = Field(1, gt=0)
     office: str = "依法治理办公室"
+    letter_prefix: str = Field("", max_length=20)
+    contact: str = Field("", max_length=50)
+    phone: str = Field("", max_length=50)
     lease_seconds: float | None = Field(None, gt=0)  # None: LEASE_FACTOR × document_timeout
     instance_id: str = Field("", max_length=64)  # empty: host name + a random suffix, new at each start
     file_store: Literal["database", "folder", ""] = ""  # empty: database on PostgreSQL, folder on SQLite
@@ -102,6 +108,10 @@ class Settings(BaseSettings):
     @property
     def document_timeout_s(self) -> float:
         return self.document_timeout
+
+    def letter_head(self) -> LetterHead:
+        """What the letters and 体检单 carry: the office, the 文号 prefix, the contact."""
+        return LetterHead(self.office, self.letter_prefix, self.contact, self.phone)
 
     def ingest_limits(self) -> IngestLimits:
         """The analysis limits with this deployment's sizes."""

@@ -127,3 +127,15 @@ class Blob(Base):
     __tablename__ = "blobs"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class LetterNumber(Base):
+    """A 文号 given: the year's number of one report's letter (``kind``: revise, return or checkup)."""
+
+    __tablename__ = "letter_numbers"
+    __table_args__ = (UniqueConstraint("report_id", "kind", "year", name="uq_letter_numbers_letter"),)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[str] = mapped_column(String(32))

@@ -31,9 +31,24 @@ class OutputFormat(str, Enum):
     text = "text"
 
 
+class _ReviewerFormatter(logging.Formatter):
+    """The batch's lines (``nlp.batch.*``: progress, files that failed, the round step) in Chinese, with the level
+    in Chinese too; the other modules' lines as developers read them."""
+
+    LEVELS = {"DEBUG": "调试", "INFO": "信息", "WARNING": "警告", "ERROR": "错误", "CRITICAL": "严重错误"}
+    _batch = logging.Formatter("%(asctime)s [批量预审] %(level_zh)s：%(message)s", "%Y-%m-%d %H:%M:%S")
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name.startswith("nlp.batch"):
+            record.level_zh = self.LEVELS.get(record.levelname, record.levelname)
+            return self._batch.format(record)
+        return super().format(record)
+
+
 def setup_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_ReviewerFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
     logging.getLogger("nlp.batch.progress").setLevel(logging.INFO)  # batch progress lines off a terminal
     import jieba
 
@@ -41,7 +56,7 @@ def setup_logging(verbose: bool) -> None:
 
 
 def _fail(err: PrereviewError, path: Path) -> typer.Exit:
-    typer.echo(f"错误 [{err.code}] {path.name}：{err.message_zh}（{err.detail or err.code}）", err=True)
+    typer.echo(f"错误 [{err.code}] {path.name}：{err.reviewer_message}", err=True)
     return typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -132,7 +147,7 @@ def analyze(
     try:
         bundle = load_bundle(models)
     except PrereviewError as err:
-        typer.echo(f"错误 [{err.code}] {err.message_zh}（{err.detail}）", err=True)
+        typer.echo(f"错误 [{err.code}] {err.reviewer_message}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     results = []
     failed = 0
@@ -140,7 +155,7 @@ def analyze(
         try:
             results.append(analyze_bytes(path.read_bytes(), path.name, bundle, kind=kind, unit=unit))
         except PrereviewError as err:
-            typer.echo(f"错误 [{err.code}] {path.name}：{err.message_zh}（{err.detail or err.code}）", err=True)
+            typer.echo(f"错误 [{err.code}] {path.name}：{err.reviewer_message}", err=True)
             failed += 1
     for result in with_near_copies(results, bundle.config):  # several files: each compared with those before it
         if format is OutputFormat.json:
@@ -166,25 +181,33 @@ def batch(
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, tcp://host:8786")] = None,
     models: Annotated[Path | None, typer.Option("--models", help="model bundle folder")] = None,
     encoder: Annotated[Path | None, typer.Option("--encoder", help="sentence-transformers model folder for grouping")] = None,
+    office: Annotated[str, typer.Option("--office", envvar="PREREVIEW_OFFICE",
+                                        help="发文机关（函件版头、署名）")] = "依法治理办公室",
+    letter_prefix: Annotated[str, typer.Option("--letter-prefix", envvar="PREREVIEW_LETTER_PREFIX",
+                                               help="文号的机关代字，如“青法审”（得“青法审〔2026〕1号”）")] = "",
+    contact: Annotated[str, typer.Option("--contact", envvar="PREREVIEW_CONTACT", help="函件的联系人")] = "",
+    phone: Annotated[str, typer.Option("--phone", envvar="PREREVIEW_PHONE", help="联系电话")] = "",
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """批量预审：逐份给出结论，汇总共性问题，输出清单、函件与汇总表；中断后重跑可续跑。"""
     from nlp.batch.inputs import BatchInputError
     from nlp.batch.runner import BatchOptions, run_batch
+    from nlp.report.word import LetterHead
 
     setup_logging(verbose)
     if scheduler and engine is not Engine.dask:
         raise typer.BadParameter("--scheduler goes with --engine dask", param_hint="--scheduler")
     opts = BatchOptions(input=input, out=out, round_name=round_name, workers=workers, engine=engine.value,
                         scheduler=scheduler, models=str(models) if models else None,
-                        encoder=str(encoder) if encoder else None)
+                        encoder=str(encoder) if encoder else None,
+                        head=LetterHead(office or "依法治理办公室", letter_prefix, contact, phone))
     try:
         outcome = run_batch(opts)
     except BatchInputError as err:
         typer.echo(f"输入有误：{err}", err=True)
         raise typer.Exit(2) from None
     except PrereviewError as err:
-        typer.echo(f"错误 [{err.code}] {err.message_zh}（{err.detail}）", err=True)
+        typer.echo(f"错误 [{err.code}] {err.reviewer_message}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     typer.echo(f"完成：共{outcome.total}份，成功{outcome.done}份（其中续跑跳过{outcome.skipped}份），失败{outcome.failed}份，"
                f"用时{outcome.seconds:.1f}秒。输出：{out}")

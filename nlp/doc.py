@@ -328,11 +328,13 @@ class ChecklistItem(_Frozen):
 
 
 class UnitChecklist(_Frozen):
-    """The 法治体检单 of one unit: strengths, problems, verdict."""
+    """The 法治体检单 of one unit: strengths, problems, verdict. ``unit`` is empty when not known; ``title`` is the
+    document's own title."""
 
     unit: str
     round: str | None = None
     document: str
+    title: str | None = None
     decision: Decision
     reasons: tuple[Reason, ...] = ()
     strengths: tuple[str, ...] = ()

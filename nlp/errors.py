@@ -9,15 +9,26 @@ class PrereviewError(Exception):
     code = "PREREVIEW_ERROR"
     http_status = 400
 
-    def __init__(self, detail: str = "") -> None:
+    def __init__(self, detail: str = "", detail_zh: str = "") -> None:
         super().__init__(detail or self.code)
         self.detail = detail
+        self.detail_zh = detail_zh  # the same facts for reviewers, in Chinese; empty when there is nothing to add
 
     @property
     def message_zh(self) -> str:
         from nlp.glossary import error_message
 
         return error_message(self.code)
+
+    @property
+    def reviewer_message(self) -> str:
+        """What a reviewer reads: the code's Chinese sentence, and the Chinese detail when there is one (never the
+        English ``detail``, which is for logs)."""
+        return f"{self.message_zh}（{self.detail_zh}）" if self.detail_zh else self.message_zh
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        """Both details survive pickling (a worker process, a Dask task)."""
+        return (self.__class__, (self.detail, self.detail_zh))
 
 
 class IngestError(PrereviewError):

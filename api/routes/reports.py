@@ -78,27 +78,41 @@ def get_report(svc: ServicesDep, report_id: str, who: Who) -> Response:
 @router.get("/reports/{report_id}/letter.docx", summary="修改建议函或退回重写通知（Word）",
             response_class=Response, responses={200: {"content": {DOCX: {}}}})
 def get_letter(svc: ServicesDep, report_id: str, who: Who) -> Response:
+    from datetime import date
+
+    from api.letters import download_name, letter_number
     from nlp.report.word import letter_docx
+    from nlp.report.word import letter_number as number_text
 
     with svc.sessions() as s:
         result = store.report_result(store.get_report(s, report_id, who))
     if result.verdict.decision == "pass":
         raise NoLetterError(f"report {report_id} passed")
     kind = LETTERS[result.verdict.decision]
-    return download(letter_docx(result, office=svc.settings.office), DOCX, f"{kind}_{report_id}.docx")
+    head, today = svc.settings.letter_head(), date.today()
+    number = letter_number(svc.sessions, report_id, result.verdict.decision, today.year)
+    data = letter_docx(result, head, number_text(head.prefix, today.year, number), today)
+    return download(data, DOCX, download_name(kind, result, today), f"letter_{report_id}.docx")
 
 
 @router.get("/reports/{report_id}/checkup.docx", summary="法治体检单（Word）",
             response_class=Response, responses={200: {"content": {DOCX: {}}}})
 def get_checkup(svc: ServicesDep, report_id: str, who: Who) -> Response:
+    from datetime import date
+
+    from api.letters import download_name, letter_number
     from nlp.checklist.build import unit_checklist
     from nlp.doc import ChecklistItem
     from nlp.report.word import checkup_docx
+    from nlp.report.word import letter_number as number_text
 
     with svc.sessions() as s:
         report = store.get_report(s, report_id, who)
         result = store.report_result(report)
+        round_name = store.get_round(s, report.round_id).name if report.round_id else None
         items = [ChecklistItem.model_validate_json(row.item_json) for row in store.report_issue_rows(s, report.id)]
-    checklist = unit_checklist(result).model_copy(update={"items": tuple(items)})
-    return download(checkup_docx(checklist), DOCX, f"法治体检单_{report_id}.docx")
-
+    checklist = unit_checklist(result, round_name).model_copy(update={"items": tuple(items)})
+    head, today = svc.settings.letter_head(), date.today()
+    number = letter_number(svc.sessions, report_id, "checkup", today.year)
+    data = checkup_docx(checklist, head, number_text(head.prefix, today.year, number), today)
+    return download(data, DOCX, download_name("法治体检单", result, today), f"checkup_{report_id}.docx")

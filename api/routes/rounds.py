@@ -14,6 +14,7 @@ from api.jobs import enqueue
 from api.rounds import current_summary
 from api.schemas import JobOut, RoundIn, RoundOut
 from api.uploads import Upload, round_uploads
+from nlp.batch.outputs import safe_name
 from nlp.checklist.build import renumber
 from nlp.report.excel import write_checklist_xlsx
 from nlp.round import RoundSummary
@@ -72,4 +73,7 @@ def get_round_checklist(svc: ServicesDep, round_id: RoundId, who: Reviewer) -> R
     data = write_checklist_xlsx([("个性问题清单", [i for i in items if i.scope != "common"]),
                                  ("共性问题明细", [i for i in items if i.scope == "common"])],
                                 summary.common_problems)
-    return download(data, XLSX, f"问题清单_批次{round_id}.xlsx")
+    from datetime import date
+
+    return download(data, XLSX, f"问题清单_{safe_name(row.name)}_{date.today():%Y%m%d}.xlsx",
+                    f"checklist_round{round_id}_{date.today():%Y%m%d}.xlsx")

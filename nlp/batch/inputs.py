@@ -43,9 +43,9 @@ def collect(spec: str, limits: IngestLimits | None = None) -> list[InputFile]:
         else:
             files, meta = _glob(spec)
     except ManifestError as err:
-        raise BatchInputError(f"{spec}: {err.detail}") from None
+        raise BatchInputError(f"{spec}：manifest.csv有误（{err.detail_zh or err.detail}）") from None
     if not files:
-        raise BatchInputError(f"no report files (PDF, DOCX, TXT, HTML) in {spec}")
+        raise BatchInputError(f"{spec}中没有可审读的报告文件（PDF、DOCX、TXT、HTML）")
     out = []
     for name, data in files:
         m = metadata_for(meta, name)
@@ -56,5 +56,5 @@ def collect(spec: str, limits: IngestLimits | None = None) -> list[InputFile]:
 def _glob(spec: str) -> tuple[list[tuple[str, bytes]], dict[str, dict[str, str]]]:
     matches = sorted(glob.glob(spec, recursive=True))
     if not matches:
-        raise BatchInputError(f"no such folder, zip or files: {spec}")
+        raise BatchInputError(f"找不到这个文件夹、压缩包或文件：{spec}")
     return [(m, Path(m).read_bytes()) for m in matches if Path(m).is_file()], {}

@@ -12,7 +12,8 @@ import re
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,10 @@ from nlp.batch.inputs import InputFile
 from nlp.batch.state import BatchState, write_atomic, write_json
 from nlp.checklist.build import renumber
 from nlp.doc import AnalysisResult, ChecklistItem
-from nlp.glossary import LETTERS
+from nlp.glossary import DECISIONS_SHORT, KINDS, LETTERS
 from nlp.report.excel import write_checklist_xlsx
-from nlp.report.word import letter_docx
+from nlp.report.word import LetterHead, letter_docx, letter_number
+from nlp.review.reasons import share_text
 from nlp.round import Failure, review_round
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -64,10 +66,10 @@ def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str
             write_atomic(out / "reports" / f"{names[h]}.json", result.model_dump_json())
         for h, result in zip(order, review.results, strict=True):  # letters the round step changed, or not written yet
             if h not in letters or letters[h] != letter_basis(result):
-                write_letter(out, names[h], result)
+                write_letter(out, names[h], result, state, opts.head)
         write_atomic(out / "summary.json", review.summary.model_dump_json(indent=1, exclude={"round_id", "updated_at"}))
         write_atomic(out / "summary.csv",
-                     _summary_csv([(names[h], r) for h, r in zip(order, review.results, strict=True)]))
+                     _summary_csv([(names[h], r) for h, r in zip(order, review.results, strict=True)], failures))
 
     by_unit: dict[str, list[tuple[str, AnalysisResult]]] = {}
     for h, result in zip(order, review.results, strict=True):
@@ -99,7 +101,7 @@ def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str
     # the three share nothing but what is computed above: two of them are written by forked copies of this process
     listed = time.perf_counter()
     in_parallel(reports_letters_summary, unit_checklists, round_checklist)
-    logger.info("round step on %d reports: review %.0f ms, unit checklists %.0f ms, writers %.0f ms", len(order),
+    logger.info("批次汇总%d份：审读%.0f毫秒，单位清单%.0f毫秒，写出文件%.0f毫秒", len(order),
                 (reviewed - started) * 1000, (listed - reviewed) * 1000, (time.perf_counter() - listed) * 1000)
 
 
@@ -141,28 +143,42 @@ def letter_basis(result: AnalysisResult) -> tuple[object, ...] | None:
     return (result.verdict, doc.unit, doc.year, doc.kind, doc.title, doc.filename)
 
 
-def write_letter(out: Path, stem: str, result: AnalysisResult) -> tuple[object, ...] | None:
+def write_letter(out: Path, stem: str, result: AnalysisResult, state: BatchState | None = None,
+                 head: LetterHead | None = None, today: date | None = None) -> tuple[object, ...] | None:
     """修改建议函 (revise) or 退回重写通知 (return) for one report, removing a letter of the other kind left by
-    an earlier verdict; a passed report gets none. Returns ``letter_basis(result)``."""
+    an earlier verdict; a passed report gets none. Its 文号 comes from ``state``'s counter (a letter keeps its
+    number across runs). Returns ``letter_basis(result)``."""
     basis = letter_basis(result)
+    head = head or LetterHead()
+    today = today or date.today()
     for decision, kind in LETTERS.items():
         path = out / "letters" / f"{stem}_{kind}.docx"
         if decision == result.verdict.decision:
-            write_atomic(path, letter_docx(result))
+            number = state.letter_number(path.name, today.year) if state is not None else None
+            write_atomic(path, letter_docx(result, head, letter_number(head.prefix, today.year, number)
+                                           if number is not None else None, today))
         elif path.exists():
             path.unlink()
     return basis
 
 
-def _summary_csv(rows: list[tuple[str, AnalysisResult]]) -> str:
+SUMMARY_COLUMNS = ("文件", "结果文件", "单位", "文件类型", "年度", "预审结论", "问题篇幅占比", "问题数",
+                   "表述笼统的问题数", "有对应措施的问题数", "预审意见", "结论代码", "类型代码", "意见代码")  # the last three for machines
+
+
+def _summary_csv(rows: list[tuple[str, AnalysisResult]], failures: Sequence[Failure] = ()) -> str:
+    """summary.csv: one row per report in Chinese (a failed one says why), the machine codes in their own columns."""
     buf = io.StringIO()
     buf.write("\ufeff")
     w = csv.writer(buf)
-    w.writerow(["file", "report", "unit", "kind", "year", "decision", "problem_share", "problems", "vague",
-                "with_measure", "reasons"])
+    w.writerow(SUMMARY_COLUMNS)
     for stem, r in rows:
         m = r.metrics
-        w.writerow([r.document.filename, f"reports/{stem}.json", r.document.unit or "", r.document.kind,
-                    r.document.year or "", r.verdict.decision, f"{m.problem_share:.4f}", m.problems_total,
-                    m.problems_vague, m.problems_with_measure, ";".join(x.code for x in r.verdict.reasons)])
+        w.writerow([r.document.filename, f"reports/{stem}.json", r.document.unit or "", KINDS.get(r.document.kind, ""),
+                    r.document.year or "", DECISIONS_SHORT.get(r.verdict.decision, ""), share_text(m.problem_share),
+                    m.problems_total, m.problems_vague, m.problems_with_measure,
+                    "；".join(x.message.rstrip("。") for x in r.verdict.reasons), r.verdict.decision, r.document.kind,
+                    ";".join(x.code for x in r.verdict.reasons)])
+    for f in failures:
+        w.writerow([f.file, "", "", "", "", "未能处理", "", "", "", "", f.message, "failed", "", f.code])
     return buf.getvalue()

@@ -48,6 +48,7 @@ class BatchOptions:
     models: str | None = None
     encoder: str | None = None
     progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
+    head: Any = None  # the letters' LetterHead (office, 文号 prefix, contact); None: the defaults
 
     def __post_init__(self) -> None:
         if self.workers is None:
@@ -99,10 +100,11 @@ def analyze_task(name: str, data: bytes, unit: str | None, kind: str | None, yea
     try:
         result = analyze(data, Path(name).name, _bundle(models), kind=kind, unit=unit, year=year)
     except PrereviewError as err:
-        return "failed", err.code, f"{err.message_zh}（{err.detail or err.code}）", None
-    except Exception as err:  # one bad file must never stop the batch; the code says it was unexpected
+        logger.debug("%s: %s (%s)", name, err.code, err.detail)  # the English detail, for developers only
+        return "failed", err.code, err.reviewer_message, None
+    except Exception:  # one bad file must never stop the batch; the code says it was unexpected
         logger.exception("unexpected failure on %s", name)
-        return "failed", "INTERNAL_ERROR", f"{type(err).__name__}: {err}", None
+        return "failed", "INTERNAL_ERROR", "处理该文件时发生意外错误，详情见日志。", None
     return "ok", result.model_dump_json(), None, sketch(result.document.text)
 
 
@@ -162,7 +164,7 @@ def run_batch(opts: BatchOptions) -> BatchOutcome:
                     # scanned them all again as the heap grew (≈ 1 s CPU a 1,000-report batch), and the round
                     # step's forked writers would copy every page it touches; given back below
                     gc.freeze()
-                    letters[f.sha256] = write_letter(opts.out, names[f.sha256], result)
+                    letters[f.sha256] = write_letter(opts.out, names[f.sha256], result, state, opts.head)
                     sketches[f.sha256] = sketch
                     if not done:
                         _warm_round_step(opts, result)
@@ -255,6 +257,6 @@ def _progress(total: int, skipped: int, wanted: bool | None) -> Callable[..., No
             n = skipped + done + failed
             rate = (done + failed) / max(now - start, 1e-9)
             eta = (total - n) / rate if rate else 0
-            progress_log.info("%d/%d reports, %.1f/s, ETA %.0fs, failed %d", n, total, rate, eta, failed)
+            progress_log.info("已处理%d/%d份，每秒%.1f份，预计还需%.0f秒，失败%d份", n, total, rate, eta, failed)
 
     return log

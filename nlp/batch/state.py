@@ -20,7 +20,24 @@ class BatchState:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS files (sha256 TEXT PRIMARY KEY, name TEXT, status TEXT, "
                         "code TEXT, message TEXT, output TEXT)")
+        # 文号: one number a year per letter, stored here so a re-run keeps a letter's number and no number is
+        # ever given twice
+        self.db.execute("CREATE TABLE IF NOT EXISTS letter_numbers (year INTEGER NOT NULL, number INTEGER NOT NULL, "
+                        "letter TEXT NOT NULL, PRIMARY KEY (year, number), UNIQUE (letter, year))")
         self.db.commit()
+
+    def letter_number(self, letter: str, year: int) -> int:
+        """The number of ``letter`` (a name that stays the same across runs) in ``year``: its own when it has one,
+        else the year's next, never one given before."""
+        row = self.db.execute("SELECT number FROM letter_numbers WHERE letter = ? AND year = ?",
+                              (letter, year)).fetchone()
+        if row:
+            return int(row[0])
+        with self.db:
+            (last,) = self.db.execute("SELECT MAX(number) FROM letter_numbers WHERE year = ?", (year,)).fetchone()
+            number = (last or 0) + 1
+            self.db.execute("INSERT INTO letter_numbers VALUES (?, ?, ?)", (year, number, letter))
+        return number
 
     def done(self) -> dict[str, tuple[str, str | None]]:
         """sha256 → (status, output) of every input already finished."""

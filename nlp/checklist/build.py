@@ -64,7 +64,7 @@ def unit_checklist(result: AnalysisResult, round_name: str | None = None,
     alerting = {i.sentence for i in result.metrics.indicators if i.alert}  # a breached figure is no strength
     strengths = [s.text for s in sorted((s for s in result.sentences if s.label == "achievement" and s.i not in alerting),
                                         key=lambda s: -(s.score or 0))][:MAX_STRENGTHS]
-    return UnitChecklist(unit=result.document.unit or result.document.filename, round=round_name,
+    return UnitChecklist(unit=result.document.unit or "", round=round_name, title=result.document.title,
                          document=result.document.filename, decision=result.verdict.decision,
                          reasons=result.verdict.reasons, strengths=tuple(strengths),
                          items=tuple(unit_items(result, round_name, scopes)))

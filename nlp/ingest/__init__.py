@@ -31,9 +31,10 @@ def read_document(data: bytes, filename: str, limits: IngestLimits | None = None
     """
     limits = limits or IngestLimits()
     if len(data) > limits.max_bytes:
-        raise TooLargeError(f"{len(data)} bytes, over the limit of {limits.max_bytes}")
+        raise TooLargeError(f"{len(data)} bytes, over the limit of {limits.max_bytes}",
+                            f"文件{_mb(len(data))}，上限{_mb(limits.max_bytes)}")
     if not data.strip():
-        raise EmptyDocumentError("no bytes other than whitespace")
+        raise EmptyDocumentError("no bytes other than whitespace", "文件中只有空白")
     t0 = time.perf_counter()
     media_type = sniff(data)
     raw = _read(data, media_type, limits)
@@ -42,7 +43,8 @@ def read_document(data: bytes, filename: str, limits: IngestLimits | None = None
         raw.warnings.insert(0, f"文件扩展名为{suffix}，但内容是{_NAMES[media_type]}，已按内容读取。")
     raw_garble = garble_score("\n".join(line.text for line in raw.lines))
     if raw_garble > 0.05:
-        raise GarbledTextError(f"garble score {raw_garble:.2f}: control characters or (cid:N) residue")
+        raise GarbledTextError(f"garble score {raw_garble:.2f}: control characters or (cid:N) residue",
+                              "文字中夹有大量控制字符或无法映射的字形编码")
     clean = normalize(raw)
     check_language(clean.text, limits)
     doc = Document(id=hashlib.sha256(data).hexdigest(), filename=filename, text=clean.text, pages=raw.pages,
@@ -74,19 +76,26 @@ def check_language(text: str, limits: IngestLimits) -> None:
     """Refuse text that is empty, garbled, or not Chinese, with the code that says which."""
     letters, han, frequent, kana = han_stats(text)
     if han < MIN_HAN and letters < 20:
-        raise EmptyDocumentError(f"only {han} Chinese characters after cleaning")
+        raise EmptyDocumentError(f"only {han} Chinese characters after cleaning", f"清理后仅有{han}个汉字")
     if han < limits.min_chinese_share * letters:
         raise _not_chinese_or_garbled(text, letters, han)
     if han < MIN_HAN:
-        raise EmptyDocumentError(f"only {han} Chinese characters after cleaning")
+        raise EmptyDocumentError(f"only {han} Chinese characters after cleaning", f"清理后仅有{han}个汉字")
     if kana > 0.1 * han:
-        raise NotChineseError(f"{kana} kana against {han} Han characters: Japanese")
+        raise NotChineseError(f"{kana} kana against {han} Han characters: Japanese",
+                              f"含{kana}个日文假名、{han}个汉字，应为日文")
     if frequent < limits.min_common_char_share * han:
-        raise GarbledTextError(f"only {frequent}/{han} Han characters are common ones: wrong glyph mapping")
+        raise GarbledTextError(f"only {frequent}/{han} Han characters are common ones: wrong glyph mapping",
+                              f"{han}个汉字中仅{frequent}个为常用字，字形映射有误")
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f}MB"
 
 
 def _not_chinese_or_garbled(text: str, letters: int, han: int) -> Exception:
     latin1 = sum(1 for ch in text if "\u00c0" <= ch <= "\u00ff")
     if latin1 > 0.1 * letters:  # GBK bytes read as Latin-1: ÄãºÃ
-        return GarbledTextError(f"{latin1} Latin-1 letters among {letters}: mojibake")
-    return NotChineseError(f"{han} Han characters among {letters} letters")
+        return GarbledTextError(f"{latin1} Latin-1 letters among {letters}: mojibake",
+                                f"{letters}个字母中有{latin1}个西文重音字母，疑为编码错乱")
+    return NotChineseError(f"{han} Han characters among {letters} letters", f"全文{letters}个文字中仅有{han}个汉字")

@@ -86,7 +86,7 @@ def read_manifest(text: str) -> dict[str, dict[str, str]]:
     except csv.Error as exc:
         raise ManifestError(f"manifest.csv: {exc}") from None
     if rows and "file" not in rows[0]:
-        raise ManifestError("manifest.csv needs the columns file,unit,kind,year")
+        raise ManifestError("manifest.csv needs the columns file,unit,kind,year", "需要file、unit、kind、year四列")
     return {row["file"].strip(): {k: (v or "").strip() for k, v in row.items() if k} for row in rows}
 
 

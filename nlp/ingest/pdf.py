@@ -51,8 +51,9 @@ def read_pdf(data: bytes, limits: IngestLimits) -> RawDocument:
         pdf.close()
     if blank == len(pages):
         if images:
-            raise ImageOnlyError(f"{n_pages} page(s) with images and no text layer")
-        raise EmptyDocumentError("a PDF with no text on any page")
+            raise ImageOnlyError(f"{n_pages} page(s) with images and no text layer",
+                                 f"共{n_pages}页均为图片，没有文字层")
+        raise EmptyDocumentError("a PDF with no text on any page", "PDF各页均无文字")
     if images:
         warnings.append("部分页面没有文字层（可能是扫描页），这些页面未能读取，需要OCR。")
     vertical = sum(_join_vertical(page) for page in pages)
@@ -71,7 +72,7 @@ def _open(data: bytes) -> pdfium.PdfDocument:
     except pdfium.PdfiumError as exc:
         message = str(exc).lower()
         if "password" in message or "security" in message:
-            raise EncryptedFileError("the PDF needs a password") from exc
+            raise EncryptedFileError("the PDF needs a password", "PDF需要密码才能打开") from exc
         raise CorruptFileError(f"pdfium cannot open it: {exc}") from exc
 
 

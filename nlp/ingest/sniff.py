@@ -35,7 +35,8 @@ def sniff(data: bytes) -> str:
     if head.startswith(_OLE):
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise EncryptedFileError("password-protected Office document (OLE EncryptedPackage)")
-        raise UnsupportedTypeError("legacy binary Office file (.doc/.xls); save it as DOCX")
+        raise UnsupportedTypeError("legacy binary Office file (.doc/.xls); save it as DOCX",
+                                   "旧版Office文件（.doc/.xls），请另存为DOCX")
     for magic, what in _BINARY_MAGIC.items():
         if what and head.startswith(magic):
             raise UnsupportedTypeError(f"the content is {what}, not a report")
@@ -52,8 +53,10 @@ def _sniff_zip(data: bytes) -> str:
     if "word/document.xml" in names:
         return DOCX
     if "xl/workbook.xml" in names or "ppt/presentation.xml" in names:
-        raise UnsupportedTypeError("a spreadsheet or presentation, not a Word document")
-    raise UnsupportedTypeError("a zip archive, not a document (upload zips of reports to a batch)")
+        raise UnsupportedTypeError("a spreadsheet or presentation, not a Word document",
+                                   "这是表格或演示文稿，不是Word文档")
+    raise UnsupportedTypeError("a zip archive, not a document (upload zips of reports to a batch)",
+                               "这是压缩包而不是文档（压缩包请按批次提交）")
 
 
 def _looks_html(head: bytes) -> bool:

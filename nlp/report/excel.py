@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC
 from xml.sax.saxutils import escape
 
@@ -12,46 +12,62 @@ from nlp.doc import ChecklistItem, CommonProblem
 from nlp.glossary import FOLLOWUPS, ITEM_SOURCES, LATENT_BASIS, SCOPE, STATUSES, VISIBILITY
 
 # fmt: off
-COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("number", "序号", 6), ("round", "批次", 12), ("source", "来源", 10), ("unit", "单位", 22),
-    ("original", "原文表述", 50), ("document", "文件", 18), ("page", "页码", 6), ("text", "问题（规范表述）", 40),
-    ("domain_name", "问题领域", 20), ("visibility", "显性/隐性", 10), ("latent_basis", "隐性依据", 10),
-    ("scope", "共性/个性", 10), ("common_group", "所属共性问题", 14), ("severity", "严重程度", 8),
+COLUMNS: tuple[tuple[str, str, int], ...] = (  # widths in Excel's units (a Chinese character is about 2)
+    ("number", "序号", 6), ("round", "批次", 16), ("source", "来源", 10), ("unit", "单位", 22),
+    ("original", "原文表述", 50), ("document", "文件", 20), ("page", "页码", 6), ("text", "问题（规范表述）", 40),
+    ("domain_name", "问题领域", 20), ("visibility", "显性/隐性", 12), ("latent_basis", "隐性依据", 14),
+    ("scope", "共性/个性", 12), ("common_group", "所属共性问题", 30), ("severity", "严重程度", 10),
     ("responsible_unit", "责任单位", 18), ("responsible_person", "责任人", 10), ("measure", "整改措施", 40),
-    ("target", "整改目标", 20), ("deadline", "整改时限", 14), ("status", "整改状态", 12),
-    ("acceptance_note", "验收意见", 20), ("acceptance_date", "验收日期", 12), ("followup", "回头看结果", 10),
+    ("target", "整改目标", 20), ("deadline", "整改时限", 14), ("status", "整改状态", 14),
+    ("acceptance_note", "验收意见", 20), ("acceptance_date", "验收日期", 12), ("followup", "回头看结果", 12),
 )
+COMMON_COLUMNS: tuple[tuple[str, int], ...] = (("序号", 6), ("共性问题", 50), ("问题领域", 20), ("涉及单位数", 12),
+                                               ("涉及单位", 60))
+COMMON_SHEET = "共性问题清单"  # the round's problem groups; the item sheets are named by the caller
 # fmt: on
 _COLUMN_WORDS = {"source": ITEM_SOURCES, "visibility": VISIBILITY, "latent_basis": LATENT_BASIS, "scope": SCOPE,
                  "status": STATUSES, "followup": FOLLOWUPS}  # reviewers read the words, never the codes
 
 
-def _cell(item: ChecklistItem, field: str) -> object:
+def _cell(item: ChecklistItem, field: str, groups: Mapping[str, str]) -> object:
     value = getattr(item, field)
+    if field == "common_group":  # the group's title, never its id
+        return groups.get(value) if value else None
     words = _COLUMN_WORDS.get(field)
     return words.get(value, value) if words is not None and isinstance(value, str) else value
 
 
-def item_rows(items: Iterable[ChecklistItem]) -> list[list[object]]:
-    return [[_cell(item, f) for f, _, _ in COLUMNS] for item in items]
+def item_rows(items: Iterable[ChecklistItem], groups: Mapping[str, str] | None = None) -> list[list[object]]:
+    """One row per item, each item once (an item listed twice, by id and place, is shown once)."""
+    groups = groups or {}
+    seen: set[tuple[object, ...]] = set()
+    rows = []
+    for item in items:
+        key = (item.issue_id, item.unit, item.document, item.start, item.text)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append([_cell(item, f, groups) for f, _, _ in COLUMNS])
+    return rows
 
 
 def write_checklist_xlsx(sheets: Sequence[tuple[str, Iterable[ChecklistItem]]],
                          common: Sequence[CommonProblem] = ()) -> bytes:
-    """An .xlsx with one sheet per (title, items), plus the 共性问题清单 summary when ``common`` is given.
+    """An .xlsx with the 共性问题清单 summary when ``common`` is given, then one sheet per (title, items).
 
-    Every sheet: bold header row on a light-blue fill, column widths, the long-text columns wrapped, the header
-    frozen and a filter over the whole table. Written directly as SpreadsheetML (the parts and styles openpyxl
+    Every sheet prints: landscape A4 fitted to the page width, the header row repeated on each page, page numbers
+    in the footer; on screen, a bold header row frozen on a light-blue fill, a filter over the whole table, and
+    text wrapped in widths its headers fit. Written directly as SpreadsheetML (the parts and styles openpyxl
     writes, read back the same by openpyxl): a round of 1,000 reports has ~50,000 rows of 23 columns, which
     openpyxl's cell objects took ~10 s to write."""
-    tables: list[tuple[str, list[tuple[str, int]], list[list[object]]]] = []
+    tables: list[tuple[str, Sequence[tuple[str, int]], list[list[object]]]] = []
     if common:
-        headers = [("序号", 6), ("共性问题", 50), ("问题领域", 20), ("涉及单位数", 10), ("涉及单位", 60)]
-        tables.append(("共性问题清单", headers, [[k, c.text, c.domain_name, len(c.units), "、".join(c.units)]
-                                                 for k, c in enumerate(common, start=1)]))
+        tables.append((COMMON_SHEET, COMMON_COLUMNS, [[k, c.text, c.domain_name, len(c.units), "、".join(c.units)]
+                                                      for k, c in enumerate(common, start=1)]))
+    groups = {c.id: c.text for c in common}
     for title, items in sheets:
-        tables.append((title, [(h, w) for _, h, w in COLUMNS], item_rows(items)))
-    return _xlsx([(title[:31], headers, rows) for title, headers, rows in tables])
+        tables.append((title, [(h, w) for _, h, w in COLUMNS], item_rows(items, groups)))
+    return _xlsx([(title[:31], list(headers), rows) for title, headers, rows in tables])
 
 
 # --- a minimal SpreadsheetML writer ------------------------------------------------------------------------
@@ -61,6 +77,7 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _OOXML = "application/vnd.openxmlformats-officedocument"
 _HEADER, _WRAP = 1, 2  # cell style ids in _STYLES
+WRAP_FROM = 14  # columns this wide or wider hold text, which wraps; narrower ones hold codes, numbers and words
 _STYLES = (
     f'<styleSheet xmlns="{_MAIN}"><numFmts count="0"/><fonts count="2"><font><name val="Calibri"/><family val="2"/>'
     '<color theme="1"/><sz val="11"/><scheme val="minor"/></font><font><b val="1"/></font></fonts><fills count="3">'
@@ -69,7 +86,8 @@ _STYLES = (
     '<fgColor rgb="00DDEBF7"/></patternFill></fill></fills><borders count="1"><border><left/><right/><top/><bottom/>'
     '<diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
     '</cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" applyFont="1" applyFill="1" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" applyFont="1" applyFill="1" applyAlignment="1" xfId="0">'
+    '<alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" applyAlignment="1" xfId="0"><alignment vertical="top" '
     'wrapText="1"/></xf></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '<tableStyles count="0" defaultTableStyle="TableStyleMedium9" defaultPivotStyle="PivotStyleLight16"/></styleSheet>')
@@ -96,8 +114,8 @@ def _xml_cell(ref: str, value: object, style: int) -> str:
     if isinstance(value, str):
         return _text_cell(ref, value, style)
     s = f' s="{style}"' if style else ""
-    if value is None:
-        return f'<c r="{ref}"{s}/>' if style else ""
+    if value is None:  # an empty cell is not written, even in a wrapped column: nothing to wrap
+        return ""
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float)):
@@ -108,10 +126,11 @@ def _xml_cell(ref: str, value: object, style: int) -> str:
 def _sheet_xml(headers: list[tuple[str, int]], rows: list[list[object]]) -> str:
     letters = [_column(k) for k in range(1, len(headers) + 1)]
     last = f"{letters[-1]}{len(rows) + 1}"
-    styles = [_WRAP if width >= 40 else 0 for _, width in headers]  # only the long-text columns wrap
+    styles = [_WRAP if width >= WRAP_FROM else 0 for _, width in headers]  # the text columns wrap
     cols = "".join(f'<col min="{k}" max="{k}" width="{width}" customWidth="1"/>'
                    for k, (_, width) in enumerate(headers, start=1))
-    parts = [f'<worksheet xmlns="{_MAIN}"><sheetPr><outlinePr summaryBelow="1" summaryRight="1"/><pageSetUpPr/>'
+    parts = [f'<worksheet xmlns="{_MAIN}"><sheetPr><outlinePr summaryBelow="1" summaryRight="1"/>'
+             '<pageSetUpPr fitToPage="1"/>'
              f'</sheetPr><dimension ref="A1:{last}"/><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" '
              'topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A1" '
              f'sqref="A1"/></sheetView></sheetViews><sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
@@ -122,8 +141,10 @@ def _sheet_xml(headers: list[tuple[str, int]], rows: list[list[object]]) -> str:
         parts.append("".join(_xml_cell(f"{col}{r}", value, style)
                              for col, value, style in zip(letters, row, styles, strict=True)))
         parts.append("</row>")
-    parts.append(f'</sheetData><autoFilter ref="A1:{last}"/><pageMargins left="0.75" right="0.75" top="1" bottom="1" '
-                 'header="0.5" footer="0.5"/></worksheet>')
+    parts.append(f'</sheetData><autoFilter ref="A1:{last}"/><printOptions horizontalCentered="1" gridLines="1"/>'
+                 '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+                 '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+                 '<headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter></worksheet>')
     return "".join(parts)
 
 
@@ -165,6 +186,7 @@ def _xlsx(tables: list[tuple[str, list[tuple[str, int]], list[list[object]]]]) -
     filters = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{k}" hidden="1">'
         f"{escape(_quoted(title))}!$A$1:${_column(len(headers))}${len(rows) + 1}</definedName>"
+        f'<definedName name="_xlnm.Print_Titles" localSheetId="{k}">{escape(_quoted(title))}!$1:$1</definedName>'
         for k, (title, headers, rows) in enumerate(tables))
     workbook = (f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><workbookPr/><bookViews><workbookView '
                 'visibility="visible" minimized="0" showHorizontalScroll="1" showVerticalScroll="1" showSheetTabs="1" '

@@ -1,10 +1,18 @@
-"""Word documents: the 法治体检单 of a unit, the 修改建议函 (revise) and the 退回重写通知 (return)."""
+"""Word documents: the 法治体检单 of a unit, the 修改建议函 (revise) and the 退回重写通知 (return).
+
+Laid out as GB/T 9704-2012 (党政机关公文格式) asks: A4, margins 37/35/28/26 mm (top, bottom, left, right), 22 lines
+of 28 characters (fixed 28.95 pt lines of 3号 仿宋), the office's name in red at the head over a red line, the 文号
+under it, a 2号 小标宋 title, 3号 仿宋 body, the office and 成文日期 at the foot, and page numbers "— 1 —" in 4号
+outside (odd pages right, even pages left). Word has no list of fallback fonts, so each font is declared in
+``w:rFonts`` (``w:eastAsia`` for the Chinese text) and its substitute in the font table (``w:altName``).
+"""
 
 from __future__ import annotations
 
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from xml.sax.saxutils import escape
@@ -12,129 +20,95 @@ from xml.sax.saxutils import escape
 from nlp.doc import AnalysisResult, UnitChecklist
 from nlp.glossary import DECISIONS, KINDS, LATENT_BASIS, SCOPE, VISIBILITY
 
-FONT = "仿宋"  # the body font of official letters; Word substitutes when it is absent
-MAX_QUOTE = 80
+# fmt: off
+BODY_FONT, TITLE_FONT, QUOTE_FONT, PAGE_FONT = "仿宋_GB2312", "方正小标宋简体", "楷体_GB2312", "宋体"
+FALLBACKS = {  # font → the one Word and LibreOffice use when it is missing (font table ``w:altName``)
+    "仿宋_GB2312": "仿宋", "仿宋": "FangSong", "方正小标宋简体": "华文中宋", "华文中宋": "宋体",
+    "楷体_GB2312": "楷体", "楷体": "KaiTi", "宋体": "SimSun",
+}
+# fmt: on
+BODY_PT, TITLE_PT, HEAD_PT, PAGE_PT, TABLE_PT = 16, 22, 30, 14, 12  # 3号, 2号, the office mark, 4号, 小四
+LINE_PT = 28.95  # 22 lines in the 225 mm text block
+PAGE_MM, MARGINS_MM = (210, 297), {"top": 37, "bottom": 35, "left": 28, "right": 26}
+INLINE_QUOTE = 60  # longer quotes are set as their own indented paragraph, never cut
+RED = "FF0000"
 
 
-def _document():  # type: ignore[no-untyped-def]
-    """A fresh document with our body font: a deep copy of one built once (python-docx parses its whole
-    default template on every ``Document()``; copying is about twice as fast)."""
-    import copy
+@dataclass(frozen=True)
+class LetterHead:
+    """What the office puts on every letter: its name, its 文号 prefix (青法审 → 青法审〔2026〕3号), who to call."""
 
-    return copy.deepcopy(_base_document())
-
-
-@lru_cache(maxsize=1)
-def _base_document():  # type: ignore[no-untyped-def]
-    import docx
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    d = docx.Document()
-    style = d.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(14)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    return d
+    office: str = "依法治理办公室"
+    prefix: str = ""
+    contact: str = ""
+    phone: str = ""
+    deadline_days: int = 10
 
 
-def _title(d, text: str) -> None:  # type: ignore[no-untyped-def]
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    p = d.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run(text)
-    run.bold = True
-    run.font.size = Pt(20)
+def letter_number(prefix: str, year: int, number: int) -> str:
+    """``青法审〔2026〕3号``; ``〔2026〕3号`` without a prefix."""
+    return f"{prefix}〔{year}〕{number}号"
 
 
-def _save(d) -> bytes:  # type: ignore[no-untyped-def]
-    buf = io.BytesIO()
-    d.save(buf)
-    return buf.getvalue()
-
-
-def _quote(text: str) -> str:
-    return text if len(text) <= MAX_QUOTE else text[:MAX_QUOTE] + "……"
-
-
-def checkup_docx(checklist: UnitChecklist) -> bytes:
-    """法治体检单: verdict, strengths, and the problem table of one unit."""
-    d = _document()
-    _title(d, f"{checklist.unit}法治体检单")
-    d.add_paragraph(f"批次：{checklist.round or '—'}　　文件：{checklist.document}　　预审结论：{DECISIONS[checklist.decision]}")
-    d.add_heading("一、主要亮点", level=2)
-    for s in checklist.strengths or ("（未识别）",):
-        d.add_paragraph(s, style="List Bullet")
-    d.add_heading("二、问题清单", level=2)
-    table = d.add_table(rows=1, cols=6)
-    table.style = "Table Grid"
-    table.autofit = False
-    for cell, text in zip(table.rows[0].cells, ("序号", "问题", "领域", "显性/隐性", "共性/个性", "整改措施与时限"), strict=True):
-        cell.text = text
-    for item in checklist.items:
-        row = table.add_row().cells
-        row[0].text = str(item.number)
-        row[1].text = item.text
-        row[2].text = item.domain_name
-        row[3].text = VISIBILITY[item.visibility] + (f"（{LATENT_BASIS[item.latent_basis]}）" if item.latent_basis else "")
-        row[4].text = SCOPE.get(item.scope or "", "—")
-        row[5].text = f"{item.measure or '未提出对应措施'}｜{item.deadline or '—'}"
-    _widths(table, (1.0, 5.2, 2.6, 1.9, 1.6, 4.7))
-    d.add_heading("三、预审意见", level=2)
-    for reason in checklist.reasons or ():
-        d.add_paragraph(reason.message)
-    if not checklist.reasons:
-        d.add_paragraph("报告内容较为完整，查摆问题具体，请按清单抓好整改落实。")
-    return _save(d)
-
-
-def letter_docx(result: AnalysisResult, office: str = "依法治理办公室", deadline_days: int = 10,
-                today: date | None = None) -> bytes:
-    """修改建议函 for a revise verdict, 退回重写通知 for a return; refuses a pass verdict."""
-    decision = result.verdict.decision
-    if decision == "pass":
-        raise ValueError("a passed report gets no letter")
+def letter_title(result: AnalysisResult) -> str:
+    """The letter's title from what is known: the unit, else the document's title, else neither (no placeholder)."""
     doc = result.document
-    unit = doc.unit or "报告单位"
-    kind = KINDS.get(doc.kind, "报告")
-    today = today or date.today()
-    if decision == "revise":
-        title = f"关于{unit}{doc.year or ''}年度{kind}的修改建议函"
-        opening = (f"经预审，你单位报送的《{doc.title or doc.filename}》总体上反映了本年度法治建设工作情况，"
-                   "但对照有关要求，还存在以下需要修改完善的地方：")
-        closing = f"请对照上述意见认真修改完善，于{deadline_days}个工作日内重新报送。"
+    kind = KINDS.get(doc.kind, "报告") if doc.kind != "other" else "报告"
+    if doc.unit:
+        what = f"{doc.unit}{f'{doc.year}年度' if doc.year else ''}{kind}"
+    elif doc.title:
+        what = f"《{doc.title}》"
     else:
-        title = f"关于退回{unit}{doc.year or ''}年度{kind}的通知"
-        opening = f"经预审，你单位报送的《{doc.title or doc.filename}》存在以下问题，不符合报送要求，现予退回："
-        closing = f"请严格按照要求重新撰写，如实查摆问题、深入剖析原因、明确整改措施，于{deadline_days}个工作日内重新报送。"
-    body = [_paragraph(title, _CENTER, _TITLE_RUN), _paragraph(f"{unit}："), _paragraph(opening, _INDENT)]
-    for k, reason in enumerate(result.verdict.reasons, start=1):
-        body.append(_paragraph(f"{_ordinal(k)}{reason.message}", _INDENT))
-        body += [_paragraph(f"原文：“{_quote(span.text)}”", _QUOTE_INDENT) for span in reason.evidence[:3]]
-    body += [_paragraph(closing, _INDENT), _paragraph(""),
-             _paragraph(f"{office}\n{today.year}年{today.month}月{today.day}日", _RIGHT)]
-    return _letter_package("".join(body))
+        what = "所报报告"
+    return f"关于{what}的修改建议函" if result.verdict.decision == "revise" else f"关于退回{what}的通知"
 
 
-# A letter used to be built and saved with python-docx: 30 ms, most of it re-serialising and re-compressing
-# every part of the package (styles.xml alone is 350 kB) and python-docx's element machinery. A batch writes
-# hundreds, so a letter is now its word/document.xml written directly (the XML python-docx writes for the same
-# paragraphs, checked by the tests) appended to the base document's other parts, compressed once: 0.5 ms.
-_CENTER = '<w:pPr><w:jc w:val="center"/></w:pPr>'
-_RIGHT = '<w:pPr><w:jc w:val="right"/></w:pPr>'
-_TWIPS = 28 * 20  # the two-character (28 pt) indent, in twentieths of a point
-_INDENT = f'<w:pPr><w:ind w:firstLine="{_TWIPS}"/></w:pPr>'
-_QUOTE_INDENT = f'<w:pPr><w:ind w:left="{_TWIPS}" w:firstLine="{_TWIPS}"/></w:pPr>'
-_TITLE_RUN = '<w:rPr><w:b/><w:sz w:val="40"/></w:rPr>'  # bold, 20 pt (half-points)
+def checkup_title(checklist: UnitChecklist) -> str:
+    if checklist.unit:
+        return f"{checklist.unit}法治体检单"
+    return f"关于《{checklist.title}》的法治体检单" if checklist.title else "法治体检单"
+
+
+# --- paragraphs as WordprocessingML ----------------------------------------------------------------------------
+
 _RUN_BREAKS = re.compile(r"([\t\r\n])")
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # refused by XML 1.0 (python-docx raised on them)
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _fonts(font: str) -> str:
+    return f'<w:rFonts w:ascii="{font}" w:eastAsia="{font}" w:hAnsi="{font}" w:cs="{font}" w:hint="eastAsia"/>'
+
+
+def _rpr(font: str = "", size: float = 0, color: str = "", bold: bool = False) -> str:
+    inner = (_fonts(font) if font else "") + ("<w:b/>" if bold else "")
+    inner += f'<w:color w:val="{color}"/>' if color else ""
+    if size:
+        inner += f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>'
+    return f"<w:rPr>{inner}</w:rPr>" if inner else ""
+
+
+def _ppr(align: str = "", first: int = 0, left: int = 0, right: int = 0, line: str = "", border: str = "") -> str:
+    """``first``/``left``/``right``: indents in characters of the body font; ``line``: ``auto`` for single spacing,
+    ``fixed`` for the body's: either off the line grid (for type larger or smaller than the body's); empty for the
+    style's lines on the grid."""
+    inner = border
+    if line:
+        inner += '<w:snapToGrid w:val="0"/>'
+    if line == "auto":
+        inner += '<w:spacing w:line="240" w:lineRule="auto"/>'
+    if first or left or right:
+        twips = BODY_PT * 20
+        inner += "<w:ind" + (f' w:left="{left * twips}" w:leftChars="{left * 100}"' if left else "") \
+            + (f' w:right="{right * twips}" w:rightChars="{right * 100}"' if right else "") \
+            + (f' w:firstLine="{first * twips}" w:firstLineChars="{first * 100}"' if first else "") + "/>"
+    if align:
+        inner += f'<w:jc w:val="{align}"/>'
+    return f"<w:pPr>{inner}</w:pPr>" if inner else ""
 
 
 def _paragraph(text: str, ppr: str = "", rpr: str = "") -> str:
-    """One paragraph with one run, as python-docx writes ``add_paragraph(text)``: a tab becomes <w:tab/>,
-    a line break <w:br/>, and a text with outer spaces keeps them (xml:space)."""
+    """One paragraph with one run: a tab becomes <w:tab/>, a line break <w:br/>, outer spaces are kept."""
     if not text:
         return f"<w:p>{ppr}</w:p>" if ppr else "<w:p/>"
     content = []
@@ -149,6 +123,239 @@ def _paragraph(text: str, ppr: str = "", rpr: str = "") -> str:
     return f"<w:p>{ppr}<w:r>{rpr}{''.join(content)}</w:r></w:p>"
 
 
+_RED_LINE = f'<w:pBdr><w:bottom w:val="single" w:sz="12" w:space="1" w:color="{RED}"/></w:pBdr>'
+
+
+def _head(head: LetterHead, number: str | None, title: str) -> list[str]:
+    """版头 (the office in red, the 文号, the red line) and the title."""
+    out = [_paragraph(head.office, _ppr("center", line="auto"), _rpr(TITLE_FONT, HEAD_PT, RED)), _paragraph("")]
+    out.append(_paragraph(number or "", _ppr("center", border=_RED_LINE)))
+    out += [_paragraph(""), _paragraph(title, _ppr("center", line="fixed"), _rpr(TITLE_FONT, TITLE_PT)), _paragraph("")]
+    return out
+
+
+def _foot(head: LetterHead, today: date) -> list[str]:
+    """发文机关署名, 成文日期 (右空四字) and the 附注 with the contact."""
+    out = [_paragraph(""), _paragraph(head.office, _ppr("right", right=4)),
+           _paragraph(f"{today.year}年{today.month}月{today.day}日", _ppr("right", right=4))]
+    contact = "，".join(x for x in (f"联系人：{head.contact}" if head.contact else "",
+                                    f"电话：{head.phone}" if head.phone else "") if x)
+    if contact:
+        out.append(_paragraph(f"（{contact}）", _ppr(first=2)))
+    return out
+
+
+def _evidence(text: str) -> list[str]:
+    """A quote, always whole: inline when short, else its own paragraph indented two characters each side."""
+    text = " ".join(text.split())
+    if len(text) <= INLINE_QUOTE:
+        return [_paragraph(f"原文：“{text}”", _ppr(first=2, left=2), _rpr(QUOTE_FONT))]
+    return [_paragraph("原文：", _ppr(left=2), _rpr(QUOTE_FONT)),
+            _paragraph(f"“{text}”", _ppr(first=2, left=2, right=2), _rpr(QUOTE_FONT))]
+
+
+def letter_docx(result: AnalysisResult, head: LetterHead | None = None, number: str | None = None,
+                today: date | None = None) -> bytes:
+    """修改建议函 for a revise verdict, 退回重写通知 for a return; refuses a pass verdict.
+
+    ``number``: the 文号 (``letter_number(...)``), which the caller allocates and stores.
+
+    Example:
+        >>> data = letter_docx(result, LetterHead("青海省依法治省办", "青法审"), "青法审〔2026〕1号")  # doctest: +SKIP
+    """
+    decision = result.verdict.decision
+    if decision == "pass":
+        raise ValueError("a passed report gets no letter")
+    head = head or LetterHead()
+    doc = result.document
+    today = today or date.today()
+    name = f"《{doc.title}》" if doc.title else "报告"
+    if decision == "revise":
+        opening = (f"经预审，你单位报送的{name}总体上反映了本年度法治建设工作情况，"
+                   "但对照有关要求，还存在以下需要修改完善的地方：")
+        closing = f"请对照上述意见认真修改完善，于{head.deadline_days}个工作日内重新报送。"
+    else:
+        opening = f"经预审，你单位报送的{name}存在以下问题，不符合报送要求，现予退回："
+        closing = ("请严格按照要求重新撰写，如实查摆问题、深入剖析原因、明确整改措施，"
+                   f"于{head.deadline_days}个工作日内重新报送。")
+    body = _head(head, number, letter_title(result))
+    if doc.unit:
+        body.append(_paragraph(f"{doc.unit}："))
+    body.append(_paragraph(opening, _ppr(first=2)))
+    for k, reason in enumerate(result.verdict.reasons, start=1):
+        body.append(_paragraph(f"{_ordinal(k)}{reason.message}", _ppr(first=2)))
+        for span in reason.evidence[:3]:
+            body += _evidence(span.text)
+    body.append(_paragraph(closing, _ppr(first=2)))
+    body += _foot(head, today)
+    return _letter_package("".join(body))
+
+
+def checkup_docx(checklist: UnitChecklist, head: LetterHead | None = None, number: str | None = None,
+                 today: date | None = None) -> bytes:
+    """法治体检单: verdict, strengths, and the problem table of one unit."""
+    from docx.oxml import parse_xml
+
+    head = head or LetterHead()
+    d = _document()
+    body = d.element.body
+
+    def add(xml: str) -> None:
+        body.insert(len(body) - 1, parse_xml(xml.replace("<w:p>", f"<w:p {_W}>", 1).replace("<w:p/>", f"<w:p {_W}/>")))
+
+    for xml in _head(head, number, checkup_title(checklist)):
+        add(xml)
+    facts = [f"批次：{checklist.round}" if checklist.round else "", f"文件：{checklist.document}",
+             f"预审结论：{DECISIONS[checklist.decision]}"]
+    add(_paragraph("　　".join(x for x in facts if x)))
+    add(_paragraph("一、主要亮点", _ppr(first=2), _rpr("黑体")))
+    for k, s in enumerate(checklist.strengths, start=1):
+        add(_paragraph(f"{k}. {s}", _ppr(first=2)))
+    if not checklist.strengths:
+        add(_paragraph("（未识别）", _ppr(first=2)))
+    add(_paragraph("二、问题清单", _ppr(first=2), _rpr("黑体")))
+    _problem_table(d, checklist)
+    add(_paragraph("三、预审意见", _ppr(first=2), _rpr("黑体")))
+    for reason in checklist.reasons:
+        add(_paragraph(reason.message, _ppr(first=2)))
+    if not checklist.reasons:
+        add(_paragraph("报告内容较为完整，查摆问题具体，请按清单抓好整改落实。", _ppr(first=2)))
+    for xml in _foot(head, today or date.today()):
+        add(xml)
+    return _save(d)
+
+
+_TABLE_HEADERS = ("序号", "问题", "领域", "显性/隐性", "共性/个性", "整改措施与时限")
+_TABLE_CM = (1.4, 4.0, 2.2, 2.5, 2.5, 3.0)  # 15.6 cm: the text block's width (210 − 28 − 26 mm)
+
+
+def _problem_table(d, checklist: UnitChecklist) -> None:  # type: ignore[no-untyped-def]
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    table = d.add_table(rows=1, cols=len(_TABLE_HEADERS))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    rows = [list(_TABLE_HEADERS)]
+    for item in checklist.items:
+        basis = f"（{LATENT_BASIS[item.latent_basis]}）" if item.latent_basis else ""
+        rows.append([str(item.number), item.text, item.domain_name, VISIBILITY[item.visibility] + basis,
+                     SCOPE.get(item.scope or "", "—"), f"{item.measure or '未提出对应措施'}｜{item.deadline or '—'}"])
+    for k, values in enumerate(rows):
+        cells = table.rows[0].cells if k == 0 else table.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            p = cell.paragraphs[0]
+            p.paragraph_format.line_spacing = 1.0
+            p.paragraph_format.first_line_indent = Pt(0)
+            p._p.get_or_add_pPr().append(OxmlElement("w:snapToGrid", {qn("w:val"): "0"}))
+            run = p.add_run(text)
+            run.font.size = Pt(TABLE_PT)
+            run.bold = k == 0
+    for k, row in enumerate(table.rows):  # rows stay whole; the header row repeats on every page
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        if k == 0:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    _widths(table, _TABLE_CM)
+
+
+# --- the base document ---------------------------------------------------------------------------------------
+
+def _document():  # type: ignore[no-untyped-def]
+    """A fresh document laid out as GB/T 9704: a deep copy of one built once (python-docx parses its whole
+    default template on every ``Document()``; copying is about twice as fast)."""
+    import copy
+
+    return copy.deepcopy(_base_document())
+
+
+@lru_cache(maxsize=1)
+def _base_document():  # type: ignore[no-untyped-def]
+    import docx
+    from docx.shared import Mm, Pt
+
+    d = docx.Document()
+    section = d.sections[0]
+    section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
+    for side, mm in MARGINS_MM.items():
+        setattr(section, f"{side}_margin", Mm(mm))
+    section.header_distance, section.footer_distance = Mm(15), Mm(28 - 7)  # the page number 7 mm below the text
+    _set_fonts(d)
+    style = d.styles["Normal"]
+    fmt = style.paragraph_format
+    fmt.line_spacing, fmt.space_before, fmt.space_after = Pt(LINE_PT), Pt(0), Pt(0)
+    style.font.size = Pt(BODY_PT)
+    _page_numbers(d)
+    _grid(section)
+    return d
+
+
+def _set_fonts(d) -> None:  # type: ignore[no-untyped-def]
+    """The body font everywhere (document defaults and the Normal style), and the fallbacks in the font table."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    defaults = d.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for old in rpr.findall(qn("w:rFonts")) + rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    rpr.insert(0, parse_xml(_fonts(BODY_FONT).replace("<w:rFonts", f"<w:rFonts {_W}", 1)))
+    rpr.append(parse_xml(f'<w:lang {_W} w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'))
+    normal = d.styles["Normal"].element.get_or_add_rPr()
+    fonts = normal.get_or_add_rFonts()
+    for attr in ("ascii", "eastAsia", "hAnsi", "cs"):
+        fonts.set(qn(f"w:{attr}"), BODY_FONT)
+    table = next(p for p in d.part.package.iter_parts() if p.partname == "/word/fontTable.xml")
+    xml = table.blob.decode("utf-8")
+    entries = "".join(f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
+                      '<w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>' for name, alt in FALLBACKS.items())
+    table._blob = xml.replace("</w:fonts>", entries + "</w:fonts>").encode("utf-8")
+
+
+def _page_numbers(d) -> None:  # type: ignore[no-untyped-def]
+    """"— 1 —" in 4号 半角 figures, one character in from the outside edge: odd pages right, even pages left."""
+    from docx.oxml import parse_xml
+
+    d.settings.odd_and_even_pages_header_footer = True
+    section = d.sections[0]
+    rpr = _rpr(PAGE_FONT, PAGE_PT)
+    for footer, align, side in ((section.footer, "right", "right"), (section.even_page_footer, "left", "left")):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]._p
+        for child in list(p):
+            p.remove(child)
+        ind = f'<w:ind w:{side}="{PAGE_PT * 20}" w:{side}Chars="100"/>'
+        xml = (f'<w:p {_W}><w:pPr><w:spacing w:line="240" w:lineRule="auto"/>{ind}<w:jc w:val="{align}"/></w:pPr>'
+               f'<w:r>{rpr}<w:t xml:space="preserve">— </w:t></w:r>'
+               f'<w:fldSimple w:instr=" PAGE "><w:r>{rpr}<w:t>1</w:t></w:r></w:fldSimple>'
+               f'<w:r>{rpr}<w:t xml:space="preserve"> —</w:t></w:r></w:p>')
+        p.addnext(parse_xml(xml))
+        p.getparent().remove(p)
+
+
+def _grid(section) -> None:  # type: ignore[no-untyped-def]
+    """The document grid of 22 lines × 28 characters, which Word honours beside the fixed line spacing."""
+    from docx.oxml import parse_xml
+
+    sect = section._sectPr
+    for old in sect.findall("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}docGrid"):
+        sect.remove(old)
+    sect.append(parse_xml(f'<w:docGrid {_W} w:type="linesAndChars" w:linePitch="{round(LINE_PT * 20)}" '
+                          'w:charSpace="0"/>'))
+
+
+def _save(d) -> bytes:  # type: ignore[no-untyped-def]
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+# A letter used to be built and saved with python-docx: 30 ms, most of it re-serialising and re-compressing
+# every part of the package (styles.xml alone is 350 kB) and python-docx's element machinery. A batch writes
+# hundreds, so a letter is its word/document.xml written directly appended to the base document's other parts
+# (compressed once): 0.5 ms.
 @lru_cache(maxsize=1)
 def _letter_template() -> tuple[bytes, zipfile.ZipInfo, str, str]:
     """The base document's parts but word/document.xml (compressed once), that part's entry, and its XML

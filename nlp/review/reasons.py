@@ -93,6 +93,13 @@ def check_cross_source_contradiction(r: ReviewInput) -> Reason | None:
     return cross_source_contradiction_reason(r.contradictions) if r.contradictions else None
 
 
+def share_text(share: float) -> str:
+    """A share as a reviewer reads it: ``12%``, and ``不足1%`` rather than ``0%`` for a tiny one (``0%`` for none)."""
+    if 0 < share < 0.005:
+        return "不足1%"
+    return f"{share:.0%}"
+
+
 def check_low_problem_share(r: ReviewInput) -> Reason | None:
     policy = r.config.verdict
     share = r.metrics.problem_share
@@ -102,7 +109,7 @@ def check_low_problem_share(r: ReviewInput) -> Reason | None:
         return None
     problems = [_span(s) for s in r.sentences if s.label == "problem"][:MAX_EVIDENCE]
     return Reason(code="LOW_PROBLEM_SHARE",
-                  message=f"查摆问题部分仅占报告篇幅的{share:.0%}，低于{policy.min_problem_share:.0%}的要求，存在“讲成绩多、讲问题少”的情况，请充实问题查摆内容。",
+                  message=f"查摆问题部分仅占报告篇幅的{share_text(share)}，低于{policy.min_problem_share:.0%}的要求，存在“讲成绩多、讲问题少”的情况，请充实问题查摆内容。",
                   evidence=tuple(problems))
 
 

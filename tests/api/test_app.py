@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import time
 import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 import jsonschema
 import pytest
@@ -72,6 +74,9 @@ def test_docx_upload_letter_and_checkup(service) -> None:
         assert ("修改建议" in text) or ("退回" in text)
     checkup = service.client.get(f"/api/v1/reports/{report['id']}/checkup.docx", headers=service.reviewer)
     assert checkup.status_code == 200
+    disposition = checkup.headers["content-disposition"]
+    assert re.search(r'filename="checkup_[\w-]+\.docx"', disposition)
+    assert "filename*=UTF-8''" + quote("法治体检单_") in disposition
     doc = DocxDocument(io.BytesIO(checkup.content))
     assert "体检" in "\n".join(p.text for p in doc.paragraphs)
 
@@ -252,3 +257,25 @@ def test_docs_page_loads_nothing_from_other_sites(service) -> None:
     assert not re.findall(r"(?:src|href)=[\"']?https?://", html)
     for asset in re.findall(r"(?:src|href)=[\"']?(/[^\"' >]+)", html):
         assert service.client.get(asset).status_code == 200, asset
+
+
+def test_letters_get_numbers_of_their_own_and_keep_them(service, sample_report) -> None:
+    from datetime import date
+
+    from docx import Document as Docx
+
+    from api.letters import letter_number
+
+    ids = []
+    for k in range(2):
+        res = _upload(service, sample_report + f"\n附{k}".encode(), name=f"r{k}.txt", unit="望海市司法局",
+                      kind="shufa_report", year="2024")
+        ids.append(res.json()["id"])
+    year = date.today().year
+    numbers = [letter_number(service.services.sessions, i, "checkup", year) for i in ids]
+    assert numbers[1] == numbers[0] + 1
+    assert letter_number(service.services.sessions, ids[0], "checkup", year) == numbers[0]  # kept
+    got = service.client.get(f"/api/v1/reports/{ids[1]}/checkup.docx", headers=service.reviewer)
+    assert f"〔{year}〕{numbers[1]}号" in [p.text for p in Docx(io.BytesIO(got.content)).paragraphs]
+    name = f"法治体检单_望海市司法局_2024年度述法报告_{date.today():%Y%m%d}.docx"
+    assert got.headers["content-disposition"].endswith("filename*=UTF-8''" + quote(name))

@@ -74,11 +74,13 @@ def test_outputs_and_shapes(batch_out, reports: Path) -> None:  # type: ignore[n
     assert sum(summary["decisions"].values()) == 6
     assert summary["failures"][0]["file"] == "g00003b.pdf" and summary["failures"][0]["code"] == "CORRUPT_FILE"
     rows = list(csv.DictReader(io.StringIO((out / "summary.csv").read_text(encoding="utf-8-sig"))))
-    assert len(rows) == 6 and rows[0]["report"] == "reports/g00000.json"
+    assert len(rows) == 7 and rows[0]["结果文件"] == "reports/g00000.json"
+    assert rows[-1]["文件"] == "g00003b.pdf" and rows[-1]["预审结论"] == "未能处理" and rows[-1]["意见代码"] == "CORRUPT_FILE"
+    rows = rows[:6]
     wb = openpyxl.load_workbook(out / "checklist.xlsx")
     assert {"个性问题清单", "共性问题明细"} <= set(wb.sheetnames)
     letters = list((out / "letters").glob("*.docx"))
-    assert len(letters) == sum(1 for r in rows if r["decision"] != "pass")
+    assert len(letters) == sum(1 for r in rows if r["结论代码"] != "pass")
 
 
 def test_manifest_names_the_units(batch_out, reports: Path) -> None:  # type: ignore[no-untyped-def]
