@@ -53,7 +53,7 @@ def main() -> None:
         port = s.getsockname()[1]
     data_dir = Path(tempfile.mkdtemp(prefix="bench-service-"))
     env = {**os.environ, "PREREVIEW_DATA_DIR": str(data_dir)}
-    cli = [sys.executable, "-m", "nlp.cli"]
+    cli = [sys.executable, "-m", "api.cli"]
     token = subprocess.run([*cli, "token", "create", "--role", "reviewer"], env=env, cwd=ROOT, check=True,
                            capture_output=True, text=True).stdout.strip().splitlines()[-1]
     t0 = time.perf_counter()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from scipy import sparse
 
 from nlp.classify.tfidf import NgramTfidf
 from nlp.config import ProblemTypePolicy
@@ -43,24 +44,22 @@ class TypeMatcher:
                 owners.append(k)
         self.vectorizer_ = NgramTfidf(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1).fit(texts)
         rows = self.vectorizer_.transform(texts)
-        self.wordings_ = rows
-        self.owners_ = np.asarray(owners)
-        centroids = np.zeros((len(types), rows.shape[1]), dtype=np.float64)
-        for k in range(len(types)):
-            centroids[k] = np.asarray(rows[self.owners_ == k].mean(axis=0)).ravel()
-        norms = np.linalg.norm(centroids, axis=1, keepdims=True)
-        self.centroids_ = centroids / np.maximum(norms, 1e-12)
+        self.wordings_ = rows.T.tocsr()  # (features, wordings): one sparse product per batch of texts
+        owners_ = np.asarray(owners)
+        self.starts_ = np.flatnonzero(np.r_[True, owners_[1:] != owners_[:-1]])  # wordings are grouped by type
+        membership = sparse.csr_matrix((np.ones(len(owners)), (owners_, np.arange(len(owners)))),
+                                       shape=(len(types), len(owners)))
+        centroids = sparse.csr_matrix(membership @ rows)  # sums; the cosine needs only their direction
+        norms = np.sqrt(np.asarray(centroids.multiply(centroids).sum(axis=1))).ravel()
+        self.centroids_ = (sparse.diags(1 / np.maximum(norms, 1e-12)) @ centroids).T.tocsr()
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """(n, types) score: the mean of the cosine to the type's centroid and to its nearest wording."""
         if not texts:
             return np.zeros((0, len(self.types)))
         x = self.vectorizer_.transform(list(texts))
-        centroid = np.asarray(x @ self.centroids_.T)
-        nearest = np.zeros_like(centroid)
-        sims = (x @ self.wordings_.T).toarray()
-        for k in range(len(self.types)):
-            nearest[:, k] = sims[:, self.owners_ == k].max(axis=1)
+        centroid = (x @ self.centroids_).toarray()
+        nearest = np.maximum.reduceat((x @ self.wordings_).toarray(), self.starts_, axis=1)
         return (centroid + nearest) / 2
 
     def match(self, texts: Sequence[str]) -> list[TypeMatch]:
