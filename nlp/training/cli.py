@@ -96,6 +96,8 @@ def evaluate(
         bundle = load_bundle(models)
         bundles = fold_bundles(bundle, real, _corpus_dir(corpus), log=typer.echo) if adapt else [bundle]
         figures = real_figures(real, bundles)
+        test = evaluate_bundle(bundle, _corpus_dir(corpus), splits=("test",), with_round=False)["test"]
+        figures["test_split"] = {**test["issue_extraction"], "visibility_accuracy": test["visibility_accuracy"]}
         typer.echo(json.dumps(figures, ensure_ascii=False) if format is OutputFormat.json
                    else format_real(figures) + "\n" + format_sentences(figures))
         return

@@ -162,9 +162,15 @@ def format_real(figures: dict[str, Any]) -> str:
                     f"{f['recall']:.3f} | {f['f1']:.3f} | {f['merging_share']:.3f} | {f['visibility_accuracy']:.3f} | "
                     f"{f['achievement_heavy_accuracy']:.3f} | {f['kind_right']}/{f['documents']} | "
                     f"{f['unit_right']}/{f['documents']} |")
-    worst = sorted(figures["documents"], key=lambda d: d["f1"])[:5]
-    tail = ["", "F1 最低的文件：" + "；".join(f"{d['name']} {d['f1']:.2f}" for d in worst)]
-    return "\n".join([head, "", *rows, *tail])
+    docs = ["", "| 文件 | 金标问题 | 条目 | 精确率 | 召回率 | F1 | 合并 | 显/隐 | 类型 | 单位 |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for d in figures["documents"]:
+        docs.append(f"| {d['name']} | {d['gold_problems']} | {d['items']} | {d['precision']:.2f} | {d['recall']:.2f} | "
+                    f"{d['f1']:.2f} | {d['merging_share']:.2f} | {d['visibility_accuracy']:.2f} | "
+                    f"{'✓' if d['kind_right'] else '✗'} | {'✓' if d['unit_right'] else '✗'} |")
+    test = figures.get("test_split")
+    beside = [] if not test else ["", f"同一模型在语料测试集上：问题抽取 P {test['precision']:.3f} R {test['recall']:.3f} "
+                                      f"F1 {test['f1']:.3f}；显/隐准确率 {test['visibility_accuracy']:.3f}"]
+    return "\n".join([head, "", *rows, *beside, *docs])
 
 
 def gold_problem_sentences(doc: RealDocument, result: AnalysisResult) -> list[bool]:
