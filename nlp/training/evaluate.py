@@ -218,16 +218,17 @@ def round_scores(bundle: ModelBundle, root: Path, units: int = 200, seeds: tuple
     from nlp.training.corpus.pools import group_kind, read_paraphrases
     from nlp.training.corpus.writer import load_pools
     from nlp.training.encoder_train import split_groups
-    from nlp.training.planted import planted_round, score_grouping
+    from nlp.training.planted import planted_round, score_grouping, typed
 
     _, held = split_groups(read_paraphrases(root))
     planted_from = [g["group"] for g in held if group_kind(g) == plant]
     pools = load_pools(root)
     per_seed = {}
     for seed in seeds:
-        planted = planted_round(pools, planted_from, seed, units)
+        planted, types = typed(planted_round(pools, planted_from, seed, units), bundle.config.problem_types)
         per_seed[seed] = {"issues": len(planted.issues), "gold_common": len(planted.common),
-                          **score_grouping(planted, bundle.encoder, shuffles=shuffles)}
+                          "typed": sum(i.problem_type is not None for i in planted.issues),
+                          **score_grouping(planted, bundle.encoder, shuffles=shuffles, types=types)}
     f1 = [r["f1_common"] for r in per_seed.values()]
     return {"plant": plant, "groups": len(planted_from), "units": units, "seeds": list(seeds), "shuffles": shuffles,
             "similarity": grouping_similarity(bundle.encoder),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from nlp.classify.encoders import Encoder
@@ -64,14 +64,27 @@ def scope_f1(planted: PlantedRound, scopes: dict[str, str | None]) -> dict[str, 
     return {"f1_common": round(common, 4), "f1_macro": round((common + specific) / 2, 4)}
 
 
+def typed(planted: PlantedRound, policy: Any) -> tuple[PlantedRound, dict[str, tuple[str, str]]]:
+    """The round with each issue's problem type as analysis gives it (``policy``: the bundle's
+    ``[problem_types]``), and the types' (statement, domain) for grouping."""
+    from nlp.extract.problem_typing import type_matcher
+    from nlp.problem_types import load_problem_types
+
+    matches = type_matcher(policy.file, policy.min_score).match([i.text for i in planted.issues])
+    issues = tuple(replace(i, problem_type=m.code) for i, m in zip(planted.issues, matches, strict=True))
+    types = {t.code: (t.statement, t.domain) for t in load_problem_types(policy.file)}
+    return replace(planted, issues=issues), types
+
+
 def score_grouping(planted: PlantedRound, encoder: Encoder, similarity: float | None = None,
-                   shuffles: int = 1) -> dict[str, Any]:
-    """Group the round in ``shuffles`` shuffled orders; F1 of the first, and whether all orders agree."""
+                   shuffles: int = 1, types: dict[str, tuple[str, str]] | None = None) -> dict[str, Any]:
+    """Group the round in ``shuffles`` shuffled orders; F1 of the first, and whether all orders agree. ``types``:
+    group issues of a known type by type, as the round step does (issues typed with ``typed``)."""
     runs = []
     for k in range(shuffles):
         order = list(planted.issues)
         random.Random(k).shuffle(order)
-        groups = group_issues(order, encoder, n_units=planted.units, similarity=similarity)
+        groups = group_issues(order, encoder, n_units=planted.units, similarity=similarity, types=types)
         runs.append(scope_by_issue(groups))
     scores = scope_f1(planted, {i: s for i, (s, _) in runs[0].items()})
     return {**scores, "identical_across_orders": all(r == runs[0] for r in runs[1:])}
