@@ -90,7 +90,7 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
         if UMBRELLA.search(piece):  # “我们也清醒认识到”, “还面临不少困难和挑战”: no item, and nothing to carry
             carry = None
             continue
-        short = len(re.sub(r"\s", "", piece)) < MIN_ITEM
+        short = _length(text, [a, b]) < MIN_ITEM
         if _ELABORATES.match(piece):
             if items:
                 items[-1][1] = b
@@ -123,8 +123,7 @@ def _length(text: str, span: list[int]) -> int:
 
 
 def _both_short(text: str, prev: list[int], cur: tuple[int, int]) -> bool:
-    prev_len = len(re.sub(r"\s", "", text[prev[0]:prev[1]]))
-    return prev_len < MIN_ITEM and len(re.sub(r"\s", "", text[cur[0]:cur[1]])) < MIN_ITEM
+    return _length(text, prev) < MIN_ITEM and _length(text, list(cur)) < MIN_ITEM
 
 
 def _pieces(text: str, start: int) -> list[tuple[int, int]]:

@@ -58,11 +58,11 @@ def read_parts(text: str, sections: Sequence[Section], sentences: Sequence[Sente
                ) -> tuple[list[str | None], frozenset[int]]:
     """(the part of each sentence, the ``i`` of the sentences in a problems paragraph a lead-in opens). Such a
     paragraph lists problems clause by clause (“A不足，B不振；C…”), unlike a section of numbered items."""
-    paragraph_role = _paragraph_roles(text, sections)
+    para = paragraph_spans(text)
+    paragraph_role = _paragraph_roles(text, sections, para)
     out: list[str | None] = []
     listing: set[int] = set()
     pledged: set[int] = set()  # paragraphs whose pledge has begun
-    para = paragraph_spans(text)
     k = 0
     for s in sentences:
         while k + 1 < len(para) and para[k][1] < s.start:
@@ -82,13 +82,13 @@ def read_parts(text: str, sections: Sequence[Section], sentences: Sequence[Sente
     return out, frozenset(listing)
 
 
-def _paragraph_roles(text: str, sections: Sequence[Section]) -> dict[int, str]:
+def _paragraph_roles(text: str, sections: Sequence[Section], paragraphs: list[tuple[int, int]]) -> dict[int, str]:
     """Paragraph index → "problems" for paragraphs a lead-in opens, and the enumerated paragraphs after a lead-in
     paragraph that ends with its colon (“存在以下不足：” then 一是… 二是…)."""
     heads = {s.start for s in sections}
     roles: dict[int, str] = {}
     listing = False
-    for k, (a, b) in enumerate(paragraph_spans(text)):
+    for k, (a, b) in enumerate(paragraphs):
         line = text[a:b].strip()
         if a in heads and not is_problem_lead(line):
             listing = False

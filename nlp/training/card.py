@@ -149,7 +149,7 @@ def write_adapted_card(bundle: Path, learned: dict[str, Any], before: dict[str, 
     card's adapted section."""
     meta_path = bundle / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["adapted"] = learned
+    meta["adapted"] = learned  # adapt_bundle wrote it too; the card is rendered from this one
     meta["adapted_metrics"] = {"test_before": before, "test_after": after, "real_before": real_before,
                                "real_after": real_after}
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
