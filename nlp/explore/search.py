@@ -43,3 +43,14 @@ def export_selection(issues: Any, path: str) -> str:
                "vague": "表述空泛", "has_measure": "有对应措施", "file": "文件"}
     issues[[c for c in columns if c in issues]].rename(columns=columns).to_excel(path, index=False, sheet_name="选定问题")
     return path
+
+
+CHANGES = {"added": "今年新增", "dropped": "上年提及、今年未提", "repeated": "重复出现"}
+
+
+def compare_table(previous: AnalysisResult, current: AnalysisResult, encoder: Encoder) -> Any:
+    """``compare_reports`` as a table for a reviewer: 变化 (in words), 问题."""
+    import pandas as pd
+
+    diff = compare_reports(previous, current, encoder)
+    return pd.DataFrame([(CHANGES[k], t) for k, items in diff.items() for t in items], columns=["变化", "问题"])
