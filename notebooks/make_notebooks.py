@@ -140,6 +140,8 @@ def main(execute: bool = False) -> None:
     for name, cells in NOTEBOOKS.items():
         nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                                 "language": "python"}})
+        for k, cell in enumerate(nb.cells):  # stable ids: regenerating changes only what changed
+            cell.id = f"{name[:2]}-{k:02d}"
         nbformat.write(nb, HERE / name)
         if execute:
             from nlp.explore.run import errors, execute_notebook
