@@ -33,8 +33,9 @@ FAILURE_COLUMNS = {"file": "object", "code": "object", "message": "object"}
 
 # what a reviewer sees: column headers, then the coded values of some columns
 HEADERS = {
-    "file": "文件", "unit": "单位", "kind": "文件类型", "year": "年度", "decision": "预审结论", "problem_share": "问题占比",
-    "problems": "问题数", "with_measure": "有措施的问题数", "reasons": "退改理由", "text": "问题", "domain_name": "问题领域",
+    "file": "文件", "unit": "单位", "kind": "文件类型", "year": "年度", "decision": "预审结论",
+    "problem_share": "问题占比", "problems": "问题数", "with_measure": "有措施的问题数", "reasons": "退改理由",
+    "text": "问题", "domain_name": "问题领域",
     "visibility": "显性/隐性", "latent_basis": "隐性依据", "scope": "共性/个性", "has_measure": "有对应措施",
     "name": "指标", "value": "数值", "measure": "计量单位", "alert": "预警", "title": "共性问题", "units": "涉及单位",
     "issues": "问题条数", "message": "原因", "similarity": "相似度", "单位数": "单位数",
@@ -84,7 +85,8 @@ def pick_report(data: RoundData, filename: str | None = None) -> AnalysisResult 
         for r in data.results:
             if r.document.filename == filename or Path(r.document.filename).stem == filename:
                 return r
-        raise KeyError(f"本批次没有名为 {filename} 的报告（可选：{'、'.join(r.document.filename for r in data.results)}）")
+        names = "、".join(r.document.filename for r in data.results)
+        raise KeyError(f"本批次没有名为 {filename} 的报告（可选：{names}）")
     return next((r for r in data.results if r.verdict.decision in ("revise", "return")),
                 data.results[0] if data.results else None)
 
