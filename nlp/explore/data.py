@@ -1,14 +1,49 @@
-"""A batch output folder as tables (pandas). (The notebooks' demo round: ``nlp.training.demo.demo_round``.)"""
+"""A batch output folder as tables (pandas). (The notebooks' demo round: ``nlp.training.demo.demo_round``.)
+
+The tables keep the English codes (``decision == "revise"``) for code to read; ``zh`` gives the same table with
+Chinese headers and values for a reviewer to see. Every table has its columns even when the round has no rows
+(all reports failed, no indicator cited, no common problem), so the notebooks never trip over an empty frame.
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from nlp.doc import AnalysisResult
+from nlp.glossary import DECISIONS_SHORT, KINDS, LATENT_BASIS, SCOPE, VISIBILITY
 from nlp.round import RoundSummary
 from nlp.taxonomy import load_taxonomy
+
+ENV_VAR = "PREREVIEW_ROUND_DIR"  # a batch output folder for the notebooks, when their first cell names none
+
+REPORT_COLUMNS = {"file": "object", "unit": "object", "kind": "object", "year": "object", "decision": "object",
+                  "problem_share": "float", "problems": "int", "vague": "int", "with_measure": "int",
+                  "reasons": "object"}
+ISSUE_COLUMNS = {"file": "object", "unit": "object", "id": "object", "text": "object", "domain": "object",
+                 "domain_name": "object", "visibility": "object", "latent_basis": "object", "scope": "object",
+                 "vague": "bool", "has_measure": "bool"}
+INDICATOR_COLUMNS = {"file": "object", "unit": "object", "name": "object", "value": "float", "measure": "object",
+                     "alert": "bool"}
+COMMON_COLUMNS = {"id": "object", "title": "object", "domain": "object", "domain_name": "object", "units": "object",
+                  "members": "object", "issues": "int"}
+FAILURE_COLUMNS = {"file": "object", "code": "object", "message": "object"}
+
+# what a reviewer sees: column headers, then the coded values of some columns
+HEADERS = {
+    "file": "文件", "unit": "单位", "kind": "文件类型", "year": "年度", "decision": "预审结论",
+    "problem_share": "问题占比", "problems": "问题数", "with_measure": "有措施的问题数", "reasons": "退改理由",
+    "text": "问题", "domain_name": "问题领域",
+    "visibility": "显性/隐性", "latent_basis": "隐性依据", "scope": "共性/个性", "has_measure": "有对应措施",
+    "name": "指标", "value": "数值", "measure": "计量单位", "alert": "预警", "title": "共性问题", "units": "涉及单位",
+    "issues": "问题条数", "message": "原因", "similarity": "相似度", "单位数": "单位数",
+}
+VAGUE_HEADER = {"bool": "表述空泛", "int": "空泛问题数"}
+VALUES = {"decision": DECISIONS_SHORT, "kind": KINDS, "visibility": VISIBILITY, "latent_basis": LATENT_BASIS,
+          "scope": SCOPE}
+HIDDEN = ("id", "domain", "members", "code")  # codes and ids: for code, not for the reviewer
 
 
 @dataclass
@@ -20,16 +55,52 @@ class RoundData:
     issues: Any  # pandas.DataFrame, one row per issue
     indicators: Any  # pandas.DataFrame, one row per cited indicator
     common: Any  # pandas.DataFrame, one row per common problem (title, domain, units, members)
+    failures: Any  # pandas.DataFrame, one row per file that could not be analysed (file, code, message)
+
+
+def choose_folder(folder: str | Path | None = None) -> Path:
+    """The batch output folder the notebooks read: ``folder`` if given, else ``$PREREVIEW_ROUND_DIR``, else the
+    demo round (generated on first use)."""
+    chosen = folder or os.environ.get(ENV_VAR) or None
+    if chosen:
+        path = Path(chosen).expanduser()
+        if not path.is_dir():
+            raise FileNotFoundError(f"批量预审输出目录不存在：{path}")
+        return path
+    from nlp.training.demo import demo_round
+
+    return demo_round()
+
+
+def is_demo(folder: str | Path) -> bool:
+    """Whether ``folder`` is the demo round (which has last year's reports beside it, ``../previous-out``)."""
+    from nlp.training.demo import demo_cache
+
+    return Path(folder).resolve() == (demo_cache() / "out").resolve()
+
+
+def pick_report(data: RoundData, filename: str | None = None) -> AnalysisResult | None:
+    """The report named ``filename``; else the first that needs revising or rewriting; else the first; else None."""
+    if filename:
+        for r in data.results:
+            if r.document.filename == filename or Path(r.document.filename).stem == filename:
+                return r
+        names = "、".join(r.document.filename for r in data.results)
+        raise KeyError(f"本批次没有名为 {filename} 的报告（可选：{names}）")
+    return next((r for r in data.results if r.verdict.decision in ("revise", "return")),
+                data.results[0] if data.results else None)
 
 
 def load_round(folder: str | Path) -> RoundData:
     """Read ``summary.json`` and ``reports/*.json`` of a ``prereview batch`` output folder."""
-    import pandas as pd
-
     folder = Path(folder)
-    summary = RoundSummary.model_validate_json((folder / "summary.json").read_text(encoding="utf-8"))
-    results = [AnalysisResult.model_validate_json(p.read_text(encoding="utf-8"))
-               for p in sorted((folder / "reports").glob("*.json"))]
+    summary_path = folder / "summary.json"
+    report_paths = sorted((folder / "reports").glob("*.json"))
+    if not summary_path.exists() and not report_paths:
+        raise FileNotFoundError(f"{folder} 不是批量预审的输出目录（没有 summary.json，也没有 reports/*.json）")
+    summary = (RoundSummary.model_validate_json(summary_path.read_text(encoding="utf-8")) if summary_path.exists()
+               else RoundSummary())
+    results = [AnalysisResult.model_validate_json(p.read_text(encoding="utf-8")) for p in report_paths]
     tax = load_taxonomy()
     reports, issues, indicators = [], [], []
     for r in results:
@@ -38,15 +109,55 @@ def load_round(folder: str | Path) -> RoundData:
                         "decision": r.verdict.decision, "problem_share": r.metrics.problem_share,
                         "problems": r.metrics.problems_total, "vague": r.metrics.problems_vague,
                         "with_measure": r.metrics.problems_with_measure,
-                        "reasons": ";".join(x.code for x in r.verdict.reasons)})
+                        "reasons": "；".join(x.message for x in r.verdict.reasons)})
         for i in r.issues:
             issues.append({"file": r.document.filename, "unit": unit, "id": i.id, "text": i.text, "domain": i.domain,
                            "domain_name": tax.name(i.domain), "visibility": i.visibility, "latent_basis": i.latent_basis,
                            "scope": i.scope, "vague": i.vague, "has_measure": i.measure is not None})
         for ind in r.metrics.indicators:
             indicators.append({"file": r.document.filename, "unit": unit, "name": ind.name, "value": ind.value,
-                               "alert": ind.alert})
-    return RoundData(folder, summary, results, pd.DataFrame(reports), pd.DataFrame(issues),
-                     pd.DataFrame(indicators, columns=["file", "unit", "name", "value", "alert"]),
-                     pd.DataFrame([c.model_dump() for c in summary.common_problems],
-                                  columns=["id", "title", "domain", "domain_name", "units", "members", "issues"]))
+                               "measure": ind.unit, "alert": ind.alert})
+    return RoundData(folder, summary, results, _frame(reports, REPORT_COLUMNS), _frame(issues, ISSUE_COLUMNS),
+                     _frame(indicators, INDICATOR_COLUMNS),
+                     _frame([c.model_dump() for c in summary.common_problems], COMMON_COLUMNS),
+                     _frame([f.model_dump() for f in summary.failures], FAILURE_COLUMNS))
+
+
+def alerts(indicators: Any) -> Any:
+    """The indicators that raise an alert, lowest value first (an empty table with the same columns if none)."""
+    return indicators.loc[indicators["alert"].astype(bool)].sort_values("value")
+
+
+def worst_first(reports: Any) -> Any:
+    """The reports table with 退回 first, then 修改, 通过 and 不适用; the lowest problem share first within each."""
+    order = {"return": 0, "revise": 1, "pass": 2, "not_applicable": 3}
+    return reports.sort_values(["decision", "problem_share"], key=lambda col: col.map(order) if col.name == "decision"
+                               else col).reset_index(drop=True)
+
+
+def zh(table: Any, columns: list[str] | None = None) -> Any:
+    """``table`` for a reviewer: Chinese headers, coded values in words, 是/否, no ids or codes."""
+    import pandas as pd
+
+    table = table[[c for c in (columns or list(table.columns)) if c in table.columns and c not in HIDDEN]].copy()
+    headers = dict(HEADERS)
+    if "vague" in table:
+        headers["vague"] = VAGUE_HEADER["int" if pd.api.types.is_integer_dtype(table["vague"]) else "bool"]
+    for col, words in VALUES.items():
+        if col in table:
+            table[col] = table[col].map(lambda v, w=words: w.get(str(v), v) if v is not None and v == v else "")
+    for col in table.columns:
+        if pd.api.types.is_bool_dtype(table[col]):
+            table[col] = table[col].map({True: "是", False: "否"})
+    if "problem_share" in table:
+        table["problem_share"] = table["problem_share"].map(lambda v: f"{v:.0%}")
+    if "units" in table:
+        table["units"] = table["units"].map(lambda us: "、".join(us) if isinstance(us, (list, tuple)) else us)
+    return table.rename(columns=headers).reset_index(drop=True)
+
+
+def _frame(rows: list[dict[str, Any]], columns: dict[str, str]) -> Any:
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=list(columns))
+    return frame.astype(columns) if frame.empty else frame

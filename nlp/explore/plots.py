@@ -16,7 +16,7 @@ from nlp.glossary import DECISIONS_SHORT
 logger = logging.getLogger(__name__)
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
              "SimHei", "Microsoft YaHei", "PingFang SC", "AR PL UMing CN", "Noto Sans CJK JP")
-DECISION_COLORS = {"pass": "#4c9a5b", "revise": "#e0a030", "return": "#c0392b"}
+DECISION_COLORS = {"pass": "#4c9a5b", "revise": "#e0a030", "return": "#c0392b", "not_applicable": "#999999"}
 
 
 def setup_cjk_font() -> str | None:
@@ -36,6 +36,11 @@ def setup_cjk_font() -> str | None:
     return None
 
 
+def _nothing(message: str) -> None:
+    """A figure with nothing to draw: a Chinese line instead (the notebook cell then shows no image)."""
+    print(message)
+
+
 def _figure(width: float = 8, height: float = 4.5):  # type: ignore[no-untyped-def]
     import matplotlib.pyplot as plt
 
@@ -44,10 +49,12 @@ def _figure(width: float = 8, height: float = 4.5):  # type: ignore[no-untyped-d
 
 
 def plot_decisions(reports: Any):  # type: ignore[no-untyped-def]
-    """Bar chart of pass / revise / return counts."""
+    """Bar chart of pass / revise / return counts (and 不适用, when some files are not reports to review)."""
+    if reports.empty:
+        return _nothing("本批次没有成功预审的报告，无法绘制结论分布。")
     fig, ax = _figure(6, 3.6)
     counts = reports["decision"].value_counts()
-    keys = [k for k in ("pass", "revise", "return")]
+    keys = [k for k in ("pass", "revise", "return", "not_applicable") if k != "not_applicable" or counts.get(k, 0)]
     values = [int(counts.get(k, 0)) for k in keys]
     bars = ax.bar([DECISIONS_SHORT[k] for k in keys], values, color=[DECISION_COLORS[k] for k in keys])
     ax.bar_label(bars)
@@ -60,6 +67,8 @@ def plot_decisions(reports: Any):  # type: ignore[no-untyped-def]
 
 def plot_problem_share(reports: Any, line: float = 0.30):  # type: ignore[no-untyped-def]
     """Histogram of problem shares with the policy line, coloured by decision."""
+    if reports.empty:
+        return _nothing("本批次没有成功预审的报告，无法绘制问题占比分布。")
     fig, ax = _figure()
     bins = [i / 20 for i in range(0, 21)]
     keys = ("pass", "revise", "return")
@@ -80,6 +89,8 @@ def plot_domain_heatmap(issues: Any, max_units: int = 25):  # type: ignore[no-un
     """Domain × unit counts of issues, for the units with the most issues."""
     import numpy as np
 
+    if issues.empty:
+        return _nothing("本批次的报告中没有提取到问题，无法绘制领域×单位热力图。")
     table = issues.pivot_table(index="domain_name", columns="unit", values="id", aggfunc="count", fill_value=0)
     top = table.sum(axis=0).sort_values(ascending=False).index[:max_units]
     table = table[top]
@@ -95,7 +106,9 @@ def plot_domain_heatmap(issues: Any, max_units: int = 25):  # type: ignore[no-un
 
 def plot_vague_units(issues: Any, top: int = 15):  # type: ignore[no-untyped-def]
     """Units ranked by their number of vague problems."""
-    counts = issues[issues["vague"]].groupby("unit").size().sort_values(ascending=True).tail(top)
+    if not issues["vague"].astype(bool).any():
+        return _nothing("本批次没有表述空泛的问题。")
+    counts = issues[issues["vague"].astype(bool)].groupby("unit").size().sort_values(ascending=True).tail(top)
     fig, ax = _figure(7, max(3, 0.3 * len(counts) + 1.2))
     ax.barh([u[:14] for u in counts.index], counts.to_numpy(), color="#8e6bb8")
     ax.set_xlabel("表述空泛的问题数")

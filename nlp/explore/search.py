@@ -38,8 +38,19 @@ def compare_reports(previous: AnalysisResult, current: AnalysisResult, encoder: 
 
 
 def export_selection(issues: Any, path: str) -> str:
-    """Write the selected issues to an Excel sheet with Chinese headers; return the path."""
-    columns = {"unit": "单位", "text": "问题", "domain_name": "问题领域", "visibility": "显性/隐性", "scope": "共性/个性",
-               "vague": "表述空泛", "has_measure": "有对应措施", "file": "文件"}
-    issues[[c for c in columns if c in issues]].rename(columns=columns).to_excel(path, index=False, sheet_name="选定问题")
+    """Write the selected issues to an Excel sheet with Chinese headers and values; return the path."""
+    from nlp.explore.data import zh
+
+    columns = ["unit", "text", "domain_name", "visibility", "scope", "vague", "has_measure", "file"]
+    zh(issues, columns).to_excel(path, index=False, sheet_name="选定问题")
     return path
+
+CHANGES = {"added": "今年新增", "dropped": "上年提及、今年未提", "repeated": "重复出现"}
+
+
+def compare_table(previous: AnalysisResult, current: AnalysisResult, encoder: Encoder) -> Any:
+    """``compare_reports`` as a table for a reviewer: 变化 (in words), 问题."""
+    import pandas as pd
+
+    diff = compare_reports(previous, current, encoder)
+    return pd.DataFrame([(CHANGES[k], t) for k, items in diff.items() for t in items], columns=["变化", "问题"])

@@ -38,6 +38,11 @@ def demo_reports(n: int, round_name: str, seed: int = 7) -> list[DemoReport]:
     return out
 
 
+def demo_cache() -> Path:
+    """Where ``demo_round`` builds the demo round by default (``<cache>/out`` is its batch output folder)."""
+    return Path(__file__).resolve().parents[2] / ".cache" / "demo-round"
+
+
 def demo_round(cache: str | Path | None = None, n_units: int = DEMO_UNITS) -> Path:
     """A small review round (generated reports, then ``prereview batch``), built once and cached.
 
@@ -45,7 +50,7 @@ def demo_round(cache: str | Path | None = None, n_units: int = DEMO_UNITS) -> Pa
     """
     import fcntl
 
-    base = Path(cache) if cache else Path(__file__).resolve().parents[2] / ".cache" / "demo-round"
+    base = Path(cache) if cache else demo_cache()
     out = base / "out"
     base.mkdir(parents=True, exist_ok=True)
     with open(base / ".lock", "w") as lock:  # several notebooks (or test workers) may ask at once
