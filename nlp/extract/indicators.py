@@ -63,7 +63,8 @@ def _respective_values(text: str, matches: list[re.Match[str]]) -> dict[int, tup
     k = 0
     while k < len(matches):
         run = [k]
-        while run[-1] + 1 < len(matches) and _JOINER.fullmatch(text[matches[run[-1]].end():matches[run[-1] + 1].start()]):
+        while run[-1] + 1 < len(matches) and _JOINER.fullmatch(
+                text[matches[run[-1]].end():matches[run[-1] + 1].start()]):
             run.append(run[-1] + 1)
         k = run[-1] + 1
         if len(run) < 2:

@@ -184,7 +184,8 @@ def _reason_lines(res: dict[str, Any]) -> list[str]:
     watched = res.get("reasons") or {}
     if not watched:
         return []
-    parts = [f"{code} fired {m['fired']}×" + (f" (precision {m['precision']:.2f})" if m["precision"] is not None else "")
+    parts = [f"{code} fired {m['fired']}×"
+             + (f" (precision {m['precision']:.2f})" if m["precision"] is not None else "")
              for code, m in watched.items()]
     return [f"- reasons on the {res['verdict_documents']} reports (precision: share fired on gold revise/return): "
             + "; ".join(parts)]
