@@ -41,11 +41,17 @@ class VerdictPolicy(BaseModel):
     achievement_heavy_share: float = 0.20
     achievement_heavy_ratio: float = 2.0
     achievement_heavy_skip: tuple[str, ...] = ("transcript",)
+    # READS_AS_PUBLICITY: in these kinds, revise when legal-publicity sentences (普法宣传, 法治讲座, 送法下乡…) make
+    # up more than ``max_publicity_share`` of the body's characters (measured on the corpus: ``policy.toml``).
+    publicity_kinds: tuple[str, ...] = ("shufa_report",)
+    max_publicity_share: float = 0.40
+    # NO_PERSONAL_DUTY: kinds where the leader must show their own part (本人主持, 亲自部署, 带头…).
+    require_personal_duty: tuple[str, ...] = ("shufa_report",)
 
     @model_validator(mode="after")
     def _known_kinds(self) -> VerdictPolicy:
         for name in ("require_causes", "require_problems", "require_problem_share", "not_reports",
-                     "achievement_heavy_skip"):
+                     "achievement_heavy_skip", "publicity_kinds", "require_personal_duty"):
             unknown = sorted(set(getattr(self, name)) - set(KINDS))
             if unknown:
                 raise ValueError(f"{name}: unknown kind(s) {unknown}; expected some of {sorted(KINDS)}")

@@ -37,6 +37,14 @@ ERROR_MESSAGES = {
     "STORE_NOT_SHARED": "本服务读不到其他实例存放的文件：数据目录未共享（或改用数据库存放文件）。",
 }
 
+REASONS = {  # verdict reason codes (``nlp.review.reasons``), as a reviewer names them
+    "NO_PROBLEMS": "未查摆问题", "NEAR_DUPLICATE": "照搬照抄", "LOW_PROBLEM_SHARE": "讲成绩多、讲问题少",
+    "VAGUE_PROBLEMS": "问题表述空泛", "NO_CAUSES": "缺少原因分析", "OBJECTIVE_CAUSES_ONLY": "原因只讲客观",
+    "PROBLEMS_WITHOUT_MEASURES": "问题缺少整改措施", "MISSING_REQUIRED_TOPIC": "缺少必备内容",
+    "INDICATOR_ALERT": "指标超预警线未查摆", "CROSS_SOURCE_CONTRADICTION": "与谈话反映不符",
+    "READS_AS_PUBLICITY": "述法写成普法总结", "NO_PERSONAL_DUTY": "未体现本人履职", "NOT_A_REPORT": "非审读对象",
+}
+
 SECTION_ROLES = {
     "achievements": "工作成效", "problems": "问题不足", "causes": "原因分析", "measures": "整改措施", "other": "其他",
 }

@@ -46,3 +46,13 @@ def is_lead_in(text: str) -> bool:
     if text.endswith("：") and len(text) <= 60:
         return True
     return len(text) <= 50 and bool(LEAD_IN.search(text)) and not has_anchor(text)
+
+# Legal-publicity activity (普法): what a 述法报告 that reads as a 普法 report is mostly made of.
+PUBLICITY = re.compile(r"普法|法治宣传|法律宣传|宣传活动|法治讲座|法律讲座|送法|以案释法|宣讲|法律明白人"
+                       r"|宪法宣传|民法典宣传"
+                       r"|法治文化|宣传周|宣传月|宣传日|宣传栏|宣传册|宣传资料|宣传品|法律咨询"
+                       r"|法治进(?:机关|乡村|社区|学校|企业|单位)"
+                       r"|法律进(?:机关|乡村|社区|学校|企业|单位)|法治教育|知识竞赛|有奖竞答|展板|横幅")
+# The leader's own part in a 述法报告 (亲力亲为), as opposed to what the unit did (我局, 局党组, 本单位).
+PERSONAL_DUTY = re.compile(r"本人|亲自|亲力亲为|带头|以身作则|率先垂范|作为第一责任人"
+                           r"|我(?![局县市区们国省院委办镇乡所队校部司厅处科站单中党系公街村])")

@@ -144,16 +144,22 @@ def build_issues(doc: Document, groups: list[list[Sentence]], typed: list[tuple[
 
 def indicator_issues(doc: Document, indicators: list[Indicator], issues: list[Issue],
                      sentences: list[Sentence] | tuple[Sentence, ...], domain: str = "reconsideration_litigation") -> list[Issue]:
-    """A latent issue for each alerting indicator that no stated problem already addresses."""
+    """A latent issue for each alerting indicator that the report neither states as a problem nor answers with a
+    measure. A sentence that cites the breached figure itself (“全面落实出庭应诉制度，出庭应诉率77.8%”, which the
+    classifier may take for a measure) answers nothing: only another measure sentence naming the indicator does."""
     out = []
     covered = {i for issue in issues for i in issue.sentences}
     by_i = {s.i: s for s in sentences}
+    citing: dict[str, set[int | None]] = {}
+    for ind in indicators:
+        if ind.alert:
+            citing.setdefault(ind.name, set()).add(ind.sentence)
     for ind in indicators:
         if not ind.alert or ind.sentence in covered:
             continue
         if any(ind.name[-3:] in e.text or ind.name in e.text for issue in issues for e in issue.evidence):
             continue  # the report already states it as a problem
-        if any(s.label == "measure" and ind.name[-3:] in s.text for s in sentences):
+        if any(s.label == "measure" and ind.name[-3:] in s.text and s.i not in citing[ind.name] for s in sentences):
             continue  # the report commits to a measure on it
         sent = by_i.get(ind.sentence) if ind.sentence is not None else None
         span = Span(start=ind.start, end=ind.end, text=doc.text[ind.start:ind.end])

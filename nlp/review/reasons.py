@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from nlp.config import AnalysisConfig
 from nlp.doc import Document, Issue, Metrics, Reason, Sentence, Span
-from nlp.extract.cues import OBJECTIVE_CAUSE, SUBJECTIVE_CAUSE
+from nlp.extract.cues import OBJECTIVE_CAUSE, PERSONAL_DUTY, PUBLICITY, SUBJECTIVE_CAUSE
 from nlp.glossary import KINDS
 from nlp.taxonomy import load_taxonomy
 
@@ -156,6 +156,8 @@ def check_problems_without_measures(r: ReviewInput) -> Reason | None:
 def check_missing_required_topic(r: ReviewInput) -> Reason | None:
     required = {code for code, _ in r.config.required_topics.get(r.document.kind, ())}
     missing = [i for i in r.issues if i.latent_basis == "omission" and i.domain in required]
+    if check_no_personal_duty(r) is not None:
+        missing = [i for i in missing if i.domain != "leadership"]  # NO_PERSONAL_DUTY says it, more precisely
     if not missing:
         return None
     names = "、".join(load_taxonomy().name(i.domain) for i in missing)
@@ -170,7 +172,53 @@ def check_indicator_alert(r: ReviewInput) -> Reason | None:
     names = "、".join(dict.fromkeys(re.sub(r"为.*$", "", i.text) for i in latent))
     return Reason(code="INDICATOR_ALERT",
                   message=f"报告中{names}已超出预警线，但报告未将其作为问题查摆，请如实分析并提出整改措施。",
-                  evidence=tuple(e for i in latent for e in i.evidence[:1]))
+                  evidence=tuple(dict.fromkeys(e for i in latent for e in i.evidence[:1])))
+
+
+BODY_LABELS = ("achievement", "problem", "cause", "measure")  # the body, as ``nlp.review.metrics`` counts it
+MAX_QUOTED_EVIDENCE = 3
+
+
+def publicity_share(sentences: Sequence[Sentence]) -> float:
+    """Share of the body's characters in sentences about legal-publicity activity (``cues.PUBLICITY``)."""
+    body = [s for s in sentences if s.label in BODY_LABELS]
+    total = sum(s.end - s.start for s in body)
+    return sum(s.end - s.start for s in body if PUBLICITY.search(s.text)) / total if total else 0.0
+
+
+def check_reads_as_publicity(r: ReviewInput) -> Reason | None:
+    """A 述法报告 mostly about 普法 activity (讲座, 宣传活动, 送法下乡…) instead of the leader's duties of leading
+    rule-of-law work. The line is ``policy.max_publicity_share``."""
+    policy = r.config.verdict
+    if r.document.kind not in policy.publicity_kinds:
+        return None
+    share = publicity_share(r.sentences)
+    if share <= policy.max_publicity_share:
+        return None
+    kind = KINDS.get(r.document.kind, "报告")
+    quoted = [_span(s) for s in r.sentences if s.label in BODY_LABELS and PUBLICITY.search(s.text)]
+    return Reason(code="READS_AS_PUBLICITY",
+                  message=f"报告约{share_text(share)}的篇幅在介绍普法宣传、法治讲座等普法活动，写成了普法工作总结，"
+                          f"未能反映主要负责人履行推进法治建设第一责任人职责的情况。{kind}应围绕本人研究部署、"
+                          "依法决策、推进依法行政、解决法治建设重大问题等履职情况撰写，请重新组织内容。",
+                  evidence=tuple(quoted[:MAX_QUOTED_EVIDENCE]))
+
+
+_UNIT_LEADS = re.compile(r"党组|党委|领导小组|我局|本局|本单位|我单位|我委|本委|我办|全局|班子")
+
+
+def check_no_personal_duty(r: ReviewInput) -> Reason | None:
+    """A 述法报告 that only tells what the unit did (我局召开, 局党组研究) and never the leader's own part (本人主持,
+    亲自部署, 带头, 我作为第一责任人). The evidence: a few sentences where the unit, not the leader, leads."""
+    if r.document.kind not in r.config.verdict.require_personal_duty:
+        return None
+    if any(PERSONAL_DUTY.search(s.text) for s in r.sentences) or PERSONAL_DUTY.search(r.document.title or ""):
+        return None
+    unit_led = [_span(s) for s in r.sentences if s.label in BODY_LABELS and _UNIT_LEADS.search(s.text)]
+    return Reason(code="NO_PERSONAL_DUTY",
+                  message="报告只写了本单位开展了哪些工作，没有写出本人作为第一责任人亲自研究部署、主持推动、带头尊法学法守法用法的"
+                          "具体履职情况，请以“本人”为主体，写明亲自抓了哪些事、解决了哪些问题。",
+                  evidence=tuple(unit_led[:MAX_QUOTED_EVIDENCE]))
 
 
 NOT_A_REPORT = "NOT_A_REPORT"
@@ -193,4 +241,5 @@ RETURN_CHECKS: tuple[Check, ...] = (check_no_problems, check_near_duplicate)
 REVISE_CHECKS: tuple[Check, ...] = (check_low_problem_share, check_vague_problems, check_no_causes,
                                     check_objective_causes_only, check_problems_without_measures,
                                     check_missing_required_topic, check_indicator_alert,
-                                    check_cross_source_contradiction)
+                                    check_cross_source_contradiction, check_reads_as_publicity,
+                                    check_no_personal_duty)

@@ -87,6 +87,7 @@ def render_card(meta: dict[str, Any]) -> str:
             f"- issue extraction (span overlap): P {ie['precision']:.3f}, R {ie['recall']:.3f}, F1 **{ie['f1']:.3f}**",
             f"- on matched issues: domain accuracy {res['domain_accuracy']:.3f}, visibility accuracy "
             f"{res['visibility_accuracy']:.3f}, vague accuracy {res['vague_accuracy']:.3f}",
+            *_reason_lines(res),
             *_transcript_lines(res),
             "",
         ]
@@ -175,3 +176,16 @@ def _transcript_lines(res: dict[str, Any]) -> list[str]:
     if talk:
         line += f"; issue extraction F1 **{talk['f1']:.3f}** (P {talk['precision']:.3f}, R {talk['recall']:.3f})"
     return [line]
+
+
+def _reason_lines(res: dict[str, Any]) -> list[str]:
+    """How often the reasons of issue #19 part 4 fire, and their precision against the gold verdicts (a firing is
+    right on a report the annotators sent back); empty for figures from before they were measured."""
+    watched = res.get("reasons") or {}
+    if not watched:
+        return []
+    parts = [f"{code} fired {m['fired']}×"
+             + (f" (precision {m['precision']:.2f})" if m["precision"] is not None else "")
+             for code, m in watched.items()]
+    return [f"- reasons on the {res['verdict_documents']} reports (precision: share fired on gold revise/return): "
+            + "; ".join(parts)]

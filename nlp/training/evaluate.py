@@ -24,6 +24,9 @@ from nlp.training.corpus.schema import AnnotatedDocument, load_documents
 from nlp.training.data import corpus_inputs
 
 REPORT_KINDS = ("shufa_report", "annual_report", "self_report", "rectification_report")
+# Reasons measured on their own (issue #19 part 4): how often each fires, and how often on a report whose gold
+# verdict is not pass (its precision against the gold verdicts; the gold reasons predate these codes).
+WATCHED_REASONS = ("INDICATOR_ALERT", "READS_AS_PUBLICITY", "NO_PERSONAL_DUTY")
 
 
 def sentence_scores(bundle: ModelBundle, docs: list[AnnotatedDocument]) -> dict[str, Any]:
@@ -53,6 +56,7 @@ def document_scores(bundle: ModelBundle, docs: list[AnnotatedDocument],
     tp = fp = fn = 0
     by_kind: dict[str, Counter[str]] = {}  # transcripts are scored on their own too (the #8 target)
     typing = Counter()
+    fired: dict[str, Counter[str]] = {code: Counter() for code in WATCHED_REASONS}
     errors = []
     for doc in docs:
         try:
@@ -65,6 +69,9 @@ def document_scores(bundle: ModelBundle, docs: list[AnnotatedDocument],
             continue
         if doc.kind in REPORT_KINDS:
             verdicts.append((doc.verdict, result.verdict.decision))
+            for code in {r.code for r in result.verdict.reasons} & set(WATCHED_REASONS):
+                fired[code]["fired"] += 1
+                fired[code]["right"] += doc.verdict != "pass"
         gold = [i for i in doc.issues if i.evidence]
         # issues the system states with evidence: from problem sentences and from breached indicators
         pred = [i for i in result.issues if i.evidence and i.latent_basis != "omission"]
@@ -99,6 +106,9 @@ def document_scores(bundle: ModelBundle, docs: list[AnnotatedDocument],
         "issue_extraction_by_kind": {kind: _prf(c["tp"], c["fp"], c["fn"]) for kind, c in sorted(by_kind.items())},
         "domain_accuracy": round(typing["domain"] / n, 4), "visibility_accuracy": round(typing["visibility"] / n, 4),
         "vague_accuracy": round(typing["vague"] / n, 4), "typed_issues": typing["n"],
+        "reasons": {code: {"fired": c["fired"], "on_gold_non_pass": c["right"],
+                           "precision": round(c["right"] / c["fired"], 4) if c["fired"] else None}
+                    for code, c in fired.items()},
     }
 
 
@@ -169,6 +179,7 @@ def format_report(results: dict[str, Any]) -> str:
         lines.append(f"issue extraction P {ie['precision']:.3f} R {ie['recall']:.3f} F1 {ie['f1']:.3f}; "
                      f"domain acc {res['domain_accuracy']:.3f}, visibility acc {res['visibility_accuracy']:.3f}, "
                      f"vague acc {res['vague_accuracy']:.3f} ({res['typed_issues']} matched issues)")
+        lines += reason_lines(res)
         sp = res.get("speaker_accuracy") or {}
         talk = res.get("issue_extraction_by_kind", {}).get("transcript")
         if sp.get("sentences"):
@@ -178,6 +189,17 @@ def format_report(results: dict[str, Any]) -> str:
         if res["errors"]:
             lines.append(f"unreadable: {res['errors']}")
     return "\n".join(lines)
+
+
+def reason_lines(res: dict[str, Any]) -> list[str]:
+    """One line on the watched reasons: firings and precision against the gold verdicts (none when absent)."""
+    watched = res.get("reasons") or {}
+    if not watched:
+        return []
+    parts = [f"{code} {m['fired']}" + (f" (precision {m['precision']:.2f})" if m["precision"] is not None else "")
+             for code, m in watched.items()]
+    return [f"reasons fired over {res['verdict_documents']} reports (precision = share on gold revise/return): "
+            + ", ".join(parts)]
 
 
 def format_round(res: dict[str, Any]) -> str:

@@ -22,6 +22,7 @@ VERDICTS = ("pass", "revise", "return", "none")
 REASONS = (
     "NO_PROBLEMS", "LOW_PROBLEM_SHARE", "VAGUE_PROBLEMS", "NO_CAUSES", "OBJECTIVE_CAUSES_ONLY",
     "PROBLEMS_WITHOUT_MEASURES", "NEAR_DUPLICATE", "INDICATOR_ALERT", "MISSING_REQUIRED_TOPIC",
+    "READS_AS_PUBLICITY", "NO_PERSONAL_DUTY",
 )
 VISIBILITY = {"e": ("explicit", None), "h": ("latent", "hedged"), "i": ("latent", "indicator"),
               "x": ("latent", "cross_source")}

@@ -46,3 +46,20 @@ def test_policy_override_changes_the_alert() -> None:
 
 def test_a_rate_without_a_value_is_ignored() -> None:
     assert find_indicators(sentences("要进一步降低败诉率，提高出庭应诉率。"), load_taxonomy()) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # names listed before 分别: each gets its own value, in order (not all the last one)
+    ("行政机关负责人出庭应诉率、行政复议纠错率分别为77.8%、26%。",
+     [("行政机关负责人出庭应诉率", 77.8, True), ("行政复议纠错率", 26.0, True)]),
+    ("出庭应诉率和复议纠错率分别为100%、15%。",
+     [("行政机关负责人出庭应诉率", 100.0, False), ("行政复议纠错率", 15.0, False)]),
+    # the change in points first, the rate in the next clause
+    ("负责人出庭应诉率同比提高12.5个百分点，达到77.8%。", [("行政机关负责人出庭应诉率", 77.8, True)]),
+    ("负责人出庭应诉9件，应诉率77.8%。", [("行政机关负责人出庭应诉率", 77.8, True)]),
+    # a change with no rate after it is still no value
+    ("复议纠错率同比下降3个百分点，办案质量稳步提升。", []),
+])
+def test_respective_lists_and_changes_before_the_rate(text: str, expected: list[tuple[str, float, bool]]) -> None:
+    found = find_indicators(sentences(text), load_taxonomy())
+    assert [(i.name, i.value, i.alert) for i in found] == expected

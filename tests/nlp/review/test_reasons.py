@@ -142,3 +142,57 @@ def test_kind_lists_of_the_policy_are_checked(tmp_path) -> None:  # type: ignore
     strict = load_config(str(path))
     case = review(kind="work_report", share=0.05)
     assert R.check_low_problem_share(R.ReviewInput(case.document, case.sentences, case.issues, case.metrics, strict)) is not None
+
+
+SHUFA_DUTY = sent(0, "achievement", "本人主持召开党组会议3次，亲自部署法治建设年度任务。")
+PUBLICITY_SENTENCES = [sent(k, "achievement", text) for k, text in enumerate((
+    "全年开展普法宣传活动20场，发放宣传资料8000份。", "举办法治讲座6期，以案释法讲解典型案例。",
+    "组织送法下乡活动12次，设置法律咨询台。"), start=1)]
+
+
+def test_reads_as_publicity_fires_on_a_publicity_report_and_not_on_a_balanced_one() -> None:
+    heavy = review(kind="shufa_report", sentences=[SHUFA_DUTY, *PUBLICITY_SENTENCES, sent(4, "cause", "主要是思想认识不到位。")])
+    reason = R.check_reads_as_publicity(heavy)
+    assert reason is not None and reason.code == "READS_AS_PUBLICITY" and len(reason.evidence) == 3
+    balanced = review(kind="shufa_report", sentences=[
+        SHUFA_DUTY, PUBLICITY_SENTENCES[0], sent(2, "achievement", "全年审核重大行政决策事项14件，提出修改意见23条。"),
+        sent(3, "achievement", "本人带头出庭应诉2次，推动复议决定全部履行到位。"), sent(4, "cause", "主要是思想认识不到位。")])
+    assert R.publicity_share(balanced.sentences) < CONFIG.verdict.max_publicity_share
+    assert R.check_reads_as_publicity(balanced) is None
+    assert R.check_reads_as_publicity(review(sentences=list(heavy.sentences))) is None  # an annual report
+
+
+def test_publicity_share_line_is_policy(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    sentences = [SHUFA_DUTY, PUBLICITY_SENTENCES[0], sent(2, "achievement", "全年审核重大行政决策事项14件，提出修改意见23条。")]
+    share = R.publicity_share(sentences)
+    assert 0.2 < share < CONFIG.verdict.max_publicity_share
+    strict = CONFIG.model_copy(update={"verdict": CONFIG.verdict.model_copy(update={"max_publicity_share": 0.2})})
+    case = review(kind="shufa_report", sentences=sentences)
+    assert R.check_reads_as_publicity(case) is None
+    assert R.check_reads_as_publicity(R.ReviewInput(case.document, case.sentences, case.issues, case.metrics, strict)) is not None
+
+
+def test_no_personal_duty_fires_on_unit_work_only_and_not_when_the_leader_acts() -> None:
+    unit = [sent(0, "achievement", "局党组召开会议4次研究法治建设工作。"), sent(1, "achievement", "我局制定年度法治工作要点。"),
+            sent(2, "cause", "主要是思想认识不到位。")]
+    reason = R.check_no_personal_duty(review(kind="shufa_report", sentences=unit))
+    assert reason is not None and reason.code == "NO_PERSONAL_DUTY" and [e.text for e in reason.evidence][:1] == [unit[0].text]
+    assert R.check_no_personal_duty(review(kind="shufa_report", sentences=[SHUFA_DUTY, *unit])) is None
+    assert R.check_no_personal_duty(review(kind="annual_report", sentences=unit)) is None
+    first_person = [sent(0, "achievement", "我作为第一责任人，每季度听取一次法治工作汇报。")]
+    assert R.check_no_personal_duty(review(kind="shufa_report", sentences=first_person)) is None
+
+
+def test_no_personal_duty_replaces_the_missing_leadership_topic() -> None:
+    unit = [sent(0, "achievement", "我局制定年度法治工作要点。"), sent(1, "cause", "主要是思想认识不到位。")]
+    omitted = [issue(1), issue(2, basis="omission", domain="leadership")]
+    assert R.check_missing_required_topic(review(kind="shufa_report", sentences=unit, issues=omitted)) is None
+    assert R.check_missing_required_topic(review(kind="shufa_report", sentences=[SHUFA_DUTY, *unit], issues=omitted)) is not None
+
+
+def test_every_reason_code_has_its_chinese_name() -> None:
+    from nlp.glossary import REASONS
+    from nlp.training.corpus.sources import REASONS as CORPUS_CODES
+
+    emitted = {"READS_AS_PUBLICITY", "NO_PERSONAL_DUTY", R.CROSS_SOURCE_CONTRADICTION, R.NOT_A_REPORT, *CORPUS_CODES}
+    assert emitted <= set(REASONS) and all("\u4e00" <= v[0] <= "\u9fff" for v in REASONS.values())

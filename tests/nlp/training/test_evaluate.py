@@ -73,3 +73,23 @@ def test_round_scores_plant_same_problem_groups_apart_from_theme_groups(bundle):
     assert same["gold_common"] > 0 and same["per_seed"] != theme["per_seed"]
     assert "single problems, each worded differently by six units" in format_round(same)
     assert "themes (six sub-problems of one kind" in format_round(theme)
+
+
+def test_watched_reasons_are_counted_with_their_precision_and_shown_on_the_card(bundle, test_docs):
+    from nlp.training.card import render_card
+
+    reports = [d for d in test_docs if d.kind in ("shufa_report", "annual_report")]
+    res = document_scores(bundle, reports)
+    assert set(res["reasons"]) == {"INDICATOR_ALERT", "READS_AS_PUBLICITY", "NO_PERSONAL_DUTY"}
+    for m in res["reasons"].values():
+        assert 0 <= m["on_gold_non_pass"] <= m["fired"] <= len(reports)
+        assert m["precision"] == (round(m["on_gold_non_pass"] / m["fired"], 4) if m["fired"] else None)
+    # a made-up firing, to see both renderings
+    res["reasons"]["READS_AS_PUBLICITY"] = {"fired": 4, "on_gold_non_pass": 3, "precision": 0.75}
+    res["sentences"] = {"sentences": 0, "per_class": {}, "macro_f1": 0.0, "accuracy": 0.0,
+                        "confusion": {"labels": [], "matrix": []}}
+    assert "READS_AS_PUBLICITY 4 (precision 0.75)" in format_report({"test": res})
+    card = render_card({"metrics": {"test": res}})
+    assert "READS_AS_PUBLICITY fired 4× (precision 0.75)" in card
+    old = {k: v for k, v in res.items() if k != "reasons"}  # figures from before: no line, no error
+    assert "reasons on the" not in render_card({"metrics": {"test": old}})
