@@ -99,3 +99,13 @@ def code_for(words: Mapping[str, str], value: object) -> object:
             if text == value:
                 return code
     return value
+
+# the notebooks' tables (nlp/explore): column → header a reviewer reads
+TABLE_HEADERS = {
+    "file": "文件", "unit": "单位", "kind": "文件类型", "year": "年度", "decision": "预审结论",
+    "problem_share": "问题占比", "problems": "问题数", "with_measure": "有措施的问题数", "reasons": "退改理由",
+    "text": "问题", "domain_name": "问题领域",
+    "visibility": "显性/隐性", "latent_basis": "隐性依据", "scope": "共性/个性", "has_measure": "有对应措施",
+    "name": "指标", "value": "数值", "measure": "计量单位", "alert": "预警", "title": "共性问题", "units": "涉及单位",
+    "issues": "问题条数", "message": "原因", "similarity": "相似度", "单位数": "单位数",
+}

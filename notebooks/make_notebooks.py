@@ -20,7 +20,8 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from nlp.explore import plots
-from nlp.explore.data import alerts, choose_folder, is_demo, load_round, pick_report, worst_first, zh
+from nlp.explore.data import alerts, load_round, pick_report, worst_first, zh
+from nlp.training.demo import choose_folder, is_demo
 
 FOLDER = choose_folder(批次目录)
 data = load_round(FOLDER)
@@ -144,7 +145,7 @@ def main(execute: bool = False) -> None:
             cell.id = f"{name[:2]}-{k:02d}"
         nbformat.write(nb, HERE / name)
         if execute:
-            from nlp.explore.run import errors, execute_notebook
+            from nlp.training.notebooks import errors, execute_notebook
 
             nb = execute_notebook(HERE / name)
             assert not errors(nb), (name, errors(nb))

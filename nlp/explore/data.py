@@ -7,17 +7,14 @@ Chinese headers and values for a reviewer to see. Every table has its columns ev
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from nlp.doc import AnalysisResult
-from nlp.glossary import DECISIONS_SHORT, KINDS, LATENT_BASIS, SCOPE, VISIBILITY
+from nlp.glossary import DECISIONS_SHORT, KINDS, LATENT_BASIS, SCOPE, TABLE_HEADERS, VISIBILITY
 from nlp.round import RoundSummary
 from nlp.taxonomy import load_taxonomy
-
-ENV_VAR = "PREREVIEW_ROUND_DIR"  # a batch output folder for the notebooks, when their first cell names none
 
 REPORT_COLUMNS = {"file": "object", "unit": "object", "kind": "object", "year": "object", "decision": "object",
                   "problem_share": "float", "problems": "int", "vague": "int", "with_measure": "int",
@@ -31,15 +28,7 @@ COMMON_COLUMNS = {"id": "object", "title": "object", "domain": "object", "domain
                   "members": "object", "issues": "int"}
 FAILURE_COLUMNS = {"file": "object", "code": "object", "message": "object"}
 
-# what a reviewer sees: column headers, then the coded values of some columns
-HEADERS = {
-    "file": "文件", "unit": "单位", "kind": "文件类型", "year": "年度", "decision": "预审结论",
-    "problem_share": "问题占比", "problems": "问题数", "with_measure": "有措施的问题数", "reasons": "退改理由",
-    "text": "问题", "domain_name": "问题领域",
-    "visibility": "显性/隐性", "latent_basis": "隐性依据", "scope": "共性/个性", "has_measure": "有对应措施",
-    "name": "指标", "value": "数值", "measure": "计量单位", "alert": "预警", "title": "共性问题", "units": "涉及单位",
-    "issues": "问题条数", "message": "原因", "similarity": "相似度", "单位数": "单位数",
-}
+# what a reviewer sees: column headers (nlp.glossary.TABLE_HEADERS), then the coded values of some columns
 VAGUE_HEADER = {"bool": "表述空泛", "int": "空泛问题数"}
 VALUES = {"decision": DECISIONS_SHORT, "kind": KINDS, "visibility": VISIBILITY, "latent_basis": LATENT_BASIS,
           "scope": SCOPE}
@@ -56,27 +45,6 @@ class RoundData:
     indicators: Any  # pandas.DataFrame, one row per cited indicator
     common: Any  # pandas.DataFrame, one row per common problem (title, domain, units, members)
     failures: Any  # pandas.DataFrame, one row per file that could not be analysed (file, code, message)
-
-
-def choose_folder(folder: str | Path | None = None) -> Path:
-    """The batch output folder the notebooks read: ``folder`` if given, else ``$PREREVIEW_ROUND_DIR``, else the
-    demo round (generated on first use)."""
-    chosen = folder or os.environ.get(ENV_VAR) or None
-    if chosen:
-        path = Path(chosen).expanduser()
-        if not path.is_dir():
-            raise FileNotFoundError(f"批量预审输出目录不存在：{path}")
-        return path
-    from nlp.training.demo import demo_round
-
-    return demo_round()
-
-
-def is_demo(folder: str | Path) -> bool:
-    """Whether ``folder`` is the demo round (which has last year's reports beside it, ``../previous-out``)."""
-    from nlp.training.demo import demo_cache
-
-    return Path(folder).resolve() == (demo_cache() / "out").resolve()
 
 
 def pick_report(data: RoundData, filename: str | None = None) -> AnalysisResult | None:
@@ -140,7 +108,7 @@ def zh(table: Any, columns: list[str] | None = None) -> Any:
     import pandas as pd
 
     table = table[[c for c in (columns or list(table.columns)) if c in table.columns and c not in HIDDEN]].copy()
-    headers = dict(HEADERS)
+    headers = dict(TABLE_HEADERS)
     if "vague" in table:
         headers["vague"] = VAGUE_HEADER["int" if pd.api.types.is_integer_dtype(table["vague"]) else "bool"]
     for col, words in VALUES.items():

@@ -6,6 +6,7 @@ generated reports (``api/cli.py``) and never imports this module.
 
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,3 +76,23 @@ def _build_demo(base: Path, out: Path, n_units: int) -> None:
     run_batch(BatchOptions(input=str(base / "current" / "reports"), out=out, round_name="演示批次", progress=False))
     run_batch(BatchOptions(input=str(base / "previous" / "reports"), out=base / "previous-out", round_name="上年度",
                            progress=False))
+
+
+ENV_VAR = "PREREVIEW_ROUND_DIR"  # the notebooks' batch output folder when their first cell leaves it empty
+
+
+def choose_folder(folder: str | Path | None = None) -> Path:
+    """The batch output folder the notebooks read: ``folder`` if given, else ``$PREREVIEW_ROUND_DIR``, else the
+    demo round (generated on first use)."""
+    chosen = folder or os.environ.get(ENV_VAR) or None
+    if chosen:
+        path = Path(chosen).expanduser()
+        if not path.is_dir():
+            raise FileNotFoundError(f"批量预审输出目录不存在：{path}")
+        return path
+    return demo_round()
+
+
+def is_demo(folder: str | Path) -> bool:
+    """Whether ``folder`` is the demo round (which has last year's reports beside it, ``../previous-out``)."""
+    return Path(folder).resolve() == (demo_cache() / "out").resolve()

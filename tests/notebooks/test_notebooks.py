@@ -12,7 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nlp.explore.data import ENV_VAR, alerts, choose_folder, load_round, pick_report, worst_first, zh
+from nlp.explore.data import alerts, load_round, pick_report, worst_first, zh
+from nlp.training.demo import ENV_VAR, choose_folder
 from tests.builders import make_docx, make_txt
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,7 +101,7 @@ def test_the_folder_comes_from_the_variable_then_the_environment(failing_round: 
 @pytest.mark.parametrize("folder", ["demo", "failing", "all_failed"])
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_runs_top_to_bottom(path: Path, folder: str, request: pytest.FixtureRequest) -> None:
-    from nlp.explore.run import errors, execute_notebook
+    from nlp.training.notebooks import errors, execute_notebook
 
     round_dir = None if folder == "demo" else request.getfixturevalue(f"{folder}_round")
     nb = execute_notebook(path, round_dir)  # a failing cell raises CellExecutionError with its traceback

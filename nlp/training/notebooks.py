@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from nlp.explore.data import ENV_VAR
+from nlp.training.demo import ENV_VAR
 
 ROOT = Path(__file__).resolve().parents[2]
 
