@@ -95,8 +95,14 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
 def backend_service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """One running app per test module and backend: SQLite, and PostgreSQL (its ``database`` file store) when
     PREREVIEW_TEST_POSTGRES_URL is set."""
-    data_dir = tmp_path_factory.mktemp(f"service-{request.param}")
-    if request.param == "sqlite":
+    with service_on(request.param, tmp_path_factory.mktemp(f"service-{request.param}")) as svc:
+        yield svc
+
+
+@contextmanager
+def service_on(backend: str, data_dir: Path) -> Iterator[Service]:
+    """A running app on ``backend`` ("sqlite", or "postgresql" in a schema of its own)."""
+    if backend == "sqlite":
         with running_service(data_dir) as svc:
             yield svc
         return

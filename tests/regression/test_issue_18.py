@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from api.blobs import sha256
-from tests.api.conftest import BACKENDS, Service, postgres_schema, running_service
+from tests.api.conftest import BACKENDS, Service, service_on
 
 SAMPLE = (Path(__file__).resolve().parents[2] / "nlp" / "data" / "sample_report.txt").read_bytes()
 
@@ -20,12 +20,7 @@ SAMPLE = (Path(__file__).resolve().parents[2] / "nlp" / "data" / "sample_report.
 @pytest.fixture(scope="module", params=BACKENDS)
 def issue_18(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """A running service on each backend (PostgreSQL: bytes in the ``blobs`` table)."""
-    data_dir = tmp_path_factory.mktemp(f"issue18-{request.param}")
-    if request.param == "sqlite":
-        with running_service(data_dir) as svc:
-            yield svc
-        return
-    with postgres_schema() as url, running_service(data_dir, url) as svc:
+    with service_on(request.param, tmp_path_factory.mktemp(f"issue18-{request.param}")) as svc:
         yield svc
 
 
