@@ -7,7 +7,6 @@ downgraded again).
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Iterator
 
@@ -16,10 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, text
 
 from api.db import MIGRATIONS, make_engine
 from nlp.doc import ChecklistItem
-
-POSTGRES = os.environ.get("PREREVIEW_TEST_POSTGRES_URL")
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not POSTGRES, reason="PREREVIEW_TEST_POSTGRES_URL not set (.ci/run sets it)"))]
+from tests.api.conftest import BACKENDS, POSTGRES
 
 
 @pytest.fixture(params=BACKENDS)

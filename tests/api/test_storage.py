@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
@@ -15,10 +14,7 @@ from api.store import add_report, change_issue, ensure_round, find_report, issue
 from api.tables import Base, IssueRow
 from api.tokens import Principal, create_token, principal_for
 from nlp.checklist.status import InvalidTransitionError
-
-POSTGRES = os.environ.get("PREREVIEW_TEST_POSTGRES_URL")
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not POSTGRES, reason="PREREVIEW_TEST_POSTGRES_URL not set (.ci/run sets it)"))]
+from tests.api.conftest import BACKENDS, POSTGRES
 
 
 @pytest.fixture(params=BACKENDS)
