@@ -19,9 +19,15 @@ COMPOSER = "api/cli.py"  # the one module outside nlp/training allowed to mount 
 MODULES = sorted(p.relative_to(ROOT).as_posix() for top in ("nlp", "api") for p in (ROOT / top).rglob("*.py"))
 
 
+# Parsed once, at collection, before any test runs in this worker: CPython 3.11.7's ast.parse can fail with
+# "SystemError: AST constructor recursion depth mismatch" after another test left the recursion counter off
+# (gh-106905, fixed in 3.11.8); a fresh-clone run met it once.
+TREES = {path: ast.parse((ROOT / path).read_text(encoding="utf-8"), filename=path) for path in MODULES}
+
+
 def imported(path: str) -> set[str]:
     """Every absolute module name ``path`` imports, at any depth of the file (``from a import b`` gives a and a.b)."""
-    tree = ast.parse((ROOT / path).read_text(encoding="utf-8"), filename=path)
+    tree = TREES[path] if path in TREES else ast.parse((ROOT / path).read_text(encoding="utf-8"), filename=path)
     package = path.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
     names: set[str] = set()
     for node in ast.walk(tree):
