@@ -229,6 +229,19 @@ class Indicator(_Frozen):
     sentence: int | None = None
 
 
+class Recurrence(_Frozen):
+    """A problem the same unit already reported in an earlier round (屡改屡犯): the earlier round's name, its wording
+    there, and the problem type both share (None when the wordings matched, for an issue no type fits)."""
+
+    round: str | None = None
+    text: str
+    problem_type: str | None = None
+
+
+def _unset(value: object) -> bool:
+    return value is None
+
+
 class Issue(_Frozen):
     """One checklist item: a problem the report states, implies, or leaves out."""
 
@@ -244,6 +257,8 @@ class Issue(_Frozen):
     sentences: tuple[int, ...] = ()
     group: str | None = None  # the round's problem group (set by the round step; None outside a round)
     problem_type: str | None = None  # a fine-grained problem type, when one fits
+    # the same unit's problem of an earlier round that this one repeats (set by the round step given one)
+    recurring: Recurrence | None = Field(default=None, exclude_if=_unset)
 
 
 class Metrics(_Frozen):
@@ -325,6 +340,7 @@ class ChecklistItem(_Frozen):
     acceptance_date: str | None = None
     followup: FollowUp | None = None
     history: tuple[StatusChange, ...] = ()
+    recurring: Recurrence | None = Field(default=None, exclude_if=_unset)  # as on its issue
 
 
 class UnitChecklist(_Frozen):

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 import numpy as np
+from pydantic import Field
 
 from nlp.checklist.build import common_problems, unit_items
 from nlp.checklist.cross_source import (
@@ -36,9 +37,10 @@ from nlp.checklist.cross_source import (
 )
 from nlp.classify.encoders import Encoder
 from nlp.cluster.duplicates import near_copies
+from nlp.cluster.recurrence import EarlierRound, UnitRecurrences, find_recurrences, summarize_recurrences, with_recurrences
 from nlp.cluster.rounds import ProblemGroup, RoundIssue, group_issues, scope_by_issue
 from nlp.config import AnalysisConfig
-from nlp.doc import AnalysisResult, ChecklistItem, CommonProblem, Issue, Kind, _Frozen
+from nlp.doc import AnalysisResult, ChecklistItem, CommonProblem, Issue, Kind, _Frozen, _unset
 from nlp.problem_types import load_problem_types
 from nlp.review.reasons import ReviewInput
 from nlp.review.verdict import decide
@@ -96,6 +98,8 @@ class RoundSummary(_Frozen):
     warnings: tuple[RoundWarning, ...] = ()
     common_problems: tuple[CommonProblem, ...] = ()
     near_duplicates: tuple[NearCopy, ...] = ()
+    previous_round: str | None = Field(default=None, exclude_if=_unset)  # the earlier round compared with
+    recurring: tuple[UnitRecurrences, ...] = Field(default=(), exclude_if=lambda v: not v)  # 屡改屡犯, per unit
 
 
 class RoundResult(_Frozen):
@@ -128,11 +132,12 @@ def find_near_duplicates(results: Sequence[AnalysisResult], threshold: float,
 
 def review_round(results: Sequence[AnalysisResult], models: RoundModels, *, round_name: str | None = None,
                  n_units: int | None = None, sketches: Sequence[np.ndarray | None] | None = None,
-                 failures: Sequence[Failure] = ()) -> RoundResult:
+                 failures: Sequence[Failure] = (), previous: EarlierRound | None = None) -> RoundResult:
     """Results in submission order → the round's results, checklist rows and summary.
 
     ``n_units``: the round's units (default: those of ``results``); ``sketches``: as in ``find_near_duplicates``
-    (a batch passes those its workers computed); ``failures``: files that could not be analysed, for the summary.
+    (a batch passes those its workers computed); ``failures``: files that could not be analysed, for the summary;
+    ``previous``: an earlier round of the same units, whose problems recur (``nlp.cluster.recurrence``).
 
     Example:
         >>> rr = review_round(results, load_bundle(), round_name="2024年度述法评议")
@@ -155,11 +160,15 @@ def review_round(results: Sequence[AnalysisResult], models: RoundModels, *, roun
                       for k in reports}
     updated = [_applied(r, scopes, near.get(r.document.filename), found.get(k, ()), warned.get(k), models.config)
                for k, r in enumerate(results)]
+    updated = with_recurrences(updated, find_recurrences(updated, previous) if previous is not None else {})
     items = _items(updated, sources, found, scopes, encoder, round_name, models.config)
     common = tuple(common_problems(groups))
     summary = summarize(updated, round_name=round_name, common=common, near=near, failures=failures,
                         warnings=[RoundWarning(file=updated[k].document.filename, unit=updated[k].document.unit or "",
                                                message=m) for k, m in sorted(warned.items())])
+    if previous is not None:
+        summary = summary.model_copy(update={"previous_round": previous.name or "",
+                                             "recurring": summarize_recurrences(updated)})
     return RoundResult(results=tuple(updated), items=tuple(items),
                        groups=tuple(common_problems(groups, only_common=False)), summary=summary)
 

@@ -54,6 +54,7 @@ def unit_items(result: AnalysisResult, round_name: str | None = None,
             severity=severity(issue), responsible_unit=owner.group(1) if owner else doc.unit, measure=measure,
             target=target.group(0) if target else None,
             deadline=deadline.group(0) if deadline else ("限期整改" if measure else None),
+            recurring=issue.recurring,
         ))
     return rows
 
