@@ -187,6 +187,8 @@ def batch(
                                                help="文号的机关代字，如“青法审”（得“青法审〔2026〕1号”）")] = "",
     contact: Annotated[str, typer.Option("--contact", envvar="PREREVIEW_CONTACT", help="函件的联系人")] = "",
     phone: Annotated[str, typer.Option("--phone", envvar="PREREVIEW_PHONE", help="联系电话")] = "",
+    previous: Annotated[Path | None, typer.Option(
+        "--previous", help="上一轮同批单位的批量预审输出文件夹：标出各单位屡改屡犯的问题")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """批量预审：逐份给出结论，汇总共性问题，输出清单、函件与汇总表；中断后重跑可续跑。"""
@@ -200,7 +202,7 @@ def batch(
     opts = BatchOptions(input=input, out=out, round_name=round_name, workers=workers, engine=engine.value,
                         scheduler=scheduler, models=str(models) if models else None,
                         encoder=str(encoder) if encoder else None,
-                        head=LetterHead(office or "依法治理办公室", letter_prefix, contact, phone))
+                        previous=previous, head=LetterHead(office or "依法治理办公室", letter_prefix, contact, phone))
     try:
         outcome = run_batch(opts)
     except BatchInputError as err:

@@ -20,6 +20,7 @@ from typing import Any
 from nlp.batch.inputs import InputFile
 from nlp.batch.state import BatchState, write_atomic, write_json
 from nlp.checklist.build import renumber
+from nlp.cluster.recurrence import EarlierRound
 from nlp.doc import AnalysisResult, ChecklistItem
 from nlp.glossary import DECISIONS_SHORT, KINDS, LETTERS
 from nlp.report.excel import write_checklist_xlsx
@@ -38,10 +39,11 @@ def safe_name(name: str) -> str:
 def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str], state: BatchState,
                         bundle: Any, fresh: dict[str, AnalysisResult] | None = None,
                         letters: dict[str, tuple[object, ...] | None] | None = None,
-                        sketches: dict[str, Any] | None = None) -> None:
+                        sketches: dict[str, Any] | None = None, earlier: EarlierRound | None = None) -> None:
     """``fresh``: results analysed in this run (sha256 → result), used as they are; the others are read back
     from reports/. ``letters``: sha256 → what the letter written during the run came from (``letter_basis``).
-    ``sketches``: sha256 → near-copy sketch computed by the worker; the round step sketches the others."""
+    ``sketches``: sha256 → near-copy sketch computed by the worker; the round step sketches the others.
+    ``earlier``: the same units' earlier round (``--previous``), whose problems recur."""
     out: Path = opts.out
     fresh, letters, sketches = fresh or {}, letters or {}, sketches or {}
     done = state.done()
@@ -57,7 +59,7 @@ def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str
     started = time.perf_counter()
     failures = [Failure(**f) for f in state.failures()]
     review = review_round(results, bundle, round_name=opts.round_name, failures=failures,
-                          sketches=[sketches.get(h) for h in order])
+                          sketches=[sketches.get(h) for h in order], previous=earlier)
     for w in review.summary.warnings:
         logger.warning("%s: %s", w.file, w.message)
 

@@ -49,6 +49,7 @@ class BatchOptions:
     encoder: str | None = None
     progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
     head: Any = None  # the letters' LetterHead (office, 文号 prefix, contact); None: the defaults
+    previous: Path | None = None  # an earlier batch's output folder: the same units' earlier round (屡改屡犯)
 
     def __post_init__(self) -> None:
         if self.workers is None:
@@ -131,10 +132,12 @@ def output_stem(stem: str, input_name: str, result: Any) -> str:
 
 def run_batch(opts: BatchOptions) -> BatchOutcome:
     from nlp.batch.outputs import write_letter, write_round_outputs
+    from nlp.batch.previous import read_earlier_round
     from nlp.doc import AnalysisResult
 
     t0 = time.perf_counter()
     inputs = collect(opts.input)
+    earlier = read_earlier_round(opts.previous, opts.out) if opts.previous is not None else None  # before any work
     opts.out.mkdir(parents=True, exist_ok=True)
     state = BatchState(opts.out / STATE_FILE)
     names = report_names(inputs)
@@ -177,7 +180,7 @@ def run_batch(opts: BatchOptions) -> BatchOutcome:
             show(done, failed, final=True)
         failures = state.failures()
         write_round_outputs(opts, inputs, names, state, _round_models(opts.models, opts.encoder), fresh, letters,
-                            sketches)
+                            sketches, earlier)
     finally:
         gc.unfreeze()
     state.close()

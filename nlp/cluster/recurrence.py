@@ -3,7 +3,8 @@
 A problem recurs when the same unit (names compared without spaces) reported, in the earlier round, a problem of
 the same type; or, when either of the two has no type, a near-identical wording (character bigrams, figures and
 punctuation aside: Dice ≥ ``WORDING_OVERLAP``). Two problems of different types never match, however alike their
-words. Pure and order-invariant: the earlier problem named is the first of the matches in a canonical order.
+words. A topic the report leaves out (an omission) is a finding about the report, not a problem the unit reported:
+it neither recurs nor is recurred to, as it is never grouped. Pure and order-invariant: the earlier problem named is the first of the matches in a canonical order.
 
 Example:
     >>> earlier = EarlierRound.of(last_year_results, "2024年度述法评议")
@@ -19,7 +20,7 @@ from typing import Any
 
 from pydantic import computed_field, model_validator
 
-from nlp.doc import AnalysisResult, Issue, Recurrence, _Frozen
+from nlp.doc import AnalysisResult, Issue, LatentBasis, Recurrence, _Frozen
 
 WORDING_OVERLAP = 0.7  # bigram Dice from which two wordings are the same problem: a reworded clause stays below
 _NOISE = re.compile(r"[\d.%％]+|[\W_]+")
@@ -47,7 +48,7 @@ class EarlierRound:
     def of(cls, results: Iterable[AnalysisResult], name: str | None = None) -> EarlierRound:
         """From the earlier round's analyses (documents without a unit are left out: nothing to match them by)."""
         return cls(name, tuple(EarlierIssue(r.document.unit, i.id, i.text, i.problem_type)
-                               for r in results if r.document.unit for i in r.issues))
+                               for r in results if r.document.unit for i in r.issues if _reported(i)))
 
     @classmethod
     def from_json(cls, reports: Iterable[Mapping[str, Any]], name: str | None = None) -> EarlierRound:
@@ -57,7 +58,8 @@ class EarlierRound:
         for r in reports:
             unit = (r.get("document") or {}).get("unit")
             if unit:
-                issues += [EarlierIssue(unit, i["id"], i["text"], i.get("problem_type")) for i in r.get("issues", ())]
+                issues += [EarlierIssue(unit, i["id"], i["text"], i.get("problem_type")) for i in r.get("issues", ())
+                           if i.get("latent_basis") != LatentBasis.OMISSION]
         return cls(name, tuple(issues))
 
 
@@ -127,13 +129,17 @@ def find_recurrences(results: Sequence[AnalysisResult], earlier: EarlierRound,
             if e.problem_type:
                 typed.setdefault(e.problem_type, e)
         grams = [bigrams(e.text) for e in past]
-        for issue in result.issues:
+        for issue in filter(_reported, result.issues):
             match = _match(issue, past, typed, grams, min_overlap)
             if match is not None:
                 marks[issue.id] = Recurrence(round=earlier.name, text=match.text,
                                              problem_type=issue.problem_type if issue.problem_type == match.problem_type
                                              else None)
     return marks
+
+
+def _reported(issue: Issue) -> bool:
+    return issue.latent_basis != LatentBasis.OMISSION
 
 
 def _match(issue: Issue, past: list[EarlierIssue], typed: dict[str, EarlierIssue], grams: list[frozenset[str]],

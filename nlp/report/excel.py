@@ -8,8 +8,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC
 from xml.sax.saxutils import escape
 
-from nlp.doc import ChecklistItem, CommonProblem
-from nlp.glossary import FOLLOWUPS, ITEM_SOURCES, LATENT_BASIS, SCOPE, STATUSES, VISIBILITY
+from nlp.doc import ChecklistItem, CommonProblem, Recurrence
+from nlp.glossary import (
+    EARLIER_ROUND,
+    FOLLOWUPS,
+    ITEM_SOURCES,
+    LATENT_BASIS,
+    RECURRING,
+    RECURRING_MARK,
+    SCOPE,
+    STATUSES,
+    VISIBILITY,
+)
 
 # fmt: off
 COLUMNS: tuple[tuple[str, str, int], ...] = (  # widths in Excel's units (a Chinese character is about 2)
@@ -20,6 +30,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (  # widths in Excel's units (a Chin
     ("responsible_unit", "责任单位", 18), ("responsible_person", "责任人", 10), ("measure", "整改措施", 40),
     ("target", "整改目标", 20), ("deadline", "整改时限", 14), ("status", "整改状态", 14),
     ("acceptance_note", "验收意见", 20), ("acceptance_date", "验收日期", 12), ("followup", "回头看结果", 12),
+    ("recurring", RECURRING, 30),
 )
 COMMON_COLUMNS: tuple[tuple[str, int], ...] = (("序号", 6), ("共性问题", 50), ("问题领域", 20), ("涉及单位数", 12),
                                                ("涉及单位", 60))
@@ -33,8 +44,17 @@ def _cell(item: ChecklistItem, field: str, groups: Mapping[str, str]) -> object:
     value = getattr(item, field)
     if field == "common_group":  # the group's title, never its id
         return groups.get(value) if value else None
+    if field == "recurring":
+        return recurring_mark(value)
     words = _COLUMN_WORDS.get(field)
     return words.get(value, value) if words is not None and isinstance(value, str) else value
+
+
+def recurring_mark(recurring: Recurrence | None) -> str | None:
+    """屡改屡犯 and what the unit reported in the earlier round, for a cell; None for a new problem."""
+    if recurring is None:
+        return None
+    return RECURRING_MARK.format(round=recurring.round or EARLIER_ROUND, text=recurring.text)
 
 
 def item_rows(items: Iterable[ChecklistItem], groups: Mapping[str, str] | None = None) -> list[list[object]]:

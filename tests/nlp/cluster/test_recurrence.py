@@ -107,9 +107,18 @@ def test_marks_are_carried_on_issues_excluded_from_json_when_unset_and_listed_pe
     assert with_recurrences(marked, {})[0].issues[0].recurring is None  # a round no longer compared: cleared
 
 
-def test_from_json_reads_what_of_reads() -> None:
-    parsed = [json.loads(r.model_dump_json()) for r in earlier_round()]
-    assert EarlierRound.from_json(parsed, EARLIER) == EarlierRound.of(earlier_round(), EARLIER)
+def test_from_json_reads_what_of_reads_and_omissions_never_recur() -> None:
+    left_out = result("甲县司法局", [("报告未涉及某方面的内容", None)], tag="-o")
+    left_out = left_out.model_copy(update={"issues": tuple(i.model_copy(update={"latent_basis": "omission",
+                                                                                 "visibility": "latent"})
+                                                            for i in left_out.issues)})
+    earlier = [*earlier_round(), left_out]
+    parsed = [json.loads(r.model_dump_json()) for r in earlier]
+    assert EarlierRound.from_json(parsed, EARLIER) == EarlierRound.of(earlier, EARLIER)
+    assert len(EarlierRound.of(earlier).issues) == 4
+    again = left_out.model_copy(update={"document": left_out.document.model_copy(update={"id": "x"})})
+    assert find_recurrences([again], EarlierRound(EARLIER, (EarlierRound.of([left_out]).issues or ())
+                                                  + EarlierRound.of(earlier_round()).issues)) == {}
 
 
 def test_the_round_step_marks_issues_rows_and_summary_given_an_earlier_round() -> None:
