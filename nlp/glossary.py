@@ -83,6 +83,9 @@ LETTERS = {"revise": "修改建议函", "return": "退回重写通知"}  # the l
 RECURRING = "屡改屡犯"  # a problem its unit already reported in an earlier round (``Issue.recurring``)
 RECURRING_MARK = "屡改屡犯：{round}已查摆“{text}”"  # a checklist cell: the earlier round and its wording there
 EARLIER_ROUND = "上一轮"  # an earlier round without a name
+RECURRING_UNITS = "{n}个单位屡改屡犯"  # a common problem some of whose units already reported it
+CIRCULAR_SECTIONS = ("一、共性问题", "二、个性问题")  # the round read as a 督察 circular (``nlp.report.circular``)
+ON_PAGE = "（第{page}页）"  # after a quote
 # fmt: on
 
 

@@ -10,16 +10,20 @@ from xml.sax.saxutils import escape
 
 from nlp.doc import ChecklistItem, CommonProblem, Recurrence
 from nlp.glossary import (
+    CIRCULAR_SECTIONS,
     EARLIER_ROUND,
     FOLLOWUPS,
     ITEM_SOURCES,
     LATENT_BASIS,
+    ON_PAGE,
     RECURRING,
     RECURRING_MARK,
+    RECURRING_UNITS,
     SCOPE,
     STATUSES,
     VISIBILITY,
 )
+from nlp.report.circular import Circular, circular
 
 # fmt: off
 COLUMNS: tuple[tuple[str, str, int], ...] = (  # widths in Excel's units (a Chinese character is about 2)
@@ -32,9 +36,10 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (  # widths in Excel's units (a Chin
     ("acceptance_note", "验收意见", 20), ("acceptance_date", "验收日期", 12), ("followup", "回头看结果", 12),
     ("recurring", RECURRING, 30),
 )
-COMMON_COLUMNS: tuple[tuple[str, int], ...] = (("序号", 6), ("共性问题", 50), ("问题领域", 20), ("涉及单位数", 12),
-                                               ("涉及单位", 60))
-COMMON_SHEET = "共性问题清单"  # the round's problem groups; the item sheets are named by the caller
+COMMON_COLUMNS: tuple[tuple[str, int], ...] = (("序号", 7), ("共性问题", 40), ("问题领域", 16), ("涉及单位数", 11),
+                                               ("涉及单位", 36), ("单位表述", 40), ("原文（页码）", 50),
+                                               (RECURRING, 30))
+COMMON_SHEET = "共性问题清单"  # the round as a 督察 circular (below); the item sheets are named by the caller
 # fmt: on
 _COLUMN_WORDS = {"source": ITEM_SOURCES, "visibility": VISIBILITY, "latent_basis": LATENT_BASIS, "scope": SCOPE,
                  "status": STATUSES, "followup": FOLLOWUPS}  # reviewers read the words, never the codes
@@ -71,23 +76,54 @@ def item_rows(items: Iterable[ChecklistItem], groups: Mapping[str, str] | None =
     return rows
 
 
+def circular_rows(c: Circular) -> tuple[list[list[object]], frozenset[int]]:
+    """The 共性问题清单 sheet: 一、共性问题, each (numbered 1, 2, …) with its title, domain, unit count and units, and
+    under it each unit's wording, quote and page (1.1, 1.2, …); then 二、个性问题, each unit's rows under its name.
+    Returns the rows and the indexes of the heading rows (printed bold)."""
+    rows: list[list[object]] = [[None, CIRCULAR_SECTIONS[0], None, None, None, None, None, None]]
+    bold = {0}
+    for k, p in enumerate(c.common, start=1):
+        bold.add(len(rows))
+        n = p.recurring_units
+        rows.append([k, p.problem.title, p.problem.domain_name, len(p.problem.units), "、".join(p.problem.units), None,
+                     None, RECURRING_UNITS.format(n=n) if n else None])
+        rows += [[f"{k}.{j}", None, None, None, u.unit, *_wording(i)]
+                 for j, (u, i) in enumerate(((u, i) for u in p.units for i in u.items), start=1)]
+    if c.specific:
+        bold.add(len(rows))
+        rows.append([None, CIRCULAR_SECTIONS[1], None, None, None, None, None, None])
+    for k, u in enumerate(c.specific, start=1):
+        bold.add(len(rows))
+        rows.append([k, None, None, len(u.items), u.unit, None, None, None])
+        rows += [[f"{k}.{j}", None, i.domain_name, None, u.unit, *_wording(i)] for j, i in enumerate(u.items, start=1)]
+    return rows, frozenset(bold)
+
+
+def _wording(item: ChecklistItem) -> list[object]:
+    """A unit's wording, its quote with the page when known, and its 屡改屡犯 mark."""
+    quote = item.original + (ON_PAGE.format(page=item.page) if item.page else "")
+    return [item.text, quote, recurring_mark(item.recurring)]
+
+
 def write_checklist_xlsx(sheets: Sequence[tuple[str, Iterable[ChecklistItem]]],
                          common: Sequence[CommonProblem] = ()) -> bytes:
-    """An .xlsx with the 共性问题清单 summary when ``common`` is given, then one sheet per (title, items).
+    """An .xlsx with the 共性问题清单 when ``common`` is given (the round as a 督察 circular, ``circular_rows``, from
+    the rows of every sheet), then one sheet per (title, items).
 
     Every sheet prints: landscape A4 fitted to the page width, the header row repeated on each page, page numbers
     in the footer; on screen, a bold header row frozen on a light-blue fill, a filter over the whole table, and
     text wrapped in widths its headers fit. Written directly as SpreadsheetML (the parts and styles openpyxl
     writes, read back the same by openpyxl): a round of 1,000 reports has ~50,000 rows of 23 columns, which
     openpyxl's cell objects took ~10 s to write."""
-    tables: list[tuple[str, Sequence[tuple[str, int]], list[list[object]]]] = []
+    listed = [(title, list(items)) for title, items in sheets]
+    tables: list[_Table] = []
     if common:
-        tables.append((COMMON_SHEET, COMMON_COLUMNS, [[k, c.text, c.domain_name, len(c.units), "、".join(c.units)]
-                                                      for k, c in enumerate(common, start=1)]))
+        rows, bold = circular_rows(circular(common, (i for _, items in listed for i in items)))
+        tables.append((COMMON_SHEET, list(COMMON_COLUMNS), rows, bold))
     groups = {c.id: c.text for c in common}
-    for title, items in sheets:
-        tables.append((title, [(h, w) for _, h, w in COLUMNS], item_rows(items, groups)))
-    return _xlsx([(title[:31], list(headers), rows) for title, headers, rows in tables])
+    for title, items in listed:
+        tables.append((title[:31], [(h, w) for _, h, w in COLUMNS], item_rows(items, groups), frozenset()))
+    return _xlsx(tables)
 
 
 # --- a minimal SpreadsheetML writer ------------------------------------------------------------------------
@@ -96,7 +132,8 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _OOXML = "application/vnd.openxmlformats-officedocument"
-_HEADER, _WRAP = 1, 2  # cell style ids in _STYLES
+_HEADER, _WRAP, _BOLD = 1, 2, 3  # cell style ids in _STYLES
+_Table = tuple[str, list[tuple[str, int]], list[list[object]], frozenset[int]]  # title, headers, rows, bold rows
 WRAP_FROM = 14  # columns this wide or wider hold text, which wraps; narrower ones hold codes, numbers and words
 _STYLES = (
     f'<styleSheet xmlns="{_MAIN}"><numFmts count="0"/><fonts count="2"><font><name val="Calibri"/><family val="2"/>'
@@ -105,11 +142,12 @@ _STYLES = (
     '<fill><patternFill patternType="solid">'
     '<fgColor rgb="00DDEBF7"/></patternFill></fill></fills><borders count="1"><border><left/><right/><top/><bottom/>'
     '<diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
-    '</cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '</cellStyleXfs><cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" applyFont="1" applyFill="1" applyAlignment="1" xfId="0">'
     '<alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" applyAlignment="1" xfId="0"><alignment vertical="top" '
-    'wrapText="1"/></xf></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    'wrapText="1"/></xf><xf numFmtId="0" fontId="1" fillId="0" borderId="0" applyFont="1" applyAlignment="1" '
+    'xfId="0"><alignment vertical="top" wrapText="1"/></xf></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '<tableStyles count="0" defaultTableStyle="TableStyleMedium9" defaultPivotStyle="PivotStyleLight16"/></styleSheet>')
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0 (openpyxl refuses them)
 
@@ -143,7 +181,7 @@ def _xml_cell(ref: str, value: object, style: int) -> str:
     return _text_cell(ref, str(value), style)
 
 
-def _sheet_xml(headers: list[tuple[str, int]], rows: list[list[object]]) -> str:
+def _sheet_xml(headers: list[tuple[str, int]], rows: list[list[object]], bold: frozenset[int] = frozenset()) -> str:
     letters = [_column(k) for k in range(1, len(headers) + 1)]
     last = f"{letters[-1]}{len(rows) + 1}"
     styles = [_WRAP if width >= WRAP_FROM else 0 for _, width in headers]  # the text columns wrap
@@ -158,7 +196,7 @@ def _sheet_xml(headers: list[tuple[str, int]], rows: list[list[object]]) -> str:
              "".join(_text_cell(f"{col}1", h, _HEADER) for col, (h, _) in zip(letters, headers, strict=True)), "</row>"]
     for r, row in enumerate(rows, start=2):
         parts.append(f'<row r="{r}">')
-        parts.append("".join(_xml_cell(f"{col}{r}", value, style)
+        parts.append("".join(_xml_cell(f"{col}{r}", value, _BOLD if r - 2 in bold else style)
                              for col, value, style in zip(letters, row, styles, strict=True)))
         parts.append("</row>")
     parts.append(f'</sheetData><autoFilter ref="A1:{last}"/><printOptions horizontalCentered="1" gridLines="1"/>'
@@ -168,7 +206,7 @@ def _sheet_xml(headers: list[tuple[str, int]], rows: list[list[object]]) -> str:
     return "".join(parts)
 
 
-def _xlsx(tables: list[tuple[str, list[tuple[str, int]], list[list[object]]]]) -> bytes:
+def _xlsx(tables: list[_Table]) -> bytes:
     import zipfile
     from datetime import datetime
 
@@ -202,12 +240,12 @@ def _xlsx(tables: list[tuple[str, list[tuple[str, int]], list[list[object]]]]) -
             f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified></cp:coreProperties>')
     sheets = "".join(f'<sheet name="{escape(title, {chr(34): "&quot;"})}" sheetId="{k}" state="visible" r:id="rId{k}"/>'
-                     for k, (title, _, _) in enumerate(tables, start=1))
+                     for k, (title, _, _, _) in enumerate(tables, start=1))
     filters = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{k}" hidden="1">'
         f"{escape(_quoted(title))}!$A$1:${_column(len(headers))}${len(rows) + 1}</definedName>"
         f'<definedName name="_xlnm.Print_Titles" localSheetId="{k}">{escape(_quoted(title))}!$1:$1</definedName>'
-        for k, (title, headers, rows) in enumerate(tables))
+        for k, (title, headers, rows, _) in enumerate(tables))
     workbook = (f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><workbookPr/><bookViews><workbookView '
                 'visibility="visible" minimized="0" showHorizontalScroll="1" showVerticalScroll="1" showSheetTabs="1" '
                 f'tabRatio="600" firstSheet="0" activeTab="0"/></bookViews><sheets>{sheets}</sheets>'
@@ -229,8 +267,8 @@ def _xlsx(tables: list[tuple[str, list[tuple[str, int]], list[list[object]]]]) -
         z.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
         z.writestr("xl/styles.xml", _STYLES)
         z.writestr("xl/theme/theme1.xml", theme_xml)
-        for k, (_, headers, rows) in enumerate(tables, start=1):
-            z.writestr(f"xl/worksheets/sheet{k}.xml", _sheet_xml(headers, rows).encode("utf-8", "replace"))
+        for k, (_, headers, rows, bold) in enumerate(tables, start=1):
+            z.writestr(f"xl/worksheets/sheet{k}.xml", _sheet_xml(headers, rows, bold).encode("utf-8", "replace"))
     return buf.getvalue()
 
 

@@ -24,7 +24,8 @@ from nlp.bundle import load_bundle
 from nlp.classify.features import CUES, KINDS, ROLES, ContextFeatures, SentenceInput, parsed_inputs
 from nlp.doc import Reason, Span, Verdict
 from nlp.pipeline import analyze, parse
-from nlp.report.excel import COLUMNS, COMMON_COLUMNS, WRAP_FROM, item_rows, write_checklist_xlsx
+from nlp.report.circular import circular
+from nlp.report.excel import COLUMNS, COMMON_COLUMNS, WRAP_FROM, circular_rows, item_rows, write_checklist_xlsx
 from nlp.report.word import letter_docx
 from nlp.training.corpus import default_corpus_dir
 from nlp.training.corpus.generate import GeneratorConfig
@@ -107,7 +108,7 @@ def _xlsx_reference(sheets, common) -> bytes:  # type: ignore[no-untyped-def]
     wb = Workbook()
     wb.remove(wb.active)
 
-    def sheet(title, headers, rows):  # type: ignore[no-untyped-def]
+    def sheet(title, headers, rows, bold=frozenset()):  # type: ignore[no-untyped-def]
         ws = wb.create_sheet(title[:31])
         ws.append([h for h, _ in headers])
         for row in rows:
@@ -121,12 +122,16 @@ def _xlsx_reference(sheets, common) -> bytes:  # type: ignore[no-untyped-def]
             for (c,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
                 if c.value is not None:
                     c.alignment = Alignment(wrap_text=True, vertical="top")
+        for r in bold:  # the circular's heading rows
+            for c in ws[r + 2]:
+                if c.value is not None:
+                    c.font = Font(bold=True)
+                    c.alignment = Alignment(wrap_text=True, vertical="top")
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = ws.dimensions
 
     if common:
-        sheet("共性问题清单", COMMON_COLUMNS,
-              [[k, c.text, c.domain_name, len(c.units), "、".join(c.units)] for k, c in enumerate(common, start=1)])
+        sheet("共性问题清单", COMMON_COLUMNS, *circular_rows(circular(common, [i for _, items in sheets for i in items])))
     for title, items in sheets:
         sheet(title, [(h, w) for _, h, w in COLUMNS], item_rows(items, {c.id: c.text for c in common}))
     buf = io.BytesIO()
