@@ -43,6 +43,13 @@ class NoLetterError(PrereviewError):
     http_status = 409
 
 
+class PreviousRoundError(PrereviewError):
+    """A round named as its own earlier round, directly or through others, or an earlier round that is not there."""
+
+    code = "INVALID_PREVIOUS_ROUND"
+    http_status = 422
+
+
 class FileMissingError(PrereviewError):
     """A queued file's bytes are not in this instance's file store (a data folder the instances do not share)."""
 

@@ -8,6 +8,7 @@ what a unit's interviews raise or contradict are added once.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -17,12 +18,13 @@ from sqlalchemy.orm import Session
 
 from api.store import now
 from api.tables import IssueRow, Job, JobFile, Report, Round
+from nlp.cluster.recurrence import EarlierRound
 from nlp.doc import AnalysisResult, ChecklistItem
 from nlp.round import Failure, RoundSummary, review_round
 
 Tools = Callable[[], Any]  # → the round models (policy and encoder: ``nlp.bundle.RoundModels``), loaded on first use
 
-_RETYPED = ("scope", "common_group", "visibility", "latent_basis", "source", "severity")
+_RETYPED = ("scope", "common_group", "visibility", "latent_basis", "source", "severity", "recurring")
 
 
 def lock_round(session: Session, round_id: int) -> None:
@@ -38,7 +40,8 @@ def refresh_round(session: Session, round_row: Round, tools: Tools) -> RoundSumm
     reports = list(session.scalars(select(Report).where(Report.round_id == round_row.id)
                                    .order_by(Report.created_at, Report.id)))
     results = [AnalysisResult.model_validate_json(r.result_json) for r in reports]
-    review = review_round(results, tools(), round_name=round_row.name, failures=_failures(session, round_row))
+    review = review_round(results, tools(), round_name=round_row.name, failures=_failures(session, round_row),
+                          previous=earlier_round(session, round_row))
     for report, result in zip(reports, review.results, strict=True):
         report.result_json = result.model_dump_json()  # scopes, groups, round-level verdicts
         report.decision = result.verdict.decision
@@ -59,6 +62,16 @@ def current_summary(session: Session, round_row: Round, tools: Tools) -> RoundSu
         except ValidationError:
             pass  # stored before the summary had its present shape: the round step builds it again
     return refresh_round(session, round_row, tools)
+
+
+def earlier_round(session: Session, round_row: Round) -> EarlierRound | None:
+    """The round ``round_row`` is compared with (屡改屡犯), read from its stored results; None when it names none."""
+    earlier = session.get(Round, round_row.previous_round_id) if round_row.previous_round_id else None
+    if earlier is None:
+        return None
+    stored = session.scalars(select(Report.result_json).where(Report.round_id == earlier.id)
+                             .order_by(Report.created_at, Report.id))
+    return EarlierRound.from_json((json.loads(r) for r in stored), earlier.name)
 
 
 def _failures(session: Session, round_row: Round) -> list[Failure]:

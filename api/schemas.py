@@ -32,12 +32,19 @@ class ReportOut(BaseModel):
 
 class RoundIn(BaseModel):
     name: str = Field(min_length=1, max_length=200, examples=["2026年度述法报告预审"])
+    previous_round: int | None = Field(None, description="同批单位上一轮批次的id：据以标出各单位屡改屡犯的问题",
+                                       examples=[1])
+
+
+class RoundPatch(BaseModel):
+    previous_round: int | None = Field(description="同批单位上一轮批次的id；null：不再与上一轮比对", examples=[1])
 
 
 class RoundOut(BaseModel):
     id: int
     name: str
     created_at: str
+    previous_round: int | None = None
 
 
 class JobFileOut(BaseModel):

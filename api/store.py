@@ -8,10 +8,10 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from api.errors import NotFoundError
+from api.errors import NotFoundError, PreviousRoundError
 from api.tables import IssueHistory, IssueRow, Job, JobFile, Report, Round
 from api.tokens import Principal
 from nlp.checklist.build import unit_items
@@ -92,6 +92,24 @@ def ensure_round(session: Session, name: str) -> Round:
         return row
 
 
+def set_previous_round(session: Session, round_row: Round, previous: int | None) -> None:
+    """Compare ``round_row`` with the earlier round ``previous`` (None: with none); the round step runs again. A
+    round cannot be its own earlier round, directly or through the earlier rounds' own earlier rounds."""
+    if previous is not None:
+        earlier = session.get(Round, previous) if 0 < previous < 2**31 else None
+        if earlier is None:
+            raise PreviousRoundError(f"no round {previous}")
+        seen: set[int] = set()
+        while earlier is not None and earlier.id not in seen:
+            if earlier.id == round_row.id:
+                raise PreviousRoundError(f"round {previous} is, or comes after, round {round_row.id}")
+            seen.add(earlier.id)
+            earlier = session.get(Round, earlier.previous_round_id) if earlier.previous_round_id else None
+    if round_row.previous_round_id != previous:
+        round_row.previous_round_id = previous
+        round_row.dirty = True
+
+
 # -- reports ----------------------------------------------------------------------------------------------------
 
 def find_report(session: Session, sha256: str, round_id: int | None) -> Report | None:
@@ -115,6 +133,8 @@ def add_report(session: Session, result: AnalysisResult, round_row: Round | None
                              updated_at=now()))
     if round_row is not None:
         round_row.dirty = True
+        # the rounds compared with this one: their 屡改屡犯 marks are found again
+        session.execute(update(Round).where(Round.previous_round_id == round_row.id).values(dirty=True))
     return report
 
 

@@ -31,6 +31,8 @@ class Round(Base):
     created_at: Mapped[str] = mapped_column(String(32))
     dirty: Mapped[bool] = mapped_column(Boolean, default=True)  # reports changed since the round step last ran
     summary_json: Mapped[str | None] = mapped_column(Text)
+    # the same units' earlier round, whose problems recur (屡改屡犯); None when not compared
+    previous_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", name="fk_rounds_previous_round"))
 
 
 class Report(Base):

@@ -34,6 +34,7 @@ from nlp.checklist.status import FOLLOWUPS, TRANSITIONS
 from nlp.doc import KINDS, AnalysisResult, Label
 from nlp.errors import PrereviewError
 from nlp.glossary import error_message
+from nlp.report.circular import circular
 from nlp.round import RoundSummary
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 COOKIE_MAX_AGE = 7 * 24 * 3600
 RECENT = 50
 CHECKLIST_PAGE = 200
+CIRCULAR_ROWS = 3000  # a round page lists each unit's specific problems up to this many rows in all (then links to them)
 BEIJING = timezone(timedelta(hours=8))
 # pages load nothing from elsewhere: scripts, styles, fonts and images come from /static
 SECURITY_HEADERS = {
@@ -269,11 +271,16 @@ def round_page(request: Request, round_id: str, who: PageReviewer, svc: Services
         reports = store.round_reports(s, row.id)
         open_job = store.round_open_job(s, row.id)
         open_issues = store.round_open_issues(s, row.id)
+        items = store.round_checklist_items(s, row.id) if summary is not None else []
+        rounds = store.list_rounds(s, newest_first=True)
     counts = Counter(r.decision for r in reports)
     decisions = {k: counts.get(k, 0) for k in ("pass", "revise", "return")}
     total = sum(decisions.values())
+    circ = circular(summary.common_problems, items) if summary is not None else None
     return page(request, "round.html", who, nav="rounds", round=row, summary=summary, summary_error=summary_error,
-                reports=reports, decisions=decisions, total=total, open_job=open_job, open_issues=open_issues)
+                reports=reports, decisions=decisions, total=total, open_job=open_job, open_issues=open_issues,
+                circ=circ, show_specific=len(items) <= CIRCULAR_ROWS, other_rounds=[x for x in rounds if x.id != row.id],
+                previous=next((x for x in rounds if x.id == row.previous_round_id), None))
 
 
 @router.get("/checklist")

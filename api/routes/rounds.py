@@ -11,8 +11,9 @@ from fastapi.responses import Response
 from api import store
 from api.deps import XLSX, Reviewer, RoundId, ServicesDep, download, upload_name
 from api.jobs import enqueue
-from api.rounds import current_summary
-from api.schemas import JobOut, RoundIn, RoundOut
+from api.rounds import current_summary, lock_round
+from api.tables import Round
+from api.schemas import JobOut, RoundIn, RoundOut, RoundPatch
 from api.uploads import Upload, round_uploads
 from nlp.batch.outputs import safe_name
 from nlp.checklist.build import renumber
@@ -22,17 +23,32 @@ from nlp.round import RoundSummary
 router = APIRouter(tags=["rounds"])
 
 
-@router.post("/rounds", status_code=201, response_model=RoundOut, summary="新建预审批次")
+@router.post("/rounds", status_code=201, response_model=RoundOut, summary="新建预审批次（可指明同批单位的上一轮批次）")
 def post_round(svc: ServicesDep, body: RoundIn, who: Reviewer) -> RoundOut:
-    with svc.sessions.begin() as s:
+    with svc.jobs.round_lock, svc.sessions.begin() as s:
         row = store.ensure_round(s, body.name.strip())
-        return RoundOut(id=row.id, name=row.name, created_at=row.created_at)
+        if "previous_round" in body.model_fields_set:
+            store.set_previous_round(s, row, body.previous_round)
+        return _round_out(row)
+
+
+@router.patch("/rounds/{round_id}", response_model=RoundOut, summary="设定或取消同批单位的上一轮批次（屡改屡犯比对）")
+def patch_round(svc: ServicesDep, round_id: RoundId, body: RoundPatch, who: Reviewer) -> RoundOut:
+    with svc.jobs.round_lock, svc.sessions.begin() as s:
+        row = store.get_round(s, round_id)
+        lock_round(s, row.id)
+        store.set_previous_round(s, row, body.previous_round)
+        return _round_out(row)
 
 
 @router.get("/rounds", response_model=list[RoundOut], summary="全部批次")
 def list_rounds(svc: ServicesDep, who: Reviewer) -> list[RoundOut]:
     with svc.sessions() as s:
-        return [RoundOut(id=x.id, name=x.name, created_at=x.created_at) for x in store.list_rounds(s)]
+        return [_round_out(x) for x in store.list_rounds(s)]
+
+
+def _round_out(row: Round) -> RoundOut:
+    return RoundOut(id=row.id, name=row.name, created_at=row.created_at, previous_round=row.previous_round_id)
 
 
 @router.post("/rounds/{round_id}/reports", status_code=202, response_model=JobOut,

@@ -222,6 +222,23 @@
     });
   }
 
+  function initPreviousRound() {
+    const form = document.querySelector("form[data-previous-round]");
+    if (!form) return;
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const msg = form.querySelector(".form-msg");
+      const value = form.elements.previous.value;
+      const resp = await fetch("/api/v1/rounds/" + form.dataset.previousRound, {
+        method: "PATCH", credentials: "same-origin", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ previous_round: value ? Number(value) : null }),
+      });
+      if (resp.ok) { window.location.reload(); return; }
+      msg.className = "form-msg err";
+      msg.textContent = await errorMessage(resp);
+    });
+  }
+
   // -- checklist: status changes -----------------------------------------------------------------------------
   function fillOptions(select, status) {
     select.replaceChildren();
@@ -307,6 +324,7 @@
     initReport();
     initNewRound();
     initRoundUpload();
+    initPreviousRound();
     initChecklist();
   });
 })();
