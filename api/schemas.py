@@ -32,12 +32,13 @@ class ReportOut(BaseModel):
 
 class RoundIn(BaseModel):
     name: str = Field(min_length=1, max_length=200, examples=["2026年度述法报告预审"])
-    previous_round: int | None = Field(None, description="同批单位上一轮批次的id：据以标出各单位屡改屡犯的问题",
-                                       examples=[1])
+    previous_round: int | None = Field(None, ge=1, le=2**31 - 1, examples=[1],
+                                       description="同批单位上一轮批次的id：据以标出各单位屡改屡犯的问题")
 
 
 class RoundPatch(BaseModel):
-    previous_round: int | None = Field(description="同批单位上一轮批次的id；null：不再与上一轮比对", examples=[1])
+    previous_round: int | None = Field(ge=1, le=2**31 - 1, examples=[1],
+                                       description="同批单位上一轮批次的id；null：不再与上一轮比对")
 
 
 class RoundOut(BaseModel):

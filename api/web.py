@@ -43,7 +43,7 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 COOKIE_MAX_AGE = 7 * 24 * 3600
 RECENT = 50
 CHECKLIST_PAGE = 200
-CIRCULAR_ROWS = 3000  # a round page lists each unit's specific problems up to this many rows in all (then links to them)
+CIRCULAR_ROWS = 3000  # a round page lists the units' specific problems up to this many rows (else links to them)
 BEIJING = timezone(timedelta(hours=8))
 # pages load nothing from elsewhere: scripts, styles, fonts and images come from /static
 SECURITY_HEADERS = {
@@ -279,7 +279,8 @@ def round_page(request: Request, round_id: str, who: PageReviewer, svc: Services
     circ = circular(summary.common_problems, items) if summary is not None else None
     return page(request, "round.html", who, nav="rounds", round=row, summary=summary, summary_error=summary_error,
                 reports=reports, decisions=decisions, total=total, open_job=open_job, open_issues=open_issues,
-                circ=circ, show_specific=len(items) <= CIRCULAR_ROWS, other_rounds=[x for x in rounds if x.id != row.id],
+                circ=circ, show_specific=len(items) <= CIRCULAR_ROWS,
+                other_rounds=[x for x in rounds if x.id != row.id],
                 previous=next((x for x in rounds if x.id == row.previous_round_id), None))
 
 

@@ -37,7 +37,13 @@ from nlp.checklist.cross_source import (
 )
 from nlp.classify.encoders import Encoder
 from nlp.cluster.duplicates import near_copies
-from nlp.cluster.recurrence import EarlierRound, UnitRecurrences, find_recurrences, summarize_recurrences, with_recurrences
+from nlp.cluster.recurrence import (
+    EarlierRound,
+    UnitRecurrences,
+    find_recurrences,
+    summarize_recurrences,
+    with_recurrences,
+)
 from nlp.cluster.rounds import ProblemGroup, RoundIssue, group_issues, scope_by_issue
 from nlp.config import AnalysisConfig
 from nlp.doc import AnalysisResult, ChecklistItem, CommonProblem, Issue, Kind, _Frozen, _unset

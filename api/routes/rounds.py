@@ -12,8 +12,8 @@ from api import store
 from api.deps import XLSX, Reviewer, RoundId, ServicesDep, download, upload_name
 from api.jobs import enqueue
 from api.rounds import current_summary, lock_round
-from api.tables import Round
 from api.schemas import JobOut, RoundIn, RoundOut, RoundPatch
+from api.tables import Round
 from api.uploads import Upload, round_uploads
 from nlp.batch.outputs import safe_name
 from nlp.checklist.build import renumber

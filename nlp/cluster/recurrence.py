@@ -4,7 +4,8 @@ A problem recurs when the same unit (names compared without spaces) reported, in
 the same type; or, when either of the two has no type, a near-identical wording (character bigrams, figures and
 punctuation aside: Dice ≥ ``WORDING_OVERLAP``). Two problems of different types never match, however alike their
 words. A topic the report leaves out (an omission) is a finding about the report, not a problem the unit reported:
-it neither recurs nor is recurred to, as it is never grouped. Pure and order-invariant: the earlier problem named is the first of the matches in a canonical order.
+it neither recurs nor is recurred to, as it is never grouped. Pure and order-invariant: the earlier problem named
+is the first of the matches in a canonical order.
 
 Example:
     >>> earlier = EarlierRound.of(last_year_results, "2024年度述法评议")
