@@ -150,10 +150,13 @@ def _match(issue: Issue, past: list[EarlierIssue], typed: dict[str, EarlierIssue
     if issue.problem_type and issue.problem_type in typed:
         return typed[issue.problem_type]
     mine = bigrams(issue.text)
+    n = len(mine)
     best, score = None, min_overlap
     for e, g in zip(past, grams, strict=True):
         if issue.problem_type and e.problem_type:
             continue  # both typed, differently: not the same problem
+        if 2 * min(n, len(g)) < score * (n + len(g)):
+            continue  # lengths too far apart to reach the overlap (Dice ≤ 2·min / sum)
         s = overlap(mine, g)
         if s >= score and (best is None or s > score):
             best, score = e, s
