@@ -241,6 +241,16 @@ def test_round_upload_shows_job_progress(server, browser, tmp_path: Path) -> Non
             + int(page.locator("#count-pass").inner_text()) == 2
         expect(page.locator(".failures")).to_contain_text("损坏文件.pdf：文件已损坏或不完整")
         save_shot(page, tmp_path, "round_view.png")
+        # name an earlier round of the same units: the page reloads with the comparison named and linked
+        earlier = page.request.post(f"{srv.url}/api/v1/rounds", data={"name": "浏览器测试上一轮"}).json()["id"]
+        page.reload()
+        page.select_option("#previous-round", str(earlier))
+        page.click("#previous-round-form button")
+        expect(page.locator("#recurring-note a")).to_have_attribute("href", f"/rounds/{earlier}")
+        expect(page.locator("#previous-round")).to_have_value(str(earlier))
+        page.select_option("#previous-round", "")
+        page.click("#previous-round-form button")
+        expect(page.locator("#recurring-note")).to_have_count(0)
         assert not errors, errors
     finally:
         context.close()
