@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from importlib import resources
 from pathlib import Path
 
 import openpyxl
@@ -70,6 +71,21 @@ def test_a_repeated_problem_is_marked_in_reports_summary_and_checklist(rounds: t
     column = [c.value for c in rows[1]].index("屡改屡犯")
     marks = [row[column].value for row in rows.iter_rows(min_row=2) if row[column].value]
     assert marks == ["屡改屡犯：2024年度评议已查摆“部分执法案卷文书制作不规范，证据材料装订混乱”"]
+
+
+def test_the_reports_keep_the_contract_and_the_command_takes_previous(rounds: tuple[Path, Path], tmp_path: Path) -> None:
+    import jsonschema
+    from typer.testing import CliRunner
+
+    from nlp.cli import app
+
+    schema = json.loads(resources.files("nlp").joinpath("data/analysis.schema.json").read_text(encoding="utf-8"))
+    earlier, out = rounds
+    for path in (out / "reports").glob("*.json"):
+        jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), schema)
+    result = CliRunner().invoke(app, ["batch", str(out.parent / "in2025"), "--out", str(tmp_path / "o"),
+                                      "--previous", str(tmp_path)])
+    assert result.exit_code == 2 and "不是一次批量预审的输出文件夹" in result.output
 
 
 def test_without_previous_nothing_recurs(rounds: tuple[Path, Path]) -> None:
