@@ -35,7 +35,7 @@ ITEMS = [
     item("b1", "乙县", "执法证件年审不及时", CERT),
     item("b2", "乙县", "两件规范性文件未按时报送备案", FILING, page=7),
     item("c2", "丙县", "文件备案材料不齐全", FILING),
-    item("d2", "丁县", "备案审查滞后", FILING),
+    item("d2", "丁县", "备案审查滞后", FILING).model_copy(update={"original": "备案审查滞后"}),
     item("a3", "甲县", "行政复议答复期限超期", page=5),
     item("x1", None, "政务公开栏目更新不及时"),
     item("a3", "甲县", "行政复议答复期限超期", page=5),  # listed twice: shown once
@@ -76,6 +76,7 @@ def test_the_excel_common_sheet_reads_as_a_circular() -> None:
         ("1.3", "丙县", "文件备案材料不齐全"), ("1.4", "丁县", "备案审查滞后")]
     assert rows[first + 1][col["原文（页码）"]] == "原文：两件规范性文件未按时报送备案。（第7页）"
     assert rows[first + 2][col["原文（页码）"]] == "原文：规范性文件报备超过时限。"  # no page known: none said
+    assert rows[first + 4][col["原文（页码）"]] is None  # the quote is the wording itself: not said twice
     cert = rows.index(next(r for r in rows if r[col["共性问题"]] == "执法人员持证上岗管理不到位"))
     assert rows[cert][col["屡改屡犯"]] == "1个单位屡改屡犯"
     assert rows[cert + 1][col["屡改屡犯"]] == "屡改屡犯：2024年度述法评议已查摆“执法证件管理混乱”"
