@@ -101,8 +101,9 @@ def circular_rows(c: Circular) -> tuple[list[list[object]], frozenset[int]]:
 
 def _wording(item: ChecklistItem) -> list[object]:
     """A unit's wording, its quote (unless the wording itself) and page when known, and its 屡改屡犯 mark."""
-    quote = (item.original if item.original != item.text else "") + (ON_PAGE.format(page=item.page) if item.page
-                                                                      else "")
+    quote = item.original if item.original != item.text else ""
+    if item.page:
+        quote += ON_PAGE.format(page=item.page)
     return [item.text, quote or None, recurring_mark(item.recurring)]
 
 
