@@ -117,6 +117,8 @@ def test_the_round_page_reads_as_a_circular_with_recurring_marks(service, rounds
     html = lxml.html.tostring(page, encoding="unicode")
     assert html.index('id="common-problems"') < html.index('id="specific-problems"')
     assert page.get_element_by_id("recurring-note").xpath(".//a")[0].get("href") == f"/rounds/{earlier}"
+    counts = {b.get("data-unit"): b.text_content() for b in page.xpath("//p[@id='recurring-units']/span")}
+    assert counts["甲县水务局"] == "甲县水务局 1" and counts["乙县水务局"] == "乙县水务局 1"
     assert page.xpath("//select[@id='previous-round']/option[@selected]")[0].get("value") == str(earlier)
     checklist = lxml.html.fromstring(browser.get(f"/checklist?round={later}").text)
     assert "屡改屡犯" in [th.text_content() for th in checklist.xpath("//table[@id='checklist']/thead//th")]
