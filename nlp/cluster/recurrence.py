@@ -55,7 +55,7 @@ class EarlierRound:
     def from_json(cls, reports: Iterable[Mapping[str, Any]], name: str | None = None) -> EarlierRound:
         """From the earlier round's results as parsed JSON (``reports/*.json``, the service's stored results): only
         the unit and the issues are read, so a large round is not validated whole."""
-        issues = []
+        issues: list[EarlierIssue] = []
         for r in reports:
             unit = (r.get("document") or {}).get("unit")
             if unit:
@@ -125,7 +125,7 @@ def find_recurrences(results: Sequence[AnalysisResult], earlier: EarlierRound,
         past = by_unit.get(unit_key(result.document.unit)) if result.document.unit else None
         if not past:
             continue
-        typed = {}
+        typed: dict[str, EarlierIssue] = {}
         for e in past:
             if e.problem_type:
                 typed.setdefault(e.problem_type, e)
