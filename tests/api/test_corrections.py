@@ -321,3 +321,30 @@ def test_the_round_summary_follows_dismissed_and_moved_issues(svc, sample_report
     assert all(member not in g["members"] for g in moved["common_problems"] if g["id"] != other["id"])
     rows = svc.client.get("/api/v1/issues", params={"round": str(round_id)}, headers=svc.reviewer).json()
     assert next(r for r in rows if r["id"] == row)["common_group"] == other["id"]  # the round step kept it
+
+
+# The schema-wide fuzz (test_openapi_fuzz.py) draws random ids, which mostly answer 404: here the correction routes
+# get generated bodies on a real report and a real issue.
+FUZZED = [("PATCH", "/api/v1/reports/{report_id}"), ("POST", "/api/v1/reports/{report_id}/issues"),
+          ("PUT", "/api/v1/reports/{report_id}/letter"), ("GET", "/api/v1/reports/{report_id}/letter"),
+          ("PATCH", "/api/v1/issues/{issue_id}"), ("GET", "/api/v1/feedback")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("method", "path"), FUZZED, ids=[f"{m} {p}" for m, p in FUZZED])
+def test_generated_corrections_of_a_real_report_get_no_server_error(svc, fresh, method, path) -> None:
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+
+    live = schemathesis.openapi.from_asgi("/openapi.json", svc.app)[path][method]
+    ids = {"report_id": fresh["id"], "issue_id": fresh["analysis"]["issues"][0]["id"]}
+
+    @given(case=live.as_strategy())
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+    def run(case) -> None:  # type: ignore[no-untyped-def]
+        if case.path_parameters:
+            case.path_parameters = {k: ids[k] for k in case.path_parameters}
+        response = case.call(headers=svc.reviewer)
+        assert response.status_code < 500, f"{case.method} {case.formatted_path} {case.body!r}: {response.text[:300]}"
+
+    run()
