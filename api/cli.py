@@ -100,10 +100,13 @@ feedback_app = typer.Typer(no_args_is_help=True, help="审核员更正（反馈�
 service_app.add_typer(feedback_app, name="feedback")
 
 
+SINCE_HELP = "只导出此 ISO 时间（含）之后的更正；无时区按 UTC"
+
+
 @feedback_app.command("export")
 def feedback_export(
     out: Annotated[Path, typer.Option("--out", help="写入的 JSON lines 文件")],
-    since: Annotated[str | None, typer.Option("--since", help="只导出此 ISO 时间（含）之后的更正；无时区按 UTC")] = None,
+    since: Annotated[str | None, typer.Option("--since", help=SINCE_HELP)] = None,
 ) -> None:
     """导出审核员的每条更正为一行标注样例（与 GET /api/v1/feedback 相同），读所配置的数据库。"""
     from datetime import UTC, datetime

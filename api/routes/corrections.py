@@ -22,6 +22,7 @@ from api.schemas import CorrectionOut, ErrorBody, IssueIn, LetterIn, LetterOut, 
 
 router = APIRouter(tags=["corrections"])
 NDJSON = "application/x-ndjson"
+SINCE_HELP = "ISO 时间（含）之后的更正；无时区按 UTC"
 
 
 def _invalid(field: str, msg: str) -> RequestValidationError:
@@ -122,8 +123,7 @@ def _letter_result(result: Any, report_id: str) -> Any:
 @router.get("/feedback", response_class=Response, summary="更正反馈（JSON lines，每条更正一行）",
             responses={200: {"content": {NDJSON: {}}, "description": "one nlp.feedback.FeedbackExample per line"}})
 def get_feedback(svc: ServicesDep, who: Reviewer,
-                 since: Annotated[str | None, Query(max_length=64, description="ISO 时间（含）之后的更正；无时区按 UTC")]
-                 = None) -> Response:
+                 since: Annotated[str | None, Query(max_length=64, description=SINCE_HELP)] = None) -> Response:
     """Every correction as a labelled example with the machine's original answer (``nlp.feedback``)."""
     from api.feedback import feedback_examples
     from nlp.feedback import feedback_lines

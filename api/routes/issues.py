@@ -27,7 +27,7 @@ def get_issues(svc: ServicesDep, who: Reviewer,
         return store.list_issues(s, ref, unit, status, domain, limit, offset)
 
 
-@router.patch("/issues/{issue_id}", summary="变更整改状态，或更正问题（内容、领域、显隐性、共性/个性、类型、排除与恢复）")
+@router.patch("/issues/{issue_id}", summary="变更整改状态，或更正问题（内容、领域、显隐性、共性、类型、排除）")
 def patch_issue(svc: ServicesDep, issue_id: str, body: IssuePatch, who: Reviewer) -> dict[str, Any]:
     """``status`` / ``followup`` change the rectification status (its history: ``GET …/history``); the other
     fields correct the issue, as a correction of its report (``GET …/corrections``, ``GET /reports/{id}``), and

@@ -5,7 +5,6 @@ history, the letter draft and the exported feedback lines."""
 from __future__ import annotations
 
 import io
-import json
 
 import pytest
 from docx import Document as DocxDocument
