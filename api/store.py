@@ -68,10 +68,14 @@ def round_open_job(session: Session, round_id: int) -> str | None:
                           .order_by(Job.created_at.desc()).limit(1))
 
 
+DISMISSED = '%"dismissed":true%'  # in a row's item_json (pydantic's compact JSON) when a reviewer dismissed it
+
+
 def round_open_issues(session: Session, round_id: int) -> int:
-    """How many of the round's checklist rows are not yet closed (已销号)."""
+    """How many of the round's checklist rows are not yet closed (已销号), those reviewers dismissed left out."""
     return session.scalar(select(func.count()).select_from(IssueRow)
-                          .where(IssueRow.round_id == round_id, IssueRow.status != str(Status.CLOSED))) or 0
+                          .where(IssueRow.round_id == round_id, IssueRow.status != str(Status.CLOSED),
+                                 IssueRow.item_json.not_like(DISMISSED))) or 0
 
 
 def round_checklist_items(session: Session, round_id: int) -> list[ChecklistItem]:

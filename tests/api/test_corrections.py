@@ -300,8 +300,14 @@ def test_the_round_summary_follows_dismissed_and_moved_issues(svc, sample_report
     member = group["members"][0]
     owner = next(r for r in reports if any(i["id"].endswith(":" + member) for i in r["analysis"]["issues"]))
     row = f"{owner['id']}:{member}"
+    from api import store
+
+    with svc.services.sessions() as s:
+        open_before = store.round_open_issues(s, round_id)
     res = svc.client.patch(f"/api/v1/issues/{row}", json={"dismissed": True, "reason": "非问题"}, headers=svc.reviewer)
     assert res.status_code == 200
+    with svc.services.sessions() as s:
+        assert store.round_open_issues(s, round_id) == open_before - 1  # a dismissed row is no open problem
     after = svc.client.get(f"/api/v1/rounds/{round_id}/summary", headers=svc.reviewer).json()
     assert all(member not in g["members"] for g in after["common_problems"])
     assert after["updated_at"] != summary["updated_at"]
