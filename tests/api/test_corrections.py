@@ -5,12 +5,17 @@ history, the letter draft and the exported feedback lines."""
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 
+import jsonschema
 import pytest
 from docx import Document as DocxDocument
 from typer.testing import CliRunner
 
 from nlp.feedback import FeedbackExample
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "nlp" / "data" / "analysis.schema.json").read_text("utf-8"))
 
 # Our own text: a report that names no unit (so that its letter has no addressee until a reviewer gives one).
 NO_UNIT_LINES = [
@@ -130,6 +135,16 @@ def test_a_missed_problem_joins_the_checklist_metrics_and_history(svc, fresh) ->
                             headers=svc.reviewer).status_code == 200  # a row like any other
     history = svc.client.get(f"/api/v1/reports/{fresh['id']}/corrections", headers=svc.reviewer).json()
     assert [(h["target"], h["issue_id"], h["note"]) for h in history] == [("added_issue", row["id"], "漏报")]
+    # the report's web page shows the corrected analysis (the added problem among its issues)
+    token = svc.reviewer["Authorization"].removeprefix("Bearer ")
+    svc.client.cookies.set("prereview_token", token)
+    try:
+        page = svc.client.get(f"/reports/{fresh['id']}")
+    finally:
+        svc.client.cookies.clear()
+    assert page.status_code == 200
+    listed = page.text[page.text.index('id="issues"'):]
+    assert f'<div class="issue-text">{added["text"]}</div>' in listed
 
 
 def test_relabelled_sentences_recompute_share_and_verdict(svc, fresh) -> None:
@@ -151,6 +166,7 @@ def test_relabelled_sentences_recompute_share_and_verdict(svc, fresh) -> None:
                                     headers=svc.reviewer).status_code == 200
     verdict = _report(svc, fresh["id"])["analysis"]["verdict"]
     assert verdict["decision"] == "return" and "NO_PROBLEMS" in [r["code"] for r in verdict["reasons"]]
+    jsonschema.validate(_report(svc, fresh["id"])["analysis"], SCHEMA)  # dismissed issues keep to the contract
     bad = svc.client.patch(f"/api/v1/reports/{fresh['id']}", json={"sentences": [{"i": 99999, "label": "problem"}]},
                            headers=svc.reviewer)
     assert bad.status_code == 422
@@ -168,6 +184,7 @@ def test_a_verdict_override_keeps_the_machines_beside_it(svc, fresh) -> None:
     assert verdict["override"]["reason"] == "经复核，问题查摆具体，同意通过。" and verdict["override"]["by"] == "测试审核员"
     listed = svc.client.get(f"/api/v1/reports/{fresh['id']}", headers=svc.reviewer).json()
     assert listed["analysis"]["verdict"] == verdict
+    jsonschema.validate(listed["analysis"], SCHEMA)  # the extra fields keep to the contract
     letter = svc.client.get(f"/api/v1/reports/{fresh['id']}/letter.docx", headers=svc.reviewer)
     assert letter.status_code == 409 and letter.json()["code"] == "NO_LETTER"  # a passed report gets no letter
 
