@@ -9,6 +9,7 @@ its training side and the service together.
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -93,6 +94,48 @@ def token_create(
         engine.dispose()
     typer.echo(f"已创建{'审核员' if role is Role.reviewer else '报送单位'}令牌（请妥善保存，只显示这一次）：")
     typer.echo(token)
+
+
+feedback_app = typer.Typer(no_args_is_help=True, help="审核员更正（反馈）")
+service_app.add_typer(feedback_app, name="feedback")
+
+
+SINCE_HELP = "只导出此 ISO 时间（含）之后的更正；无时区按 UTC"
+
+
+@feedback_app.command("export")
+def feedback_export(
+    out: Annotated[Path, typer.Option("--out", help="写入的 JSON lines 文件")],
+    since: Annotated[str | None, typer.Option("--since", help=SINCE_HELP)] = None,
+) -> None:
+    """导出审核员的每条更正为一行标注样例（与 GET /api/v1/feedback 相同），读所配置的数据库。"""
+    from datetime import UTC, datetime
+
+    from api.db import make_engine, migrate, session_factory
+    from api.feedback import feedback_examples
+    from api.settings import load_settings
+    from nlp.bundle import bundle_config
+    from nlp.feedback import write_feedback
+
+    start = None
+    if since:
+        try:
+            when = datetime.fromisoformat(since.strip())
+        except ValueError:
+            typer.echo(f"错误：--since 不是 ISO 时间：{since}", err=True)
+            raise typer.Exit(2) from None
+        start = (when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)).isoformat(
+            timespec="microseconds")
+    settings = load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.url)
+    migrate(engine)
+    try:
+        with session_factory(engine)() as s:
+            n = write_feedback(feedback_examples(s, bundle_config(settings.model_dir), start), out)
+    finally:
+        engine.dispose()
+    typer.echo(f"已导出 {n} 条更正：{out}")
 
 
 def build_app() -> typer.Typer:

@@ -55,3 +55,11 @@ class FileMissingError(PrereviewError):
 
     code = "FILE_MISSING"
     http_status = 503
+
+
+class UnitRequiredError(PrereviewError):
+    """A letter was asked for a report whose unit is not known: a letter is addressed to a unit, never to a
+    placeholder."""
+
+    code = "UNIT_REQUIRED"
+    http_status = 409

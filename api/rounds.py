@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from api.store import now
 from api.tables import IssueRow, Job, JobFile, Report, Round
 from nlp.cluster.recurrence import EarlierRound
-from nlp.doc import AnalysisResult, ChecklistItem
+from nlp.doc import AnalysisResult, ChecklistItem, CommonProblem
 from nlp.round import Failure, RoundSummary, review_round
 
 Tools = Callable[[], Any]  # → the round models (policy and encoder: ``nlp.bundle.RoundModels``), loaded on first use
@@ -35,22 +35,88 @@ def lock_round(session: Session, round_id: int) -> None:
 
 
 def refresh_round(session: Session, round_row: Round, tools: Tools) -> RoundSummary:
-    """Run the round step and store its results and summary; returns the summary."""
+    """Run the round step over the corrected analyses and store its results and summary; returns the summary.
+
+    The round step sees each report as its reviewers corrected it (``api.corrections``): a dismissed issue joins
+    no group, an added one does, and the verdict is decided over the corrected state. What is stored back is the
+    machine's analysis with the round's facts (scopes, groups, warnings, round-level reasons); the corrections
+    stay apart and are laid over it again when read. An issue a reviewer moved to a group is counted in that group
+    (``_regrouped``), and the checklist fields a reviewer set are not overwritten.
+    """
+    from api.corrections import as_correction, correction_rows
+    from nlp.review.corrections import apply_corrections
+
     lock_round(session, round_row.id)
     reports = list(session.scalars(select(Report).where(Report.round_id == round_row.id)
                                    .order_by(Report.created_at, Report.id)))
-    results = [AnalysisResult.model_validate_json(r.result_json) for r in reports]
-    review = review_round(results, tools(), round_name=round_row.name, failures=_failures(session, round_row),
+    models = tools()
+    machine = [AnalysisResult.model_validate_json(r.result_json) for r in reports]
+    fixes = {k: [as_correction(c) for c in v] for k, v in correction_rows(session, [r.id for r in reports]).items()}
+    inputs = [apply_corrections(m, fixes.get(r.id, []), models.config) for r, m in zip(reports, machine, strict=True)]
+    review = review_round(inputs, models, round_name=round_row.name, failures=_failures(session, round_row),
                           previous=earlier_round(session, round_row))
-    for report, result in zip(reports, review.results, strict=True):
-        report.result_json = result.model_dump_json()  # scopes, groups, round-level verdicts
-        report.decision = result.verdict.decision
+    decisions: list[str] = []
+    for report, before, after in zip(reports, machine, review.results, strict=True):
+        mine = fixes.get(report.id)
+        stored = with_round_facts(before, after, models.config) if mine else after
+        report.result_json = stored.model_dump_json()  # scopes, groups, round-level verdicts
+        report.decision = apply_corrections(stored, mine, models.config).verdict.decision if mine else \
+            stored.verdict.decision
+        decisions.append(report.decision)
     _store_items(session, round_row, {f"{reports[row.result].id}:{row.item.issue_id}": (reports[row.result], row.item)
-                                      for row in review.items})
-    summary = review.summary.model_copy(update={"round_id": round_row.id, "updated_at": now()})
+                                      for row in review.items}, _reviewer_fields(fixes, reports))
+    summary = review.summary.model_copy(update={
+        "round_id": round_row.id, "updated_at": now(),
+        "decisions": {d: decisions.count(d) for d in review.summary.decisions},
+        "common_problems": _regrouped(review.summary.common_problems, fixes, inputs)})
     round_row.summary_json = summary.model_dump_json()
     round_row.dirty = False
     return summary
+
+
+def with_round_facts(machine: AnalysisResult, reviewed: AnalysisResult, config: Any) -> AnalysisResult:
+    """The machine's analysis of a corrected report with the facts the round step found for it: its issues'
+    scopes and groups, the document's warnings, the indicators' alerts, and the verdict decided again with the
+    round-level reasons."""
+    from nlp.review.reasons import ReviewInput
+    from nlp.review.verdict import decide_again
+
+    fields = ("scope", "group", "recurring")
+    facts = {i.id: tuple(getattr(i, f) for f in fields) for i in reviewed.issues}
+    issues = tuple(i.model_copy(update=dict(zip(fields, facts.get(i.id, (None,) * len(fields)), strict=True)))
+                   for i in machine.issues)
+    document = machine.document.model_copy(update={"warnings": reviewed.document.warnings})
+    metrics = machine.metrics.model_copy(update={"indicators": reviewed.metrics.indicators})
+    verdict = decide_again(ReviewInput(document, machine.sentences, issues, metrics, config), reviewed.verdict)
+    return machine.model_copy(update={"document": document, "issues": issues, "metrics": metrics, "verdict": verdict})
+
+
+def _reviewer_fields(fixes: dict[str, list[Any]], reports: list[Report]) -> dict[str, set[str]]:
+    """Row id → the checklist fields reviewers set on it (the round step leaves them as they are)."""
+    out: dict[str, set[str]] = {}
+    for report in reports:
+        for c in fixes.get(report.id, []):
+            if c.target == "issue" and c.issue_id:
+                fields = {"common_group" if k == "group" else k for k in c.after}
+                out.setdefault(f"{report.id}:{c.issue_id}", set()).update(fields)
+    return out
+
+
+def _regrouped(groups: tuple[CommonProblem, ...], fixes: dict[str, list[Any]],
+               results: list[AnalysisResult]) -> tuple[CommonProblem, ...]:
+    """The round's groups with the issues reviewers moved: out of the group the round step put them in, into the
+    one the reviewer named (when it is one of the round's groups); units follow the members."""
+    moves = {c.issue_id: c.after["group"] for v in fixes.values() for c in v
+             if c.target == "issue" and "group" in c.after}
+    if not moves:
+        return groups
+    unit_of = {i.id: r.document.unit or r.document.filename for r in results for i in r.issues}
+    out = []
+    for g in groups:
+        members = [m for m in g.members if m not in moves] + sorted(k for k, v in moves.items() if v == g.id)
+        units = tuple(sorted({unit_of.get(m, "") for m in members} - {""}))
+        out.append(g.model_copy(update={"members": tuple(members), "units": units}))
+    return tuple(g for g in out if g.members)
 
 
 def current_summary(session: Session, round_row: Round, tools: Tools) -> RoundSummary:
@@ -80,9 +146,11 @@ def _failures(session: Session, round_row: Round) -> list[Failure]:
     return [Failure(file=name, code=code, message=message) for name, code, message in failed]
 
 
-def _store_items(session: Session, round_row: Round, items: dict[str, tuple[Report, ChecklistItem]]) -> None:
-    """Existing rows keep their status and history (only typing fields change); rows the round step found for the
-    first time (an interview's contradiction or omission) are added after the report's own rows."""
+def _store_items(session: Session, round_row: Round, items: dict[str, tuple[Report, ChecklistItem]],
+                 kept: dict[str, set[str]] | None = None) -> None:
+    """Existing rows keep their status and history (only typing fields change, and not those a reviewer set:
+    ``kept``); rows the round step found for the first time (an interview's contradiction or omission) are added
+    after the report's own rows."""
     last: dict[str, int] = {}
     for row in session.scalars(select(IssueRow).where(IssueRow.round_id == round_row.id)):
         last[row.report_id] = max(last.get(row.report_id, 0), row.number)
@@ -90,7 +158,8 @@ def _store_items(session: Session, round_row: Round, items: dict[str, tuple[Repo
         if fresh is None:
             continue
         item = ChecklistItem.model_validate_json(row.item_json)
-        item = item.model_copy(update={k: getattr(fresh[1], k) for k in _RETYPED})
+        fixed = (kept or {}).get(row.id, set())
+        item = item.model_copy(update={k: getattr(fresh[1], k) for k in _RETYPED if k not in fixed})
         row.item_json = item.model_dump_json()
         row.scope = item.scope
         row.visibility = item.visibility

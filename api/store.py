@@ -68,17 +68,23 @@ def round_open_job(session: Session, round_id: int) -> str | None:
                           .order_by(Job.created_at.desc()).limit(1))
 
 
+DISMISSED = '%"dismissed":true%'  # in a row's item_json (pydantic's compact JSON) when a reviewer dismissed it
+
+
 def round_open_issues(session: Session, round_id: int) -> int:
-    """How many of the round's checklist rows are not yet closed (已销号)."""
+    """How many of the round's checklist rows are not yet closed (已销号), those reviewers dismissed left out."""
     return session.scalar(select(func.count()).select_from(IssueRow)
-                          .where(IssueRow.round_id == round_id, IssueRow.status != str(Status.CLOSED))) or 0
+                          .where(IssueRow.round_id == round_id, IssueRow.status != str(Status.CLOSED),
+                                 IssueRow.item_json.not_like(DISMISSED))) or 0
 
 
 def round_checklist_items(session: Session, round_id: int) -> list[ChecklistItem]:
-    """The round's stored checklist items (with their rectification status), report by report."""
+    """The round's stored checklist items (with their rectification status), report by report; those reviewers
+    dismissed left out."""
     rows = session.scalars(select(IssueRow).where(IssueRow.round_id == round_id)
                            .order_by(IssueRow.report_id, IssueRow.number))
-    return [ChecklistItem.model_validate_json(row.item_json) for row in rows]
+    items = (ChecklistItem.model_validate_json(row.item_json) for row in rows)
+    return [item for item in items if not item.dismissed]  # a reviewer dismissed it: not a problem
 
 
 def ensure_round(session: Session, name: str) -> Round:
@@ -170,12 +176,6 @@ def report_issue_rows(session: Session, report_id: str) -> list[IssueRow]:
 
 def report_result(report: Report) -> AnalysisResult:
     return AnalysisResult.model_validate_json(report.result_json)
-
-
-def report_body(report: Report) -> str:
-    """``{"id", "round", "analysis"}`` as JSON text, built without parsing the stored analysis again."""
-    head = json.dumps({"id": report.id, "round": report.round_id}, ensure_ascii=False)
-    return head[:-1] + ', "analysis": ' + report.result_json + "}"
 
 
 # -- issues -----------------------------------------------------------------------------------------------------

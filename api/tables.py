@@ -141,3 +141,32 @@ class LetterNumber(Base):
     report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"))
     kind: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[str] = mapped_column(String(32))
+
+
+class CorrectionRow(Base):
+    """A reviewer's correction of a report's analysis (``nlp.review.corrections``): appended, never changed, so the
+    table is the audit trail too (who, when, before, after). ``target`` is an ``nlp.feedback.Target`` code."""
+
+    __tablename__ = "corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    issue_id: Mapped[str | None] = mapped_column(String(80), index=True)  # the checklist row's id (``issues.id``)
+    target: Mapped[str] = mapped_column(String(16))
+    at: Mapped[str] = mapped_column(String(32), index=True)
+    by: Mapped[str] = mapped_column(String(200))
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+    before_json: Mapped[str] = mapped_column(Text)
+    after_json: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class LetterDraftRow(Base):
+    """A reviewer's draft of a report's letter (``nlp.report.letter.LetterDraft``): appended, the newest counts."""
+
+    __tablename__ = "letter_drafts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(200))
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
+    draft_json: Mapped[str] = mapped_column(Text)

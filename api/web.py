@@ -228,7 +228,9 @@ def report_view(request: Request, report_id: str, who: SignedIn, svc: ServicesDe
             message = ("报送单位账号只能查看本单位的报告，这份报告属于其他单位。" if status == 403
                        else "未找到该报告，可能编号有误或已被删除。" if status == 404 else error_message(err.code))
             return error_page(request, who, status, message)
-        result = store.report_result(report)
+        from api.corrections import corrected
+
+        result = corrected(s, report, svc.round_tools().config)  # as the reviewers corrected it
         round_row = store.get_round(s, report.round_id) if report.round_id else None
         rows = {row.id: row for row in store.report_issue_rows(s, report.id)}
     from nlp.taxonomy import load_taxonomy

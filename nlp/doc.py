@@ -259,6 +259,11 @@ class Issue(_Frozen):
     problem_type: str | None = None  # a fine-grained problem type, when one fits
     # the same unit's problem of an earlier round that this one repeats (set by the round step given one)
     recurring: Recurrence | None = Field(default=None, exclude_if=_unset)
+    # a reviewer's corrections (``nlp.review.corrections``), left out of the JSON while unset, so that an
+    # analysis nobody corrected serialises as it always did:
+    dismissed: bool = Field(default=False, exclude_if=lambda v: not v)  # not a problem: kept, but not counted
+    dismissed_reason: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    origin: Literal["machine", "reviewer"] = Field(default="machine", exclude_if=lambda v: v == "machine")
 
 
 class Metrics(_Frozen):
@@ -281,9 +286,30 @@ class Reason(_Frozen):
     evidence: tuple[Span, ...] = ()
 
 
-class Verdict(_Frozen):
+class MachineVerdict(_Frozen):
+    """The machine's own decision, kept beside a reviewer's override."""
+
     decision: Decision
     reasons: tuple[Reason, ...] = ()
+
+
+class VerdictOverride(_Frozen):
+    """A reviewer's decision over the machine's: who, when and why."""
+
+    decision: Decision
+    reason: str
+    by: str = ""
+    at: str = ""
+
+
+class Verdict(_Frozen):
+    """``decision`` is the one that counts: the reviewer's when ``override`` is set, and then ``machine`` holds
+    what the machine decided (both left out of the JSON when unset)."""
+
+    decision: Decision
+    reasons: tuple[Reason, ...] = ()
+    machine: MachineVerdict | None = Field(default=None, exclude_if=lambda v: v is None)
+    override: VerdictOverride | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
 class AnalysisResult(_Frozen):
@@ -341,6 +367,11 @@ class ChecklistItem(_Frozen):
     followup: FollowUp | None = None
     history: tuple[StatusChange, ...] = ()
     recurring: Recurrence | None = Field(default=None, exclude_if=_unset)  # as on its issue
+    # set by a reviewer's corrections (``nlp.review.corrections``), left out of the JSON while unset:
+    problem_type: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    dismissed: bool = Field(default=False, exclude_if=lambda v: not v)
+    dismissed_reason: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    origin: Literal["machine", "reviewer"] = Field(default="machine", exclude_if=lambda v: v == "machine")
 
 
 class UnitChecklist(_Frozen):

@@ -33,6 +33,7 @@ ERROR_MESSAGES = {
     "ANALYZER_FAILED":  "分析进程意外退出，请稍后重试。",
     "INTERNAL_ERROR":   "服务内部错误，请联系管理员。",
     "NO_LETTER":        "该报告预审结论为“通过”，无需发函。",
+    "UNIT_REQUIRED":    "尚未确定该报告的报送单位，不能生成函件。请先在报告中填写报送单位，再生成或编辑函件。",
     "FILE_MISSING":     "服务读不到该文件的内容：多台服务器未共用同一文件存储，请管理员检查后重新提交。",
     "INVALID_PREVIOUS_ROUND": "上一轮批次无效：须为另一个已有的批次，且不能与本批次互为上一轮。",
     "STORE_NOT_SHARED": "本服务读不到其他实例存放的文件：数据目录未共享（或改用数据库存放文件）。",
@@ -80,6 +81,7 @@ STATUSES = {  # rectification (整改) states of a checklist item
 }
 FOLLOWUPS = {"consolidated": "巩固", "rebounded": "反弹", "sham": "虚假整改"}  # 回头看 results
 JOB_STATUSES = {"queued": "排队中", "running": "处理中", "done": "已完成", "failed": "失败"}  # round jobs, their files
+DISMISS_REASONS = ("非问题", "重复", "表述不当")  # the reasons offered for dismissing an issue; other text is taken too
 LETTERS = {"revise": "修改建议函", "return": "退回重写通知"}  # the letter a decision sends
 RECURRING = "屡改屡犯"  # a problem its unit already reported in an earlier round (``Issue.recurring``)
 RECURRING_MARK = "屡改屡犯：{round}已查摆“{text}”"  # a checklist cell: the earlier round and its wording there

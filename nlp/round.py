@@ -205,7 +205,7 @@ def with_near_copy(result: AnalysisResult, config: AnalysisConfig, near: tuple[s
 def _groups(results: Sequence[AnalysisResult], encoder: Encoder, n_units: int | None,
             config: AnalysisConfig) -> list[ProblemGroup]:
     issues = [RoundIssue(id=i.id, unit=_unit(r), text=i.text, domain=i.domain, problem_type=i.problem_type)
-              for r in results for i in r.issues if i.latent_basis != "omission"]
+              for r in results for i in r.issues if i.latent_basis != "omission" and not i.dismissed]
     units = n_units if n_units is not None else len({_unit(r) for r in results})
     types = {t.code: (t.statement, t.domain) for t in load_problem_types(config.problem_types.file)}
     return group_issues(issues, encoder, n_units=units, policy=config.grouping, types=types)

@@ -8,9 +8,9 @@ from api.deps import error_responses
 
 
 def api_router() -> APIRouter:
-    from api.routes import issues, reports, rounds
+    from api.routes import corrections, issues, reports, rounds
 
     router = APIRouter(prefix="/api/v1", responses=error_responses())
-    for module in (reports, rounds, issues):
+    for module in (reports, corrections, rounds, issues):
         router.include_router(module.router)
     return router

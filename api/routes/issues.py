@@ -1,4 +1,5 @@
-"""Checklist rows across reports: query them, change their rectification status, read their history."""
+"""Checklist rows across reports: query them, change their rectification status or correct them, read their
+history."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api import store
+from api import corrections, store
 from api.deps import MAX_ID, ROUND_HELP, ROUND_NAME_HELP, Reviewer, ServicesDep, round_ref
-from api.schemas import STATUS_HELP, HistoryOut, StatusCode, StatusIn
+from api.schemas import STATUS_HELP, CorrectionOut, HistoryOut, IssuePatch, StatusCode
 
 router = APIRouter(tags=["issues"])
 
@@ -26,10 +27,22 @@ def get_issues(svc: ServicesDep, who: Reviewer,
         return store.list_issues(s, ref, unit, status, domain, limit, offset)
 
 
-@router.patch("/issues/{issue_id}", summary="变更整改状态（或记录回头看结果）")
-def patch_issue(svc: ServicesDep, issue_id: str, body: StatusIn, who: Reviewer) -> dict[str, Any]:
+@router.patch("/issues/{issue_id}", summary="变更整改状态，或更正问题（内容、领域、显隐性、共性、类型、排除）")
+def patch_issue(svc: ServicesDep, issue_id: str, body: IssuePatch, who: Reviewer) -> dict[str, Any]:
+    """``status`` / ``followup`` change the rectification status (its history: ``GET …/history``); the other
+    fields correct the issue, as a correction of its report (``GET …/corrections``, ``GET /reports/{id}``), and
+    the checklist row follows. ``issue_id`` is the row's id, as the report's analysis gives it."""
+    after = body.corrections()
     with svc.sessions.begin() as s:
-        row = store.change_issue(s, store.get_issue(s, issue_id), who, body.status, body.followup, body.note)
+        row = store.get_issue(s, issue_id)
+        if after:
+            from api.rounds import lock_round
+
+            if row.round_id is not None:
+                lock_round(s, row.round_id)
+            corrections.correct_issue(s, row, who, after, body.note, svc.round_tools().config)
+        if body.status is not None or body.followup is not None or not after:
+            store.change_issue(s, row, who, body.status, body.followup, body.note)
         return store.issue_out(row)
 
 
@@ -37,3 +50,11 @@ def patch_issue(svc: ServicesDep, issue_id: str, body: StatusIn, who: Reviewer) 
 def get_history(svc: ServicesDep, issue_id: str, who: Reviewer) -> list[dict[str, Any]]:
     with svc.sessions() as s:
         return store.issue_history(s, issue_id)
+
+
+@router.get("/issues/{issue_id}/corrections", response_model=list[CorrectionOut], summary="问题的更正记录")
+def get_issue_corrections(svc: ServicesDep, issue_id: str, who: Reviewer) -> list[dict[str, Any]]:
+    """Who corrected the issue, when, and its values before and after."""
+    with svc.sessions() as s:
+        row = store.get_issue(s, issue_id)
+        return corrections.history(s, row.report_id, row.id)

@@ -18,7 +18,8 @@ from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from nlp.doc import AnalysisResult, UnitChecklist
-from nlp.glossary import DECISIONS, KINDS, LATENT_BASIS, SCOPE, VISIBILITY
+from nlp.glossary import DECISIONS, LATENT_BASIS, SCOPE, VISIBILITY
+from nlp.report.letter import INLINE_QUOTE, LetterDraft, letter_draft, letter_title  # noqa: F401 - letter_title: re-exported
 
 # fmt: off
 BODY_FONT, TITLE_FONT, QUOTE_FONT, PAGE_FONT = "仿宋_GB2312", "方正小标宋简体", "楷体_GB2312", "宋体"
@@ -30,7 +31,6 @@ FALLBACKS = {  # font → the one Word and LibreOffice use when it is missing (f
 BODY_PT, TITLE_PT, HEAD_PT, PAGE_PT, TABLE_PT = 16, 22, 30, 14, 12  # 3号, 2号, the office mark, 4号, 小四
 LINE_PT = 28.95  # 22 lines in the 225 mm text block
 PAGE_MM, MARGINS_MM = (210, 297), {"top": 37, "bottom": 35, "left": 28, "right": 26}
-INLINE_QUOTE = 60  # longer quotes are set as their own indented paragraph, never cut
 RED = "FF0000"
 
 
@@ -48,19 +48,6 @@ class LetterHead:
 def letter_number(prefix: str, year: int, number: int) -> str:
     """``青法审〔2026〕3号``; ``〔2026〕3号`` without a prefix."""
     return f"{prefix}〔{year}〕{number}号"
-
-
-def letter_title(result: AnalysisResult) -> str:
-    """The letter's title from what is known: the unit, else the document's title, else neither (no placeholder)."""
-    doc = result.document
-    kind = KINDS.get(doc.kind, "报告") if doc.kind != "other" else "报告"
-    if doc.unit:
-        what = f"{doc.unit}{f'{doc.year}年度' if doc.year else ''}{kind}"
-    elif doc.title:
-        what = f"《{doc.title}》"
-    else:
-        what = "所报报告"
-    return f"关于{what}的修改建议函" if result.verdict.decision == "revise" else f"关于退回{what}的通知"
 
 
 def checkup_title(checklist: UnitChecklist) -> str:
@@ -145,49 +132,43 @@ def _foot(head: LetterHead, today: date) -> list[str]:
     return out
 
 
-def _evidence(text: str) -> list[str]:
-    """A quote, always whole: inline when short, else its own paragraph indented two characters each side."""
-    text = " ".join(text.split())
-    if len(text) <= INLINE_QUOTE:
-        return [_paragraph(f"原文：“{text}”", _ppr(first=2, left=2), _rpr(QUOTE_FONT))]
+def _quote(text: str) -> list[str]:
+    """A quote paragraph (``原文：“…”``), always whole: inline when short, else “原文：” and the quote as its own
+    paragraph indented two characters each side."""
+    body = text[len("原文："):] if text.startswith("原文：") else ""
+    if not body or len(body) - 2 <= INLINE_QUOTE:
+        return [_paragraph(text, _ppr(first=2, left=2), _rpr(QUOTE_FONT))]
     return [_paragraph("原文：", _ppr(left=2), _rpr(QUOTE_FONT)),
-            _paragraph(f"“{text}”", _ppr(first=2, left=2, right=2), _rpr(QUOTE_FONT))]
+            _paragraph(body, _ppr(first=2, left=2, right=2), _rpr(QUOTE_FONT))]
 
 
 def letter_docx(result: AnalysisResult, head: LetterHead | None = None, number: str | None = None,
-                today: date | None = None) -> bytes:
+                today: date | None = None, draft: LetterDraft | None = None) -> bytes:
     """修改建议函 for a revise verdict, 退回重写通知 for a return; refuses a pass verdict.
 
-    ``number``: the 文号 (``letter_number(...)``), which the caller allocates and stores.
+    ``number``: the 文号 (``letter_number(...)``), which the caller allocates and stores. ``draft``: the words a
+    reviewer edited (``nlp.report.letter.LetterDraft``); by default those ``letter_draft(result)`` writes.
 
     Example:
         >>> data = letter_docx(result, LetterHead("青海省依法治省办", "青法审"), "青法审〔2026〕1号")  # doctest: +SKIP
     """
-    decision = result.verdict.decision
-    if decision == "pass":
+    if result.verdict.decision == "pass":
         raise ValueError("a passed report gets no letter")
     head = head or LetterHead()
-    doc = result.document
-    today = today or date.today()
-    name = f"《{doc.title}》" if doc.title else "报告"
-    if decision == "revise":
-        opening = (f"经预审，你单位报送的{name}总体上反映了本年度法治建设工作情况，"
-                   "但对照有关要求，还存在以下需要修改完善的地方：")
-        closing = f"请对照上述意见认真修改完善，于{head.deadline_days}个工作日内重新报送。"
-    else:
-        opening = f"经预审，你单位报送的{name}存在以下问题，不符合报送要求，现予退回："
-        closing = ("请严格按照要求重新撰写，如实查摆问题、深入剖析原因、明确整改措施，"
-                   f"于{head.deadline_days}个工作日内重新报送。")
-    body = _head(head, number, letter_title(result))
-    if doc.unit:
-        body.append(_paragraph(f"{doc.unit}："))
-    body.append(_paragraph(opening, _ppr(first=2)))
-    for k, reason in enumerate(result.verdict.reasons, start=1):
-        body.append(_paragraph(f"{_ordinal(k)}{reason.message}", _ppr(first=2)))
-        for span in reason.evidence[:3]:
-            body += _evidence(span.text)
-    body.append(_paragraph(closing, _ppr(first=2)))
-    body += _foot(head, today)
+    draft = draft or letter_draft(result, head.deadline_days)
+    return letter_docx_of(draft, head, number, today)
+
+
+def letter_docx_of(draft: LetterDraft, head: LetterHead | None = None, number: str | None = None,
+                   today: date | None = None) -> bytes:
+    """The Word letter of ``draft``'s words."""
+    head = head or LetterHead()
+    body = _head(head, number, draft.title)
+    if draft.recipient:
+        body.append(_paragraph(f"{draft.recipient}："))
+    for paragraph in draft.paragraphs:
+        body += _quote(paragraph.text) if paragraph.style == "quote" else [_paragraph(paragraph.text, _ppr(first=2))]
+    body += _foot(head, today or date.today())
     return _letter_package("".join(body))
 
 
@@ -394,8 +375,3 @@ def _widths(table, cm: tuple[float, ...]) -> None:  # type: ignore[no-untyped-de
     for row in table.rows:
         for cell, width in zip(row.cells, cm, strict=True):
             cell.width = Cm(width)  # the cells, which Word reads
-
-
-def _ordinal(k: int) -> str:
-    digits = "一二三四五六七八九十"
-    return f"{digits[k - 1] if k <= 10 else k}、"

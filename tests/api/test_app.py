@@ -62,7 +62,7 @@ def test_docx_upload_letter_and_checkup(service) -> None:
              "全年组织专题学法4次，审议法治建设议题3项。",
              "二、存在的问题", "一是行政执法监督不够有力，个别执法人员程序意识淡薄。二是合法性审查覆盖不全。",
              "三、下一步措施", "针对执法监督问题，年底前开展执法案卷评查。"]
-    res = _upload(service, make_docx([("p", line) for line in lines]), name="述法报告.docx")
+    res = _upload(service, make_docx([("p", line) for line in lines]), name="述法报告.docx", unit="丁县司法局")
     assert res.status_code == 201
     report = res.json()
     letter = service.client.get(f"/api/v1/reports/{report['id']}/letter.docx", headers=service.reviewer)
@@ -180,7 +180,7 @@ def test_the_chinese_words_are_still_accepted_on_input_and_answered_with_codes(s
 
 def test_the_openapi_document_lists_the_status_codes(service) -> None:
     schema = service.client.get("/openapi.json").json()
-    body = schema["components"]["schemas"]["StatusIn"]["properties"]
+    body = schema["components"]["schemas"]["IssuePatch"]["properties"]  # PATCH /issues/{id}: status, or corrections
     assert "in_progress" in json.dumps(body["status"]) and "整改中" in body["status"]["description"]
     assert "consolidated" in json.dumps(body["followup"])
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_previous_round"
-down_revision = "0004_letter_numbers"
+down_revision = "0005_corrections"
 branch_labels = None
 depends_on = None
 
