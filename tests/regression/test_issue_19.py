@@ -1,0 +1,133 @@
+"""Issue #19: the 体检单 of a report in a round showed the same row twice.
+
+Two causes, both reproduced: a report that states a problem twice in the same words (a repeated paragraph) gave two
+rows, and in the round step a problem only an interview raises was listed once as the transcript's own row and once
+more as the row the interview raises. Checked on every path a 体检单 or checklist is made from: the unit checklist,
+the round step's rows, and the service's stored rows after the round step ran (report upload and round job)."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import docx
+import pytest
+
+from nlp.checklist.build import unit_checklist
+from nlp.pipeline import analyze
+from nlp.report.word import checkup_docx
+from nlp.round import review_round
+from tests.api.conftest import Service, running_service
+
+UNIT = "白鹭县市场监督管理局"
+REPEATED = "对连续两次抽查均不合格的14家食品经营户，只有2家被依法立案查处，执法震慑作用发挥不够"
+# fmt: off
+REPORT = "\n".join([
+    f"{UNIT}2024年度法治政府建设情况报告",
+    "一、主要工作",
+    "全年办理市场监管行政处罚案件217件，重大执法决定全部经过法制审核。",
+    "二、存在的问题",
+    f"一是执法办案质量不高，抽查的40件案卷中有7件调查笔录缺少当事人签字；{REPEATED}。",
+    "二是公平竞争审查流于形式，全年审查的23件文件均未提出修改意见。",
+    f"三是执法装备更新滞后，全局执法记录仪仅有9台；{REPEATED}。",
+    "三、下一步打算",
+    "一是开展执法案卷专项评查，2025年6月底前逐卷补正调查笔录。",
+    "二是建立公平竞争审查抽查机制，每半年抽查一次审查意见。",
+])
+TRANSCRIPT = "\n".join([
+    f"{UNIT}谈话记录",
+    "谈话时间：2025年3月12日",
+    "谈话对象：周明远，法规科科长",
+    "问：执法方面还有什么问题？",
+    "答：局里的行政复议答复书去年有4份超过法定期限才提交，复议机关专门发函提醒过我们。",
+    "",
+])
+# fmt: on
+
+
+def _rows(data: bytes) -> list[str]:
+    """The problem column of every row of the 体检单's problem table."""
+    table = docx.Document(io.BytesIO(data)).tables[0]
+    return [row.cells[1].text for row in table.rows[1:]]
+
+
+def _repeats(texts: list[str]) -> list[str]:
+    return [t for t, n in Counter(texts).items() if n > 1]
+
+
+@pytest.fixture(scope="module")
+def analysed():  # type: ignore[no-untyped-def]
+    from nlp.bundle import load_bundle
+
+    bundle = load_bundle()
+    report = analyze(REPORT.encode("utf-8"), "白鹭县年度报告.txt", bundle, unit=UNIT, kind="annual_report", year=2024)
+    talk = analyze(TRANSCRIPT.encode("utf-8"), "谈话记录-周明远.txt", bundle, unit=UNIT, kind="transcript", year=2024)
+    return bundle, report, talk
+
+
+def test_a_problem_stated_twice_is_one_row_of_the_checkup(analysed) -> None:  # type: ignore[no-untyped-def]
+    _, report, _ = analysed
+    assert sum(REPEATED in i.text for i in report.issues) == 2  # the analysis keeps both places
+    checklist = unit_checklist(report, "2025年度法治评议")
+    rows = _rows(checkup_docx(checklist))
+    assert rows and not _repeats(rows) and sum(REPEATED in r for r in rows) == 1
+    assert [i.number for i in checklist.items] == list(range(1, len(checklist.items) + 1))
+
+
+def test_a_problem_only_the_interview_raises_is_one_row_of_the_round(analysed) -> None:  # type: ignore[no-untyped-def]
+    bundle, report, talk = analysed
+    review = review_round([report, talk], bundle, round_name="2025年度法治评议")
+    raised = [row for row in review.items if row.item.latent_basis == "cross_source" and row.result == 1]
+    assert raised, "the interview's problem is raised"
+    assert not _repeats([(row.result, row.item.text) for row in review.items])
+    per_file = Counter((row.result, row.item.issue_id) for row in review.items)
+    assert max(per_file.values()) == 1
+    numbers = [row.item.number for row in review.items if row.result == 1]
+    assert len(numbers) == len(set(numbers))
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    with running_service(tmp_path_factory.mktemp("issue19")) as svc:
+        yield svc
+
+
+def _checkup(service: Service, report_id: str) -> list[str]:
+    res = service.client.get(f"/api/v1/reports/{report_id}/checkup.docx", headers=service.reviewer)
+    assert res.status_code == 200, res.text
+    return _rows(res.content)
+
+
+@pytest.mark.parametrize("path", ["upload", "job"])
+def test_the_service_checkup_after_the_round_step_has_no_repeated_row(service: Service, path: str) -> None:
+    client, h = service.client, service.reviewer
+    rid = client.post("/api/v1/rounds", json={"name": f"体检单复现批次-{path}"}, headers=h).json()["id"]
+    files = [(f"{UNIT}_法治政府建设年度报告.txt", REPORT, "annual_report"), (f"{UNIT}_谈话记录.txt", TRANSCRIPT, "transcript")]
+    ids = []
+    if path == "upload":
+        for name, text, kind in files:
+            res = client.post("/api/v1/reports", files={"file": (name, text.encode("utf-8"))},
+                              data={"unit": UNIT, "kind": kind, "year": "2024", "round": str(rid)}, headers=h)
+            assert res.status_code == 201, res.text
+            ids.append(res.json()["id"])
+    else:
+        res = client.post(f"/api/v1/rounds/{rid}/reports", headers=h,
+                          files=[("files", (n, t.encode("utf-8"))) for n, t, _ in files])
+        assert res.status_code == 202, res.text
+        job = res.json()
+        for _ in range(240):
+            job = client.get(f"/api/v1/jobs/{job['id']}", headers=h).json()
+            if job["status"] in ("done", "failed"):
+                break
+            time.sleep(0.25)
+        assert job["status"] == "done", job
+        ids = [f["report_id"] for f in job["files"]]
+        assert len(ids) == 2 and all(ids), job
+    for _ in range(2):  # the round step runs (summary refreshed), and again after nothing changed
+        assert client.get(f"/api/v1/rounds/{rid}/summary", headers=h).status_code == 200
+        checkups = [_checkup(service, i) for i in ids]
+        assert all(rows and not _repeats(rows) for rows in checkups), checkups
+        assert sum(REPEATED in r for rows in checkups for r in rows) == 1
