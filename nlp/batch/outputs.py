@@ -21,7 +21,7 @@ from nlp.batch.inputs import InputFile
 from nlp.batch.state import BatchState, write_atomic, write_json
 from nlp.checklist.build import renumber
 from nlp.doc import AnalysisResult, ChecklistItem
-from nlp.glossary import DECISIONS_SHORT, KINDS, LETTERS
+from nlp.glossary import DECISIONS_SHORT, KINDS, LETTERS, reason_name
 from nlp.report.excel import write_checklist_xlsx
 from nlp.report.word import LetterHead, letter_docx, letter_number
 from nlp.review.reasons import share_text
@@ -163,7 +163,7 @@ def write_letter(out: Path, stem: str, result: AnalysisResult, state: BatchState
 
 
 SUMMARY_COLUMNS = ("文件", "结果文件", "单位", "文件类型", "年度", "预审结论", "问题篇幅占比", "问题数",
-                   "表述笼统的问题数", "有对应措施的问题数", "预审意见", "结论代码", "类型代码", "意见代码")  # the last three for machines
+                   "表述笼统的问题数", "有对应措施的问题数", "意见类别", "预审意见", "结论代码", "类型代码", "意见代码")  # the last three for machines
 
 
 def _summary_csv(rows: list[tuple[str, AnalysisResult]], failures: Sequence[Failure] = ()) -> str:
@@ -177,8 +177,9 @@ def _summary_csv(rows: list[tuple[str, AnalysisResult]], failures: Sequence[Fail
         w.writerow([r.document.filename, f"reports/{stem}.json", r.document.unit or "", KINDS.get(r.document.kind, ""),
                     r.document.year or "", DECISIONS_SHORT.get(r.verdict.decision, ""), share_text(m.problem_share),
                     m.problems_total, m.problems_vague, m.problems_with_measure,
+                    "；".join(reason_name(x.code) for x in r.verdict.reasons),
                     "；".join(x.message.rstrip("。") for x in r.verdict.reasons), r.verdict.decision, r.document.kind,
                     ";".join(x.code for x in r.verdict.reasons)])
     for f in failures:
-        w.writerow([f.file, "", "", "", "", "未能处理", "", "", "", "", f.message, "failed", "", f.code])
+        w.writerow([f.file, "", "", "", "", "未能处理", "", "", "", "", "文件未能处理", f.message, "failed", "", f.code])
     return buf.getvalue()

@@ -131,3 +131,90 @@ def test_the_service_checkup_after_the_round_step_has_no_repeated_row(service: S
         checkups = [_checkup(service, i) for i in ids]
         assert all(rows and not _repeats(rows) for rows in checkups), checkups
         assert sum(REPEATED in r for rows in checkups for r in rows) == 1
+
+
+# -- every reason code reads in Chinese wherever reasons are shown ------------------------------------------------
+
+def reason_codes() -> set[str]:
+    """Every code ``nlp.review.reasons`` can emit: the ``code=`` of each Reason it builds and its code constants."""
+    import ast
+    import re
+
+    import nlp.review.reasons as reasons
+
+    codes = set()
+    for node in ast.walk(ast.parse(Path(reasons.__file__).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.keyword) and node.arg == "code" and isinstance(node.value, ast.Constant):
+            codes.add(node.value.value)
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+                and re.fullmatch(r"[A-Z][A-Z_]{3,}", node.value.value)):
+            codes.add(node.value.value)
+    return codes
+
+
+def _every_reason(result):  # type: ignore[no-untyped-def]
+    """``result`` sent back for every reason code, each with a message of its own (so the name is what is looked for)."""
+    from nlp.doc import Reason, Verdict
+
+    reasons = tuple(Reason(code=code, message=f"第{k}条测试意见，请修改。") for k, code in enumerate(sorted(reason_codes())))
+    return result.model_copy(update={"verdict": Verdict(decision="revise", reasons=reasons)})
+
+
+def test_every_reason_code_has_a_chinese_name() -> None:
+    from nlp.glossary import REASONS, reason_name
+
+    codes = reason_codes()
+    assert {"READS_AS_PUBLICITY", "NO_PERSONAL_DUTY", "CROSS_SOURCE_CONTRADICTION", "NEAR_DUPLICATE",
+            "INDICATOR_ALERT", "LOW_PROBLEM_SHARE", "NOT_A_REPORT"} <= codes
+    assert codes <= set(REASONS)
+    assert all(reason_name(c)[0] >= "\u4e00" and not any(ch.isascii() for ch in reason_name(c)) for c in codes)
+    assert reason_name("SOME_FUTURE_CODE") == "预审意见"
+
+
+def test_the_report_page_names_every_reason_in_chinese(service: Service, analysed) -> None:  # type: ignore[no-untyped-def]
+    import lxml.html
+    from sqlalchemy import select
+
+    from api.tables import Report
+    from api.web import COOKIE
+    from fastapi.testclient import TestClient
+    from nlp.glossary import reason_name
+
+    _, report, _ = analysed
+    res = service.client.post("/api/v1/reports", files={"file": ("白鹭县全部意见.txt", (REPORT + "\n附记。").encode("utf-8"))},
+                              data={"unit": UNIT, "kind": "annual_report", "year": "2024"}, headers=service.reviewer)
+    assert res.status_code == 201, res.text
+    report_id = res.json()["id"]
+    with service.services.sessions.begin() as s:
+        row = s.scalar(select(Report).where(Report.id == report_id))
+        from nlp.doc import AnalysisResult
+
+        row.result_json = _every_reason(AnalysisResult.model_validate_json(row.result_json)).model_dump_json()
+        row.decision = "revise"
+    browser = TestClient(service.app, follow_redirects=False)
+    browser.cookies.set(COOKIE, service.reviewer["Authorization"].split(" ", 1)[1])
+    page = browser.get(f"/reports/{report_id}")
+    assert page.status_code == 200
+    reasons = lxml.html.fromstring(page.text).get_element_by_id("reasons")
+    shown = reasons.text_content()
+    for code in reason_codes():
+        assert reason_name(code) in shown and code not in shown, code
+
+
+def test_csv_and_terminal_summary_name_every_reason_in_chinese(analysed) -> None:  # type: ignore[no-untyped-def]
+    import csv
+
+    from nlp.batch.outputs import _summary_csv
+    from nlp.glossary import reason_name
+    from nlp.report.summary import result_to_text
+
+    _, report, _ = analysed
+    every = _every_reason(report)
+    rows = list(csv.DictReader(io.StringIO(_summary_csv([("白鹭县", every)]).lstrip("\ufeff"))))
+    names = rows[0]["意见类别"].split("；")
+    assert names == [reason_name(r.code) for r in every.verdict.reasons]
+    for column, value in rows[0].items():
+        if column not in ("意见代码", "结论代码", "类型代码", "结果文件"):
+            assert not any(code in value for code in reason_codes()), column
+    text = result_to_text(every)
+    assert all(f"【{reason_name(c)}】" in text and c not in text for c in reason_codes())
