@@ -96,7 +96,7 @@ def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str
         all_items = renumber(i for _, _, items in unit_rows for i in items)
         write_atomic(out / "checklist.xlsx", write_checklist_xlsx(
             [("个性问题清单", [i for i in all_items if i.scope != "common"]),
-             ("共性问题明细", [i for i in all_items if i.scope == "common"])], list(review.common)))
+             ("共性问题明细", [i for i in all_items if i.scope == "common"])], list(review.common), review.results))
 
     # the three share nothing but what is computed above: two of them are written by forked copies of this process
     listed = time.perf_counter()

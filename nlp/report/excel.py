@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC
 from xml.sax.saxutils import escape
 
-from nlp.doc import ChecklistItem, CommonProblem
-from nlp.glossary import FOLLOWUPS, ITEM_SOURCES, LATENT_BASIS, SCOPE, STATUSES, VISIBILITY
+from nlp.doc import AnalysisResult, ChecklistItem, CommonProblem
+from nlp.glossary import DECISIONS_SHORT, FOLLOWUPS, ITEM_SOURCES, KINDS, LATENT_BASIS, SCOPE, STATUSES, VISIBILITY, reason_name
 
 # fmt: off
 COLUMNS: tuple[tuple[str, str, int], ...] = (  # widths in Excel's units (a Chinese character is about 2)
@@ -24,6 +24,9 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (  # widths in Excel's units (a Chin
 COMMON_COLUMNS: tuple[tuple[str, int], ...] = (("序号", 6), ("共性问题", 50), ("问题领域", 20), ("涉及单位数", 12),
                                                ("涉及单位", 60))
 COMMON_SHEET = "共性问题清单"  # the round's problem groups; the item sheets are named by the caller
+VERDICT_COLUMNS: tuple[tuple[str, int], ...] = (("序号", 6), ("文件", 28), ("单位", 22), ("文件类型", 16),
+                                                ("预审结论", 10), ("退改理由", 30), ("预审意见", 80))
+VERDICT_SHEET = "预审结论"  # one row per report: its verdict and the reasons, named in Chinese
 # fmt: on
 _COLUMN_WORDS = {"source": ITEM_SOURCES, "visibility": VISIBILITY, "latent_basis": LATENT_BASIS, "scope": SCOPE,
                  "status": STATUSES, "followup": FOLLOWUPS}  # reviewers read the words, never the codes
@@ -51,9 +54,17 @@ def item_rows(items: Iterable[ChecklistItem], groups: Mapping[str, str] | None =
     return rows
 
 
+def verdict_rows(results: Iterable[AnalysisResult]) -> list[list[object]]:
+    """One row per report: file, unit, kind, decision and its reasons (their names, then their messages)."""
+    return [[k, r.document.filename, r.document.unit, KINDS.get(r.document.kind, ""),
+             DECISIONS_SHORT.get(r.verdict.decision, ""), "；".join(reason_name(x.code) for x in r.verdict.reasons),
+             "\n".join(x.message for x in r.verdict.reasons)] for k, r in enumerate(results, start=1)]
+
+
 def write_checklist_xlsx(sheets: Sequence[tuple[str, Iterable[ChecklistItem]]],
-                         common: Sequence[CommonProblem] = ()) -> bytes:
-    """An .xlsx with the 共性问题清单 summary when ``common`` is given, then one sheet per (title, items).
+                         common: Sequence[CommonProblem] = (), verdicts: Sequence[AnalysisResult] = ()) -> bytes:
+    """An .xlsx with the 共性问题清单 summary when ``common`` is given, then one sheet per (title, items), then the
+    预审结论 of each report when ``verdicts`` are given.
 
     Every sheet prints: landscape A4 fitted to the page width, the header row repeated on each page, page numbers
     in the footer; on screen, a bold header row frozen on a light-blue fill, a filter over the whole table, and
@@ -67,6 +78,8 @@ def write_checklist_xlsx(sheets: Sequence[tuple[str, Iterable[ChecklistItem]]],
     groups = {c.id: c.text for c in common}
     for title, items in sheets:
         tables.append((title, [(h, w) for _, h, w in COLUMNS], item_rows(items, groups)))
+    if verdicts:
+        tables.append((VERDICT_SHEET, VERDICT_COLUMNS, verdict_rows(verdicts)))
     return _xlsx([(title[:31], list(headers), rows) for title, headers, rows in tables])
 
 

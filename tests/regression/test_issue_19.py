@@ -218,3 +218,21 @@ def test_csv_and_terminal_summary_name_every_reason_in_chinese(analysed) -> None
             assert not any(code in value for code in reason_codes()), column
     text = result_to_text(every)
     assert all(f"【{reason_name(c)}】" in text and c not in text for c in reason_codes())
+
+
+def test_the_checklist_workbook_names_every_reason_in_chinese(analysed) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    from nlp.glossary import reason_name
+    from nlp.report.excel import VERDICT_SHEET, write_checklist_xlsx
+
+    _, report, _ = analysed
+    every = _every_reason(report)
+    wb = openpyxl.load_workbook(io.BytesIO(write_checklist_xlsx([("个性问题清单", [])], verdicts=[every, report])))
+    ws = wb[VERDICT_SHEET]
+    rows = [dict(zip([c.value for c in ws[1]], row, strict=True)) for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert [r["文件"] for r in rows] == [every.document.filename, report.document.filename]
+    assert rows[0]["预审结论"] == "修改" and rows[0]["退改理由"].split("；") == [reason_name(r.code) for r in every.verdict.reasons]
+    cells = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    assert not [c for c in cells if any(code in c for code in reason_codes())]
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1"

@@ -106,6 +106,7 @@ def test_batch_letters_and_checklist_are_chinese(demo) -> None:  # type: ignore[
     letters = sorted((demo["out"] / "letters").glob("*.docx"))
     assert letters
     assert not {p.name: _docx_words(p) for p in letters if _docx_words(p)}
+    assert "预审结论" in openpyxl.load_workbook(demo["out"] / "checklist.xlsx").sheetnames
     assert not _sheet_words(demo["out"] / "checklist.xlsx")
 
 
@@ -170,4 +171,5 @@ def test_service_letters_checkups_and_checklist_are_chinese(service: Service, se
                 found[(report_id, kind)] = _docx_words(res.content)
     assert not found
     xlsx = client.get(f"/api/v1/rounds/{served['round']}/checklist.xlsx", headers=h)
-    assert xlsx.status_code == 200 and not _sheet_words(xlsx.content)
+    assert xlsx.status_code == 200 and "预审结论" in openpyxl.load_workbook(io.BytesIO(xlsx.content)).sheetnames
+    assert not _sheet_words(xlsx.content)
