@@ -153,6 +153,8 @@ def check_objective_causes_only(r: ReviewInput) -> Reason | None:
 
 
 def check_problems_without_measures(r: ReviewInput) -> Reason | None:
+    if r.document.kind in r.config.verdict.measures_per_problem_skip:
+        return None
     stated = r.stated
     unanswered = [i for i in stated if i.measure is None]
     if not stated or len(unanswered) <= r.config.verdict.max_unanswered_share * len(stated):

@@ -205,3 +205,10 @@ def test_every_reason_code_has_its_chinese_name() -> None:
 def test_a_tiny_problem_share_is_said_in_words_not_as_zero_percent(share: float, said: str, not_said: str) -> None:
     reason = R.check_low_problem_share(review(share=share))
     assert reason is not None and said in reason.message and not_said not in reason.message
+
+
+def test_a_work_report_is_not_asked_for_a_measure_per_problem() -> None:
+    """A 政府工作报告 answers its short problems paragraph with the year's tasks as a whole (``measures_per_problem_skip``)."""
+    unanswered = [issue(1, measure=False), issue(2, measure=False), issue(3)]
+    assert R.check_problems_without_measures(review(kind="annual_report", issues=unanswered)) is not None
+    assert R.check_problems_without_measures(review(kind="work_report", issues=unanswered)) is None
