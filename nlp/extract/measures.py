@@ -43,8 +43,9 @@ GENERIC = frozenset("""
 """.split())
 # fmt: on
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+|其[一二三四五六七八九十])$")  # 一是, 第二
-_ITEM = re.compile(r"^\s*(?:([一二三四五六七八九十]+)是|第([一二三四五六七八九十]+)[，、]|[（(]([一二三四五六七八九十\d]+)[)）]|(\d+)[.、．])")
+_N = "一二三四五六七八九十"
+_ORDINAL = re.compile(rf"^(?:[{_N}]+是|第[{_N}]+|其[{_N}])$")  # a token such as 一是 or 第二: a place, not content
+_ITEM = re.compile(rf"^\s*(?:([{_N}]+)是|第([{_N}]+)[，、]|[（(]([{_N}\d]+)[)）]|(\d+)[.、．])")  # 一是 （二） 3.
 
 
 def content_words(text: str) -> set[str]:

@@ -9,7 +9,17 @@ from datetime import UTC
 from xml.sax.saxutils import escape
 
 from nlp.doc import AnalysisResult, ChecklistItem, CommonProblem
-from nlp.glossary import DECISIONS_SHORT, FOLLOWUPS, ITEM_SOURCES, KINDS, LATENT_BASIS, SCOPE, STATUSES, VISIBILITY, reason_name
+from nlp.glossary import (
+    DECISIONS_SHORT,
+    FOLLOWUPS,
+    ITEM_SOURCES,
+    KINDS,
+    LATENT_BASIS,
+    SCOPE,
+    STATUSES,
+    VISIBILITY,
+    reason_name,
+)
 
 # fmt: off
 COLUMNS: tuple[tuple[str, str, int], ...] = (  # widths in Excel's units (a Chinese character is about 2)

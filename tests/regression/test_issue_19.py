@@ -173,11 +173,11 @@ def test_every_reason_code_has_a_chinese_name() -> None:
 
 def test_the_report_page_names_every_reason_in_chinese(service: Service, analysed) -> None:  # type: ignore[no-untyped-def]
     import lxml.html
+    from fastapi.testclient import TestClient
     from sqlalchemy import select
 
     from api.tables import Report
     from api.web import COOKIE
-    from fastapi.testclient import TestClient
     from nlp.glossary import reason_name
 
     _, report, _ = analysed

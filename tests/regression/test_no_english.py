@@ -142,7 +142,7 @@ def _page_words(html: str) -> list[str]:
     doc = lxml.html.fromstring(html)
     for bad in doc.xpath("//script|//style"):
         bad.drop_tree()
-    texts = [t for t in doc.xpath("//body//text()")]
+    texts = list(doc.xpath("//body//text()"))
     texts += [v for attr in HUMAN_ATTRIBUTES for v in doc.xpath(f"//body//@{attr}")]
     texts += doc.xpath("//title/text()")
     return [t.strip() for t in texts if english(t)]
