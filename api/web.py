@@ -272,8 +272,23 @@ def round_page(request: Request, round_id: str, who: PageReviewer, svc: Services
     counts = Counter(r.decision for r in reports)
     decisions = {k: counts.get(k, 0) for k in ("pass", "revise", "return")}
     total = sum(decisions.values())
+    reasons = {r.id: [glossary.reason_name(code) for code in verdict_codes(r.result_json)] for r in reports}
     return page(request, "round.html", who, nav="rounds", round=row, summary=summary, summary_error=summary_error,
-                reports=reports, decisions=decisions, total=total, open_job=open_job, open_issues=open_issues)
+                reports=reports, decisions=decisions, total=total, open_job=open_job, open_issues=open_issues,
+                reasons=reasons)
+
+
+_VERDICT_KEY = '"verdict":'
+
+
+def verdict_codes(result_json: str) -> list[str]:
+    """The reason codes of a stored analysis, reading only its verdict object (the key cannot occur unescaped inside
+    the document's text, a JSON string), not the whole analysis."""
+    at = result_json.rfind(_VERDICT_KEY)
+    if at < 0:
+        return []
+    verdict, _ = json.JSONDecoder().raw_decode(result_json, at + len(_VERDICT_KEY))
+    return [r["code"] for r in verdict.get("reasons", ())]
 
 
 @router.get("/checklist")

@@ -236,3 +236,31 @@ def test_the_checklist_workbook_names_every_reason_in_chinese(analysed) -> None:
     cells = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
     assert not [c for c in cells if any(code in c for code in reason_codes())]
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1"
+
+
+def test_the_round_page_names_each_reports_reasons_in_chinese(service: Service) -> None:
+    import lxml.html
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+
+    from api.tables import Report
+    from api.web import COOKIE
+    from nlp.doc import AnalysisResult
+    from nlp.glossary import reason_name
+
+    h = service.reviewer
+    rid = service.client.post("/api/v1/rounds", json={"name": "退改理由批次"}, headers=h).json()["id"]
+    res = service.client.post("/api/v1/reports", files={"file": ("白鹭县退改理由.txt", (REPORT + "\n再记。").encode("utf-8"))},
+                              data={"unit": UNIT, "kind": "annual_report", "year": "2024", "round": str(rid)}, headers=h)
+    assert res.status_code == 201, res.text
+    assert service.client.get(f"/api/v1/rounds/{rid}/summary", headers=h).status_code == 200
+    with service.services.sessions.begin() as s:
+        row = s.scalar(select(Report).where(Report.id == res.json()["id"]))
+        row.result_json = _every_reason(AnalysisResult.model_validate_json(row.result_json)).model_dump_json()
+    browser = TestClient(service.app, follow_redirects=False)
+    browser.cookies.set(COOKIE, h["Authorization"].split(" ", 1)[1])
+    table = lxml.html.fromstring(browser.get(f"/rounds/{rid}").text).get_element_by_id("round-reports")
+    shown = table.text_content()
+    assert "退改理由" in shown
+    for code in reason_codes():
+        assert reason_name(code) in shown and code not in shown, code
