@@ -83,7 +83,8 @@ templates.env.filters["pct"] = percent
 # every table of the glossary under its own name (KINDS, LABELS, DECISIONS_SHORT, STATUSES …): codes → Chinese words
 templates.env.globals.update({name: words for name, words in vars(glossary).items()
                               if name.isupper() and isinstance(words, dict)})
-templates.env.globals.update(error_message=error_message, reason_name=glossary.reason_name, SCRIPT_GLOSSARY=SCRIPT_GLOSSARY)
+templates.env.globals.update(error_message=error_message, reason_name=glossary.reason_name,
+                             SCRIPT_GLOSSARY=SCRIPT_GLOSSARY)
 
 
 templates.env.globals["split_evidence"] = split_evidence
