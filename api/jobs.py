@@ -142,7 +142,8 @@ class JobRunner:
                 return True
             f = s.get(JobFile, file_id)
             if error is not None:
-                f.status, f.code, f.message = "failed", error.code, f"{error.message_zh}（{error.detail}）"
+                logger.info("file %d failed: %s (%s)", file_id, error.code, error.detail)  # the English detail: logs only
+                f.status, f.code, f.message = "failed", error.code, error.reviewer_message
                 s.flush()
                 self.blobs.discard(sha, s)  # a failed file leaves no bytes behind, unless a report or file needs them
             else:
@@ -207,7 +208,7 @@ class JobRunner:
         sha = s.execute(update(JobFile).where(JobFile.id == file_id,
                                               claimable(t) if t is not None else JobFile.owner == self.instance_id)
                         .values(status="failed", owner=None, lease_until=None, code=err.code,
-                                message=f"{err.message_zh}（{err.detail}）").returning(JobFile.sha256)).scalar()
+                                message=err.reviewer_message).returning(JobFile.sha256)).scalar()
         if sha is not None:
             self.blobs.discard(sha, s)
 
@@ -253,7 +254,7 @@ def enqueue(s: Session, round_row: Round, files: list[Any], blobs: Blobs, submit
         if error is not None:  # refused on arrival (an empty file): a failed file of the job, nothing stored
             s.add(JobFile(job_id=job_id, position=k, name=f.name, sha256=sha256(f.data), unit=f.unit, kind=f.kind,
                           year=f.year, status="failed", attempts=0, code=error.code,
-                          message=f"{error.message_zh}（{error.detail}）"))
+                          message=error.reviewer_message))
             continue
         digest = blobs.put(f.data, session=s)
         s.add(JobFile(job_id=job_id, position=k, name=f.name, sha256=digest, unit=f.unit, kind=f.kind, year=f.year,

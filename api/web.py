@@ -85,7 +85,8 @@ templates.env.filters["pct"] = percent
 # every table of the glossary under its own name (KINDS, LABELS, DECISIONS_SHORT, STATUSES …): codes → Chinese words
 templates.env.globals.update({name: words for name, words in vars(glossary).items()
                               if name.isupper() and isinstance(words, dict)})
-templates.env.globals.update(error_message=error_message, SCRIPT_GLOSSARY=SCRIPT_GLOSSARY)
+templates.env.globals.update(error_message=error_message, reason_name=glossary.reason_name,
+                             SCRIPT_GLOSSARY=SCRIPT_GLOSSARY)
 
 
 templates.env.globals["split_evidence"] = split_evidence
@@ -278,12 +279,26 @@ def round_page(request: Request, round_id: str, who: PageReviewer, svc: Services
     counts = Counter(r.decision for r in reports)
     decisions = {k: counts.get(k, 0) for k in ("pass", "revise", "return")}
     total = sum(decisions.values())
+    reasons = {r.id: [glossary.reason_name(code) for code in verdict_codes(r.result_json)] for r in reports}
     circ = circular(summary.common_problems, items) if summary is not None else None
     return page(request, "round.html", who, nav="rounds", round=row, summary=summary, summary_error=summary_error,
                 reports=reports, decisions=decisions, total=total, open_job=open_job, open_issues=open_issues,
                 circ=circ, show_specific=len(items) <= CIRCULAR_ROWS,
                 other_rounds=[x for x in rounds if x.id != row.id],
-                previous=next((x for x in rounds if x.id == row.previous_round_id), None))
+                previous=next((x for x in rounds if x.id == row.previous_round_id), None), reasons=reasons)
+
+
+_VERDICT_KEY = '"verdict":'
+
+
+def verdict_codes(result_json: str) -> list[str]:
+    """The reason codes of a stored analysis, reading only its verdict object (the key cannot occur unescaped inside
+    the document's text, a JSON string), not the whole analysis."""
+    at = result_json.rfind(_VERDICT_KEY)
+    if at < 0:
+        return []
+    verdict, _ = json.JSONDecoder().raw_decode(result_json, at + len(_VERDICT_KEY))
+    return [r["code"] for r in verdict.get("reasons", ())]
 
 
 @router.get("/checklist")

@@ -214,7 +214,7 @@ def batch(
     typer.echo(f"完成：共{outcome.total}份，成功{outcome.done}份（其中续跑跳过{outcome.skipped}份），失败{outcome.failed}份，"
                f"用时{outcome.seconds:.1f}秒。输出：{out}")
     for failure in outcome.failures:
-        typer.echo(f"  失败 [{failure['code']}] {failure['file']}：{failure['message']}", err=True)
+        typer.echo(f"  失败：{failure['file']}：{failure['message']}", err=True)  # the code is in summary.csv
     raise typer.Exit(outcome.exit_code)
 
 

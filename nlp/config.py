@@ -29,6 +29,10 @@ class VerdictPolicy(BaseModel):
     share_margin: float = 0.03
     max_vague_share: float = 0.5
     max_unanswered_share: float = 0.5
+    # PROBLEMS_WITHOUT_MEASURES is not asked of these kinds: a 政府工作报告 lists its problems in one short paragraph
+    # that the year's tasks answer as a whole, not item by item (the real round: 352 problems, 112 with a measure
+    # that takes up their content).
+    measures_per_problem_skip: tuple[str, ...] = ("work_report",)
     require_causes: tuple[str, ...] = ("annual_report", "shufa_report")
     near_duplicate_jaccard: float = 0.6
     # Per kind: which kinds owe a problem part (NO_PROBLEMS), which owe the problem share (LOW_PROBLEM_SHARE), and
@@ -51,7 +55,8 @@ class VerdictPolicy(BaseModel):
     @model_validator(mode="after")
     def _known_kinds(self) -> VerdictPolicy:
         for name in ("require_causes", "require_problems", "require_problem_share", "not_reports",
-                     "achievement_heavy_skip", "publicity_kinds", "require_personal_duty"):
+                     "achievement_heavy_skip", "publicity_kinds", "require_personal_duty",
+                     "measures_per_problem_skip"):
             unknown = sorted(set(getattr(self, name)) - set(KINDS))
             if unknown:
                 raise ValueError(f"{name}: unknown kind(s) {unknown}; expected some of {sorted(KINDS)}")

@@ -92,6 +92,12 @@ ON_PAGE = "（第{page}页）"  # after a quote
 # fmt: on
 
 
+def reason_name(code: str) -> str:
+    """The reviewer's name for a verdict reason code (``REASONS``); a code not listed there reads as 预审意见, never
+    as the code itself."""
+    return REASONS.get(code, "预审意见")
+
+
 def error_message(code: str) -> str:
     """The reviewer-facing Chinese sentence for an error code."""
     return ERROR_MESSAGES.get(code, "处理文件时出错。")

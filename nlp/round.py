@@ -263,7 +263,21 @@ def _items(results: list[AnalysisResult], sources: dict[str | None, tuple[list[i
             by_name = {results[k].document.filename: k for k in (*talks, *reports)}
             rows = cross_source_items([results[k] for k in reports], [results[k] for k in talks], encoder, round_name,
                                       contradictions=[found.get(k, []) for k in reports], policy=config.cross_source)
-            out += [RoundItem(result=by_name[row.document], item=row) for row in rows]
+            out = _with_cross_source(out, [RoundItem(result=by_name[row.document], item=row) for row in rows])
+    return out
+
+
+def _with_cross_source(items: list[RoundItem], raised: list[RoundItem]) -> list[RoundItem]:
+    """``items`` with the rows an interview raises: a problem the interview's own rows already hold (same file, same
+    issue) takes that row's place, as the interview raised it (隐性, 谈话反映), instead of being listed twice."""
+    at = {(row.result, row.item.issue_id): k for k, row in enumerate(items)}
+    out = list(items)
+    for row in raised:
+        k = at.get((row.result, row.item.issue_id))
+        if k is None:
+            out.append(row)
+        else:
+            out[k] = RoundItem(result=row.result, item=row.item.model_copy(update={"number": items[k].item.number}))
     return out
 
 

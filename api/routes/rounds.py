@@ -86,9 +86,10 @@ def get_round_checklist(svc: ServicesDep, round_id: RoundId, who: Reviewer) -> R
         row = store.get_round(s, round_id)
         summary = current_summary(s, row, svc.round_tools)
         items = renumber(store.round_checklist_items(s, row.id))
+        results = [store.report_result(r) for r in store.round_reports(s, row.id)]
     data = write_checklist_xlsx([("个性问题清单", [i for i in items if i.scope != "common"]),
                                  ("共性问题明细", [i for i in items if i.scope == "common"])],
-                                summary.common_problems)
+                                summary.common_problems, results)
     from datetime import date
 
     return download(data, XLSX, f"问题清单_{safe_name(row.name)}_{date.today():%Y%m%d}.xlsx",

@@ -22,7 +22,7 @@ from nlp.batch.state import BatchState, write_atomic, write_json
 from nlp.checklist.build import renumber
 from nlp.cluster.recurrence import EarlierRound
 from nlp.doc import AnalysisResult, ChecklistItem
-from nlp.glossary import DECISIONS_SHORT, KINDS, LETTERS
+from nlp.glossary import DECISIONS_SHORT, KINDS, LETTERS, reason_name
 from nlp.report.excel import write_checklist_xlsx
 from nlp.report.word import LetterHead, letter_docx, letter_number
 from nlp.review.reasons import share_text
@@ -98,7 +98,7 @@ def write_round_outputs(opts: Any, inputs: list[InputFile], names: dict[str, str
         all_items = renumber(i for _, _, items in unit_rows for i in items)
         write_atomic(out / "checklist.xlsx", write_checklist_xlsx(
             [("个性问题清单", [i for i in all_items if i.scope != "common"]),
-             ("共性问题明细", [i for i in all_items if i.scope == "common"])], list(review.common)))
+             ("共性问题明细", [i for i in all_items if i.scope == "common"])], list(review.common), review.results))
 
     # the three share nothing but what is computed above: two of them are written by forked copies of this process
     listed = time.perf_counter()
@@ -165,7 +165,7 @@ def write_letter(out: Path, stem: str, result: AnalysisResult, state: BatchState
 
 
 SUMMARY_COLUMNS = ("文件", "结果文件", "单位", "文件类型", "年度", "预审结论", "问题篇幅占比", "问题数",
-                   "表述笼统的问题数", "有对应措施的问题数", "预审意见", "结论代码", "类型代码", "意见代码")  # the last three for machines
+                   "表述笼统的问题数", "有对应措施的问题数", "意见类别", "预审意见", "结论代码", "类型代码", "意见代码")  # the last three for machines
 
 
 def _summary_csv(rows: list[tuple[str, AnalysisResult]], failures: Sequence[Failure] = ()) -> str:
@@ -179,8 +179,9 @@ def _summary_csv(rows: list[tuple[str, AnalysisResult]], failures: Sequence[Fail
         w.writerow([r.document.filename, f"reports/{stem}.json", r.document.unit or "", KINDS.get(r.document.kind, ""),
                     r.document.year or "", DECISIONS_SHORT.get(r.verdict.decision, ""), share_text(m.problem_share),
                     m.problems_total, m.problems_vague, m.problems_with_measure,
+                    "；".join(reason_name(x.code) for x in r.verdict.reasons),
                     "；".join(x.message.rstrip("。") for x in r.verdict.reasons), r.verdict.decision, r.document.kind,
                     ";".join(x.code for x in r.verdict.reasons)])
     for f in failures:
-        w.writerow([f.file, "", "", "", "", "未能处理", "", "", "", "", f.message, "failed", "", f.code])
+        w.writerow([f.file, "", "", "", "", "未能处理", "", "", "", "", "文件未能处理", f.message, "failed", "", f.code])
     return buf.getvalue()

@@ -33,11 +33,16 @@ def _source(issue: Issue, kind: str) -> str:
 
 def unit_items(result: AnalysisResult, round_name: str | None = None,
                scopes: dict[str, tuple[str | None, str]] | None = None, start_number: int = 1) -> list[ChecklistItem]:
-    """One checklist row per issue of one analysed document."""
+    """One checklist row per issue of one analysed document; a problem the document states twice in the same words
+    (a paragraph repeated, say) is one row, at its first place."""
     tax = load_taxonomy()
     doc = result.document
     rows = []
-    for k, issue in enumerate(result.issues):
+    seen: set[str] = set()
+    for issue in result.issues:
+        if _same_words(issue.text) in seen:
+            continue
+        seen.add(_same_words(issue.text))
         first = issue.evidence[0] if issue.evidence else None
         measure = issue.measure.text if issue.measure else None
         scope, group = (scopes or {}).get(issue.id, (issue.scope, None))
@@ -45,7 +50,7 @@ def unit_items(result: AnalysisResult, round_name: str | None = None,
         deadline = _DEADLINE.search(measure) if measure else None
         target = _TARGET.search(measure) if measure else None
         rows.append(ChecklistItem(
-            number=start_number + k, issue_id=issue.id, round=round_name, source=_source(issue, doc.kind),
+            number=start_number + len(rows), issue_id=issue.id, round=round_name, source=_source(issue, doc.kind),
             unit=doc.unit, document=doc.filename, original=" ".join(e.text for e in issue.evidence) or issue.text,
             start=first.start if first else None, end=first.end if first else None,
             page=doc.page_of(first.start) if first else None, text=issue.text, domain=issue.domain,
@@ -57,6 +62,11 @@ def unit_items(result: AnalysisResult, round_name: str | None = None,
             recurring=issue.recurring,
         ))
     return rows
+
+
+def _same_words(text: str) -> str:
+    """The text as compared for repeats: without spaces and the closing punctuation."""
+    return "".join(text.split()).rstrip("。；;，,")
 
 
 def unit_checklist(result: AnalysisResult, round_name: str | None = None,

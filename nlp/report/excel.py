@@ -8,12 +8,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC
 from xml.sax.saxutils import escape
 
-from nlp.doc import ChecklistItem, CommonProblem, Recurrence
+from nlp.doc import AnalysisResult, ChecklistItem, CommonProblem, Recurrence
 from nlp.glossary import (
     CIRCULAR_SECTIONS,
+    DECISIONS_SHORT,
     EARLIER_ROUND,
     FOLLOWUPS,
     ITEM_SOURCES,
+    KINDS,
     LATENT_BASIS,
     ON_PAGE,
     RECURRING,
@@ -22,6 +24,7 @@ from nlp.glossary import (
     SCOPE,
     STATUSES,
     VISIBILITY,
+    reason_name,
 )
 from nlp.report.circular import Circular, circular
 
@@ -40,6 +43,9 @@ COMMON_COLUMNS: tuple[tuple[str, int], ...] = (("序号", 7), ("共性问题", 4
                                                ("涉及单位", 36), ("单位表述", 40), ("原文（页码）", 50),
                                                (RECURRING, 30))
 COMMON_SHEET = "共性问题清单"  # the round as a 督察 circular (below); the item sheets are named by the caller
+VERDICT_COLUMNS: tuple[tuple[str, int], ...] = (("序号", 6), ("文件", 28), ("单位", 22), ("文件类型", 16),
+                                                ("预审结论", 10), ("退改理由", 30), ("预审意见", 80))
+VERDICT_SHEET = "预审结论"  # one row per report: its verdict and the reasons, named in Chinese
 # fmt: on
 _COLUMN_WORDS = {"source": ITEM_SOURCES, "visibility": VISIBILITY, "latent_basis": LATENT_BASIS, "scope": SCOPE,
                  "status": STATUSES, "followup": FOLLOWUPS}  # reviewers read the words, never the codes
@@ -76,6 +82,13 @@ def item_rows(items: Iterable[ChecklistItem], groups: Mapping[str, str] | None =
     return rows
 
 
+def verdict_rows(results: Iterable[AnalysisResult]) -> list[list[object]]:
+    """One row per report: file, unit, kind, decision and its reasons (their names, then their messages)."""
+    return [[k, r.document.filename, r.document.unit, KINDS.get(r.document.kind, ""),
+             DECISIONS_SHORT.get(r.verdict.decision, ""), "；".join(reason_name(x.code) for x in r.verdict.reasons),
+             "\n".join(x.message for x in r.verdict.reasons)] for k, r in enumerate(results, start=1)]
+
+
 def circular_rows(c: Circular) -> tuple[list[list[object]], frozenset[int]]:
     """The 共性问题清单 sheet: 一、共性问题, each (numbered 1, 2, …) with its title, domain, unit count and units, and
     under it each unit's wording, quote and page (1.1, 1.2, …); then 二、个性问题, each unit's rows under its name.
@@ -108,9 +121,10 @@ def _wording(item: ChecklistItem) -> list[object]:
 
 
 def write_checklist_xlsx(sheets: Sequence[tuple[str, Iterable[ChecklistItem]]],
-                         common: Sequence[CommonProblem] = ()) -> bytes:
+                         common: Sequence[CommonProblem] = (), verdicts: Sequence[AnalysisResult] = ()) -> bytes:
     """An .xlsx with the 共性问题清单 when ``common`` is given (the round as a 督察 circular, ``circular_rows``, from
-    the rows of every sheet), then one sheet per (title, items).
+    the rows of every sheet), then one sheet per (title, items), then the 预审结论 of each report when
+    ``verdicts`` are given.
 
     Every sheet prints: landscape A4 fitted to the page width, the header row repeated on each page, page numbers
     in the footer; on screen, a bold header row frozen on a light-blue fill, a filter over the whole table, and
@@ -125,6 +139,8 @@ def write_checklist_xlsx(sheets: Sequence[tuple[str, Iterable[ChecklistItem]]],
     groups = {c.id: c.text for c in common}
     for title, items in listed:
         tables.append((title[:31], [(h, w) for _, h, w in COLUMNS], item_rows(items, groups), frozenset()))
+    if verdicts:
+        tables.append((VERDICT_SHEET, list(VERDICT_COLUMNS), verdict_rows(verdicts), frozenset()))
     return _xlsx(tables)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nlp.doc import AnalysisResult
-from nlp.glossary import DECISIONS, KINDS, LABELS, VISIBILITY
+from nlp.glossary import DECISIONS, KINDS, LABELS, VISIBILITY, reason_name
 from nlp.taxonomy import load_taxonomy
 
 _MARK = {label: f"【{LABELS[label]}】" for label in ("problem", "cause", "measure")}
@@ -18,7 +18,7 @@ def result_to_text(result: AnalysisResult, show_sentences: bool = True) -> str:
         f"预审结论：{DECISIONS[v.decision]}",
     ]
     for r in v.reasons:
-        out.append(f"  · [{r.code}] {r.message}")
+        out.append(f"  · 【{reason_name(r.code)}】{r.message}")
     out.append(f"问题占比 {m.problem_share:.0%}（成绩 {m.achievement_share:.0%}，措施 {m.measure_share:.0%}）；"
                f"问题 {m.problems_total} 个，其中表述空泛 {m.problems_vague} 个，有对应措施 {m.problems_with_measure} 个")
     if m.indicators:

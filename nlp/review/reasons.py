@@ -109,8 +109,17 @@ def check_low_problem_share(r: ReviewInput) -> Reason | None:
         return None
     problems = [_span(s) for s in r.sentences if s.label == "problem"][:MAX_EVIDENCE]
     return Reason(code="LOW_PROBLEM_SHARE",
-                  message=f"查摆问题部分仅占报告篇幅的{share_text(share)}，低于{policy.min_problem_share:.0%}的要求，存在“讲成绩多、讲问题少”的情况，请充实问题查摆内容。",
+                  message=f"{_problem_share_words(share)}，低于{policy.min_problem_share:.0%}的要求，存在“讲成绩多、讲问题少”的情况，请充实问题查摆内容。",
                   evidence=tuple(problems))
+
+
+def _problem_share_words(share: float) -> str:
+    """“仅占报告篇幅的12%”; a share that rounds to 0% is said in words (“不足1%”, or none at all), never as 0%."""
+    if share <= 0:
+        return "报告几乎没有查摆问题的篇幅"
+    if share < 0.005:
+        return "查摆问题部分占报告篇幅不足1%"
+    return f"查摆问题部分仅占报告篇幅的{share_text(share)}"
 
 
 def check_vague_problems(r: ReviewInput) -> Reason | None:
@@ -144,6 +153,8 @@ def check_objective_causes_only(r: ReviewInput) -> Reason | None:
 
 
 def check_problems_without_measures(r: ReviewInput) -> Reason | None:
+    if r.document.kind in r.config.verdict.measures_per_problem_skip:
+        return None
     stated = r.stated
     unanswered = [i for i in stated if i.measure is None]
     if not stated or len(unanswered) <= r.config.verdict.max_unanswered_share * len(stated):

@@ -87,6 +87,7 @@ def render_card(meta: dict[str, Any]) -> str:
             f"- issue extraction (span overlap): P {ie['precision']:.3f}, R {ie['recall']:.3f}, F1 **{ie['f1']:.3f}**",
             f"- on matched issues: domain accuracy {res['domain_accuracy']:.3f}, visibility accuracy "
             f"{res['visibility_accuracy']:.3f}, vague accuracy {res['vague_accuracy']:.3f}",
+            *_link_lines(res),
             *_reason_lines(res),
             *_transcript_lines(res),
             "",
@@ -176,6 +177,18 @@ def _transcript_lines(res: dict[str, Any]) -> list[str]:
     if talk:
         line += f"; issue extraction F1 **{talk['f1']:.3f}** (P {talk['precision']:.3f}, R {talk['recall']:.3f})"
     return [line]
+
+
+def _link_lines(res: dict[str, Any]) -> list[str]:
+    """Measure links (a problem answered by its measure): of the matched issues, and of the linker alone on the gold
+    issues and labels; empty for figures from before they were measured."""
+    out = []
+    for key, what in (("measure_links", "matched issues"), ("measure_links_gold_issues", "gold issues and labels")):
+        m = res.get(key)
+        if m:
+            out.append(f"- measure links ({what}): P {m['precision']:.3f}, R {m['recall']:.3f}, F1 {m['f1']:.3f} "
+                       f"({m['links']} made, {m['gold']} annotated)")
+    return out
 
 
 def _reason_lines(res: dict[str, Any]) -> list[str]:

@@ -15,12 +15,13 @@ from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from nlp.bundle import ModelBundle
 from nlp.cluster.duplicates import near_copies
-from nlp.doc import LABELS
+from nlp.doc import LABELS, Issue, Sentence, Span
 from nlp.errors import PrereviewError
+from nlp.extract.measures import match_measures
 from nlp.pipeline import analyze
 from nlp.round import with_near_copy
 from nlp.training.corpus import load_splits
-from nlp.training.corpus.schema import AnnotatedDocument, load_documents
+from nlp.training.corpus.schema import AnnotatedDocument, Offsets, load_documents
 from nlp.training.data import corpus_inputs
 
 REPORT_KINDS = ("shufa_report", "annual_report", "self_report", "rectification_report")
@@ -56,6 +57,7 @@ def document_scores(bundle: ModelBundle, docs: list[AnnotatedDocument],
     tp = fp = fn = 0
     by_kind: dict[str, Counter[str]] = {}  # transcripts are scored on their own too (the #8 target)
     typing = Counter()
+    links: Counter[str] = Counter()  # measure links of the matched issues (``link_counts``)
     fired: dict[str, Counter[str]] = {code: Counter() for code in WATCHED_REASONS}
     errors = []
     for doc in docs:
@@ -94,6 +96,7 @@ def document_scores(bundle: ModelBundle, docs: list[AnnotatedDocument],
             typing["domain"] += issue.domain == g.domain
             typing["visibility"] += issue.visibility == g.visibility
             typing["vague"] += issue.vague == g.vague
+            links.update(link_counts(issue.measure, g.measure))
         fn += len(gold) - len(matched_gold)
         counts["fn"] += len(gold) - len(matched_gold)
     n = max(typing["n"], 1)
@@ -106,10 +109,44 @@ def document_scores(bundle: ModelBundle, docs: list[AnnotatedDocument],
         "issue_extraction_by_kind": {kind: _prf(c["tp"], c["fp"], c["fn"]) for kind, c in sorted(by_kind.items())},
         "domain_accuracy": round(typing["domain"] / n, 4), "visibility_accuracy": round(typing["visibility"] / n, 4),
         "vague_accuracy": round(typing["vague"] / n, 4), "typed_issues": typing["n"],
+        "measure_links": _link_prf(links), "measure_links_gold_issues": gold_issue_links(docs),
         "reasons": {code: {"fired": c["fired"], "on_gold_non_pass": c["right"],
                            "precision": round(c["right"] / c["fired"], 4) if c["fired"] else None}
                     for code, c in fired.items()},
     }
+
+
+def link_counts(pred: Span | None, gold: Offsets | None) -> Counter[str]:
+    """One issue's measure link against the gold one: ``pred`` and ``gold`` count links made and annotated,
+    ``right`` a made link whose span overlaps the annotated measure."""
+    right = pred is not None and gold is not None and _overlap((pred.start, pred.end), (gold.start, gold.end))
+    return Counter(pred=pred is not None, gold=gold is not None, right=right)
+
+
+def _link_prf(c: Counter[str]) -> dict[str, float]:
+    precision, recall = c["right"] / max(c["pred"], 1), c["right"] / max(c["gold"], 1)
+    return {"precision": round(precision, 4), "recall": round(recall, 4),
+            "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 4), "links": c["pred"],
+            "gold": c["gold"]}
+
+
+def gold_issue_links(docs: list[AnnotatedDocument]) -> dict[str, float]:
+    """The linker alone (``match_measures``): the gold issues and the gold sentence labels in, each link out
+    compared with the annotated one. Apart from extraction errors, which the pipeline figure carries too."""
+    c: Counter[str] = Counter()
+    for doc in docs:
+        gold = [i for i in doc.issues if i.evidence]
+        if not gold:
+            continue
+        sentences = [Sentence(i=k, start=s.start, end=s.end, text=doc.text[s.start:s.end], label=s.label)
+                     for k, s in enumerate(doc.sentences)]
+        issues = [Issue(id=g.id, text=" ".join(doc.text[e.start:e.end] for e in g.evidence), domain=g.domain,
+                        visibility=g.visibility, vague=g.vague,
+                        evidence=tuple(Span(start=e.start, end=e.end, text=doc.text[e.start:e.end])
+                                       for e in g.evidence)) for g in gold]
+        for g, linked in zip(gold, match_measures(issues, sentences), strict=True):
+            c.update(link_counts(linked.measure, g.measure))
+    return _link_prf(c)
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
@@ -179,6 +216,7 @@ def format_report(results: dict[str, Any]) -> str:
         lines.append(f"issue extraction P {ie['precision']:.3f} R {ie['recall']:.3f} F1 {ie['f1']:.3f}; "
                      f"domain acc {res['domain_accuracy']:.3f}, visibility acc {res['visibility_accuracy']:.3f}, "
                      f"vague acc {res['vague_accuracy']:.3f} ({res['typed_issues']} matched issues)")
+        lines += link_lines(res)
         lines += reason_lines(res)
         sp = res.get("speaker_accuracy") or {}
         talk = res.get("issue_extraction_by_kind", {}).get("transcript")
@@ -189,6 +227,17 @@ def format_report(results: dict[str, Any]) -> str:
         if res["errors"]:
             lines.append(f"unreadable: {res['errors']}")
     return "\n".join(lines)
+
+
+def link_lines(res: dict[str, Any]) -> list[str]:
+    """Measure links: of the pipeline's issues matched to gold ones, and of the gold issues given to the linker."""
+    out = []
+    for key, what in (("measure_links", "matched issues"), ("measure_links_gold_issues", "gold issues and labels")):
+        m = res.get(key)
+        if m:
+            out.append(f"measure links ({what}): P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} "
+                       f"({m['links']} made, {m['gold']} annotated)")
+    return out
 
 
 def reason_lines(res: dict[str, Any]) -> list[str]:

@@ -196,3 +196,19 @@ def test_every_reason_code_has_its_chinese_name() -> None:
 
     emitted = {"READS_AS_PUBLICITY", "NO_PERSONAL_DUTY", R.CROSS_SOURCE_CONTRADICTION, R.NOT_A_REPORT, *CORPUS_CODES}
     assert emitted <= set(REASONS) and all("\u4e00" <= v[0] <= "\u9fff" for v in REASONS.values())
+
+
+@pytest.mark.parametrize(("share", "said", "not_said"), [
+    (0.0, "几乎没有查摆问题的篇幅", "的0%"), (0.003, "占报告篇幅不足1%", "的0%"), (0.004, "不足1%", "的不足"),
+    (0.12, "仅占报告篇幅的12%", "不足1%"),
+])
+def test_a_tiny_problem_share_is_said_in_words_not_as_zero_percent(share: float, said: str, not_said: str) -> None:
+    reason = R.check_low_problem_share(review(share=share))
+    assert reason is not None and said in reason.message and not_said not in reason.message
+
+
+def test_a_work_report_is_not_asked_for_a_measure_per_problem() -> None:
+    """A 政府工作报告 answers its short problems paragraph with the year's tasks as a whole (``measures_per_problem_skip``)."""
+    unanswered = [issue(1, measure=False), issue(2, measure=False), issue(3)]
+    assert R.check_problems_without_measures(review(kind="annual_report", issues=unanswered)) is not None
+    assert R.check_problems_without_measures(review(kind="work_report", issues=unanswered)) is None

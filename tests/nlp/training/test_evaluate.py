@@ -93,3 +93,23 @@ def test_watched_reasons_are_counted_with_their_precision_and_shown_on_the_card(
     assert "READS_AS_PUBLICITY fired 4× (precision 0.75)" in card
     old = {k: v for k, v in res.items() if k != "reasons"}  # figures from before: no line, no error
     assert "reasons on the" not in render_card({"metrics": {"test": old}})
+
+
+def test_measure_links_are_scored_printed_and_carded(bundle, test_docs):
+    from nlp.training.card import render_card
+
+    reports = [d for d in test_docs if d.kind == "shufa_report"][:3]
+    res = document_scores(bundle, reports)
+    annotated = sum(1 for d in reports for i in d.issues if i.evidence and i.measure)
+    for key in ("measure_links", "measure_links_gold_issues"):
+        m = res[key]
+        assert 0 <= m["precision"] <= 1 and 0 <= m["recall"] <= 1 and m["links"] >= 0
+    assert res["measure_links_gold_issues"]["gold"] == annotated > 0  # every annotated link is counted once
+    assert res["measure_links"]["gold"] <= annotated  # only those of the issues the pipeline found
+    res["sentences"] = {"sentences": 0, "per_class": {}, "macro_f1": 0.0, "accuracy": 0.0,
+                        "confusion": {"labels": [], "matrix": []}}
+    m = res["measure_links_gold_issues"]
+    line = f"measure links (gold issues and labels): P {m['precision']:.3f} R {m['recall']:.3f}"
+    assert line in format_report({"test": res})
+    assert f"measure links (gold issues and labels): P {m['precision']:.3f}, R {m['recall']:.3f}" in \
+        render_card({"metrics": {"test": res}})
