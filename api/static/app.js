@@ -255,14 +255,17 @@
     const doc = document.getElementById("doc-form");
     if (doc) doc.addEventListener("submit", (ev) => {
       ev.preventDefault();
-      const body = { kind: doc.elements.kind.value };
+      // only what changed: each field given is a correction in the history
+      const body = {};
       const unit = doc.elements.unit.value.trim();
       const year = doc.elements.year.value.trim();
-      if (unit) body.unit = unit;
-      if (year) {
+      if (unit && unit !== doc.elements.unit.defaultValue.trim()) body.unit = unit;
+      if (doc.elements.kind.value !== doc.dataset.kind) body.kind = doc.elements.kind.value;
+      if (year && year !== doc.elements.year.defaultValue.trim()) {
         if (!/^\d{4}$/.test(year) || Number(year) < 1990 || Number(year) > 2100) { formError(doc, "年度应为1990至2100之间的四位数字。"); return; }
         body.year = Number(year);
       }
+      if (!Object.keys(body).length) { formError(doc, unit ? "没有改动。" : "请填写报送单位。"); return; }
       submitCorrection(doc, "PATCH", url, body, "已更正报告信息。");
     });
   }
