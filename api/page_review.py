@@ -44,7 +44,7 @@ class HistoryLine:
     at: str
     by: str
     what: str  # 问题“…” / 第12句 / 预审结论 …
-    changes: tuple[tuple[str, str, str], ...]  # (field, before, after), in Chinese words
+    changes: tuple[tuple[str, str | None, str], ...]  # (field, before, after) in Chinese words; before None: added
     note: str
 
 
@@ -82,7 +82,7 @@ def history_lines(history: Sequence[dict[str, Any]], issue_texts: dict[str, str]
         if h["target"] == "added_issue":
             fields = [k for k in ("text", "domain", "visibility") if k in after]
             before = {}
-        changes = tuple((glossary.CORRECTION_FIELDS[k], _words(k, before.get(k)) if k in before else "—",
+        changes = tuple((glossary.CORRECTION_FIELDS[k], _words(k, before.get(k)) if k in before else None,
                          _words(k, after.get(k))) for k in fields
                         if not (k == "reason" and not after.get("dismissed", True)))
         lines.append(HistoryLine(h["at"], h["by"], _subject(h, issue_texts), changes, h.get("note") or ""))

@@ -89,8 +89,9 @@ EARLIER_ROUND = "上一轮"  # an earlier round without a name
 RECURRING_UNITS = "{n}个单位屡改屡犯"  # a common problem some of whose units already reported it
 CIRCULAR_SECTIONS = ("一、共性问题", "二、个性问题")  # the round read as a 督察 circular (``nlp.report.circular``)
 ON_PAGE = "（第{page}页）"  # after a quote
-CORRECTION_TARGETS = {  # what a reviewer's correction is about (``nlp.feedback.Target``), in the 更正记录
-    "sentence": "句子角色", "issue": "问题", "added_issue": "补充问题", "verdict": "预审结论", "document": "报告信息",
+CORRECTION_TARGETS = {  # what a reviewer did (``nlp.feedback.Target``), as the 更正记录 says it
+    "sentence": "更正句子角色", "issue": "更正问题", "added_issue": "补充问题", "verdict": "改判预审结论",
+    "document": "更正报告信息",
 }
 CORRECTION_FIELDS = {  # the fields of a correction's before / after
     "unit": "报送单位", "kind": "类型", "year": "年度", "label": "角色", "text": "表述", "domain": "领域",

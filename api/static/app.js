@@ -116,11 +116,12 @@
         marks[0].scrollIntoView({ behavior: "smooth", block: "center" });
       }
     }
-    const controls = "a, button, input, select, textarea, form";
+    // a control inside an issue card (a link, the correction buttons and forms) does its own work
+    const inner = (ev, t) => { const c = ev.target.closest("a, button, input, select, textarea, form"); return c && c !== t; };
     document.querySelectorAll("[data-ev-key]").forEach((t) => {
-      t.addEventListener("click", (ev) => { if (ev.target.closest(controls)) return; show(t); });
+      t.addEventListener("click", (ev) => { if (inner(ev, t)) return; show(t); });
       t.addEventListener("keydown", (ev) => {
-        if (ev.target.closest(controls)) return;
+        if (inner(ev, t)) return;
         if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); show(t); }
       });
     });
@@ -235,8 +236,15 @@
         ev.preventDefault();
         const text = edit.elements.text.value.trim();
         if (!text) { formError(edit, "问题表述不能为空。"); return; }
-        const body = { text: text, domain: edit.elements.domain.value, visibility: edit.elements.visibility.value,
-          scope: edit.elements.scope.value || null };
+        // only what changed: each field given is a correction in the history
+        const body = {};
+        if (text !== edit.elements.text.defaultValue.trim()) body.text = text;
+        ["domain", "visibility", "scope"].forEach((name) => {
+          const select = edit.elements[name];
+          const initial = Array.from(select.options).find((o) => o.defaultSelected) || select.options[0];
+          if (select.value !== initial.value) body[name] = select.value || null;
+        });
+        if (!Object.keys(body).length) { formError(edit, "没有改动。"); return; }
         submitCorrection(edit, "PATCH", issueUrl(li), body, "已保存对该问题的修改。");
       });
     });

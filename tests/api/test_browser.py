@@ -331,7 +331,12 @@ def test_a_reviewer_corrects_a_report_in_the_page(server, browser, tmp_path: Pat
         # dismiss the first stated problem (a reason from the list and a note), then restore it
         target = next(i for i in first["issues"] if i.get("latent_basis") is None)
         card = page.locator(f"#issues li[data-row='{target['id']}']")
+        for form in (".dismiss-form", ".edit-form", "#override-form", "#doc-form", "#letter-panel", "#role-menu",
+                     "#add-issue"):  # nothing is open until asked for
+            expect(page.locator(form).first).to_be_hidden()
         card.locator(".issue-dismiss").click()
+        expect(card.locator(".dismiss-form")).to_be_visible()
+        expect(card.locator(".edit-form")).to_be_hidden()
         card.locator("select[name=choice]").select_option("重复")
         card.locator("input[name=detail]").fill("与第二条重复")
         stale()
@@ -455,6 +460,7 @@ def test_a_reviewer_corrects_a_report_in_the_page(server, browser, tmp_path: Pat
         for words_ in ("排除：未排除（恢复） → 已排除", "排除：已排除 → 未排除（恢复）", "领域：", "补充问题",
                        "角色：成绩 → 问题", "结论：", "报送单位：（空） → 桐山县司法局"):
             assert words_ in listed, words_
+        assert "共性/个性" not in listed and "类型：" not in listed  # only the fields the reviewer changed
         assert not re.search(r"[A-Za-z]{2,}", page.locator("#history").inner_text())
         shows_metrics(report())
         page.evaluate("window.scrollTo(0, 0)")
