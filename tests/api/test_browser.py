@@ -372,7 +372,7 @@ def test_a_reviewer_corrects_a_report_in_the_page(server, browser, tmp_path: Pat
         # select text to add a missed problem: inside one sentence, then across two
         sents = first["sentences"]
         one = next(s for s in sents if s["label"] == "achievement" and s["end"] - s["start"] > 20)
-        pair = next((a, b) for a, b in zip(sents, sents[1:]) if b["i"] == a["i"] + 1 and a["end"] - a["start"] > 8
+        pair = next((a, b) for a, b in zip(sents, sents[1:], strict=False) if b["i"] == a["i"] + 1 and a["end"] - a["start"] > 8
                     and b["end"] - b["start"] > 8 and a["i"] != one["i"] and b["i"] != one["i"])
         expected = [(one["start"] + 2, one["start"] + 15), (pair[0]["start"] + 3, pair[1]["start"] + 5)]
         for (a, off_a, b, off_b) in [(one["i"], 2, one["i"], 15), (pair[0]["i"], 3, pair[1]["i"], 5)]:
