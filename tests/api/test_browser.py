@@ -386,9 +386,34 @@ def test_a_reviewer_corrects_a_report_in_the_page(server, browser, tmp_path: Pat
         assert [i["evidence"][0]["text"] for i in added] == [doc_text[s:e] for s, e in expected]
         assert added[1]["sentences"] == [pair[0]["i"], pair[1]["i"]]
         expect(page.locator("#issues .b-added")).to_have_count(2)
+        # and once with the mouse, dragging over the first line of a sentence: the problem is what was selected
+        used = {one["i"], pair[0]["i"], pair[1]["i"]}
+        x, y, w = page.evaluate("""used => {
+          for (const s of document.querySelectorAll('#doc-text .s[data-s]')) {
+            if (used.includes(Number(s.dataset.s))) continue;
+            s.scrollIntoView({block: 'center'});
+            const r = s.getClientRects()[0];
+            if (r.width > 160) return [r.left, r.top + r.height / 2, r.width];
+          }
+          throw new Error('no sentence wide enough');
+        }""", sorted(used))
+        page.mouse.move(x + 3, y)
+        page.mouse.down()
+        page.mouse.move(x + min(w - 4, 240), y, steps=8)
+        page.mouse.up()
+        chosen = page.evaluate("window.getSelection().toString()")
+        assert len(chosen) >= 3, chosen
+        expect(page.locator("#add-issue")).to_be_visible()
+        expect(page.locator("#role-menu")).to_be_hidden()  # a selection is not a click on the sentence
+        stale()
+        page.locator("#add-issue button").click()
+        reloaded()
+        dragged = [i for i in report()["issues"] if i.get("origin") == "reviewer"][2]
+        assert dragged["evidence"][0]["text"] == chosen
+        used |= set(dragged["sentences"])
 
         # a sentence's role: click the sentence, choose 问题 from its menu
-        sentence = next(s for s in sents if s["label"] == "achievement" and s["i"] not in (one["i"], *(x["i"] for x in pair)))
+        sentence = next(s for s in sents if s["label"] == "achievement" and s["i"] not in used)
         box = page.locator(f"#doc-text .s[data-s='{sentence['i']}']").first.evaluate(
             "s => { const r = s.getClientRects()[0]; s.scrollIntoView({block: 'center'}); const q = s.getClientRects()[0];"
             " return [q.left + 4, q.top + q.height / 2]; }")
@@ -450,12 +475,12 @@ def test_a_reviewer_corrects_a_report_in_the_page(server, browser, tmp_path: Pat
 
         # the history: every correction, through the API and on the page, in Chinese
         history = api.get(f"{srv.url}/api/v1/reports/{rid}/corrections").json()
-        assert [h["target"] for h in history] == ["issue", "issue", "issue", "added_issue", "added_issue", "sentence",
-                                                  "verdict", "verdict", "document"]
+        assert [h["target"] for h in history] == ["issue", "issue", "issue", "added_issue", "added_issue",
+                                                  "added_issue", "sentence", "verdict", "verdict", "document"]
         assert history[0]["after"] == {"dismissed": True, "reason": "重复：与第二条重复"}
         assert history[-1]["after"] == {"unit": "桐山县司法局"}  # only what changed
         page.reload()
-        expect(page.locator("#history > li")).to_have_count(9)
+        expect(page.locator("#history > li")).to_have_count(10)
         listed = page.locator("#history").inner_text()
         for words_ in ("排除：未排除（恢复） → 已排除", "排除：已排除 → 未排除（恢复）", "领域：", "补充问题",
                        "角色：成绩 → 问题", "结论：", "报送单位：（空） → 桐山县司法局"):
