@@ -415,6 +415,7 @@ def test_correction_controls_are_for_reviewers_only(pages, own_report) -> None: 
     domains = card.xpath(".//select[@name='domain']/option")
     assert len(domains) >= 13 and all(re.search(r"[\u4e00-\u9fff]", o.text_content()) for o in domains)
     assert "点击句子可更改其角色" in reviewer.text_content()
+    assert reviewer.xpath("//script[@src='/static/review.js']")  # the reviewer's script, on this page only
     if own_report["analysis"]["verdict"]["decision"] != "pass":
         assert reviewer.xpath("//*[@id='letter-edit-open']") and reviewer.xpath("//*[@id='letter-panel']")
     submitter = _doc(pages["submitter"].get(f"/reports/{own_report['id']}"))
@@ -423,6 +424,7 @@ def test_correction_controls_are_for_reviewers_only(pages, own_report) -> None: 
                     "unit-prompt", "override-open"):
         assert not submitter.xpath(f"//*[@id='{node_id}']"), node_id
     assert not submitter.xpath("//*[contains(@class, 'issue-tools') or contains(@class, 'inline-form')]")
+    assert not submitter.xpath("//script[@src='/static/review.js']")
     assert "更正记录" not in submitter.text_content() and "待确认" not in submitter.text_content()
 
 
