@@ -46,7 +46,11 @@ def evidence_marks(result: AnalysisResult) -> list[Mark]:
 
 def render_text(result: AnalysisResult) -> Markup:
     """The document as HTML: one ``<p>`` per line, sentences as ``<span class="s r-<role>">``, evidence as
-    ``<mark class="ev" data-ev="r0 q1">``; headings and the title styled. Every piece of text is escaped."""
+    ``<mark class="ev" data-ev="r0 q1">``; headings and the title styled. Every piece of text is escaped.
+
+    Each run of text (a ``span``, within one line) carries ``data-o``, the offset of its first character in
+    ``document.text``: a run holds ``text[o : o + len(run.textContent)]``, so a selection in the page maps back to
+    offsets exactly (the reviewer's 添加为问题)."""
     doc = result.document
     text = doc.text
     n = len(text)
@@ -115,9 +119,9 @@ def render_text(result: AnalysisResult) -> Markup:
                     tip += f" · 发言人 {sent.speaker}"
                 if sent.score is not None:
                     tip += f"（置信度 {sent.score:.2f}）"
-                line.append(f'<span class="s r-{escape(role)}" data-s="{sent.i}" title="{escape(tip)}">')
+                line.append(f'<span class="s r-{escape(role)}" data-s="{sent.i}" data-o="{a}" title="{escape(tip)}">')
             else:
-                line.append('<span class="x">')
+                line.append(f'<span class="x" data-o="{a}">')
             run_open = True
         keys = [m.key for m in marks if m.start <= a and b <= m.end]
         if keys:

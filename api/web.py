@@ -25,13 +25,14 @@ from fastapi.templating import Jinja2Templates
 from api import store
 from api.deps import COOKIE, PageNo, PageReviewer, ReviewersOnly, ServicesDep, SignedIn, SignInRequired, Viewer
 from api.deps import round_ref as parse_round
+from api.page_review import history_lines, uncertain_sentences, unit_known
 from api.page_text import render_text, split_evidence
 from api.rounds import current_summary
 from api.services import Services
 from api.tokens import Principal, principal_for
 from nlp import glossary
 from nlp.checklist.status import FOLLOWUPS, TRANSITIONS
-from nlp.doc import KINDS, AnalysisResult, Label
+from nlp.doc import KINDS, AnalysisResult, Decision, Label
 from nlp.errors import PrereviewError
 from nlp.glossary import error_message
 from nlp.report.circular import circular
@@ -58,7 +59,8 @@ SECURITY_HEADERS = {
 ROLE_ORDER: tuple[str, ...] = tuple(Label)
 # the words the pages' scripts need (status changes, job progress) and the lifecycle: app.js keeps none of its own
 SCRIPT_GLOSSARY = {"statuses": glossary.STATUSES, "followups": glossary.FOLLOWUPS, "jobs": glossary.JOB_STATUSES,
-                   "transitions": {code: list(nexts) for code, nexts in TRANSITIONS.items()}}
+                   "transitions": {code: list(nexts) for code, nexts in TRANSITIONS.items()},
+                   "labels": glossary.LABELS}
 
 
 # -- helpers for templates --------------------------------------------------------------------------------------
@@ -229,11 +231,12 @@ def report_view(request: Request, report_id: str, who: SignedIn, svc: ServicesDe
             message = ("报送单位账号只能查看本单位的报告，这份报告属于其他单位。" if status == 403
                        else "未找到该报告，可能编号有误或已被删除。" if status == 404 else error_message(err.code))
             return error_page(request, who, status, message)
-        from api.corrections import corrected
+        from api.corrections import corrected, history
 
         result = corrected(s, report, svc.round_tools().config)  # as the reviewers corrected it
         round_row = store.get_round(s, report.round_id) if report.round_id else None
         rows = {row.id: row for row in store.report_issue_rows(s, report.id)}
+        corrections = history(s, report.id) if who.is_reviewer else []
     from nlp.taxonomy import load_taxonomy
 
     tax = load_taxonomy()
@@ -244,9 +247,18 @@ def report_view(request: Request, report_id: str, who: SignedIn, svc: ServicesDe
                        "status": row.status if row else None, "row_id": row.id if row else None,
                        "scope": (row.scope if row else None) or issue.scope})
     extra = [json.loads(row.item_json) | {"row_id": row.id, "status": row.status} for row in rows.values()]
+    review: dict[str, Any] = {}
+    if who.is_reviewer:  # the controls and lists of a reviewer; a submitter's page stays read-only
+        texts = {it["row_id"]: it["issue"].text for it in issues if it["row_id"]}
+        texts |= {item["row_id"]: item.get("text", "") for item in extra}
+        review = {"uncertain": uncertain_sentences(result, corrections),
+                  "history": history_lines(corrections, texts),
+                  "domains": [(d.code, d.name) for d in tax.domains] + list(glossary.EXTRA_DOMAINS.items()),
+                  "dismiss_reasons": glossary.DISMISS_REASONS}
     return page(request, "report.html", who, nav="home", report=report, result=result, round=round_row,
                 text_html=render_text(result), issues=issues, extra_items=extra, roles=role_counts(result),
-                role_order=ROLE_ORDER)
+                role_order=ROLE_ORDER, unit_known=unit_known(result.document), review=review,
+                decisions=[d for d in Decision if d != Decision.NOT_APPLICABLE])
 
 
 @router.get("/rounds")

@@ -89,6 +89,16 @@ EARLIER_ROUND = "上一轮"  # an earlier round without a name
 RECURRING_UNITS = "{n}个单位屡改屡犯"  # a common problem some of whose units already reported it
 CIRCULAR_SECTIONS = ("一、共性问题", "二、个性问题")  # the round read as a 督察 circular (``nlp.report.circular``)
 ON_PAGE = "（第{page}页）"  # after a quote
+CORRECTION_TARGETS = {  # what a reviewer did (``nlp.feedback.Target``), as the 更正记录 says it
+    "sentence": "更正句子角色", "issue": "更正问题", "added_issue": "补充问题", "verdict": "改判预审结论",
+    "document": "更正报告信息",
+}
+CORRECTION_FIELDS = {  # the fields of a correction's before / after
+    "unit": "报送单位", "kind": "类型", "year": "年度", "label": "角色", "text": "表述", "domain": "领域",
+    "visibility": "显性/隐性", "scope": "共性/个性", "problem_type": "问题类型", "group": "问题组", "dismissed": "排除",
+    "reason": "理由", "decision": "结论",
+}
+DISMISSED = {True: "已排除", False: "未排除（恢复）"}
 # fmt: on
 
 

@@ -116,9 +116,14 @@
         marks[0].scrollIntoView({ behavior: "smooth", block: "center" });
       }
     }
+    // a control inside an issue card (a link, the correction buttons and forms) does its own work
+    const inner = (ev, t) => { const c = ev.target.closest("a, button, input, select, textarea, form"); return c && c !== t; };
     document.querySelectorAll("[data-ev-key]").forEach((t) => {
-      t.addEventListener("click", (ev) => { if (ev.target.closest("a")) return; show(t); });
-      t.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); show(t); } });
+      t.addEventListener("click", (ev) => { if (inner(ev, t)) return; show(t); });
+      t.addEventListener("keydown", (ev) => {
+        if (inner(ev, t)) return;
+        if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); show(t); }
+      });
     });
     // a mark in the text points back to its issues
     text.addEventListener("click", (ev) => {
@@ -317,6 +322,9 @@
   function plainMessage(message) {
     return String(message || "").replace(/\s*[（(][\x20-\x7e]*[)）]\s*$/, "");
   }
+
+  // what review.js (the reviewer's corrections on the report page) shares with this script
+  window.prereview = { GLOSSARY: GLOSSARY, el: el, beijing: beijing };
 
   document.addEventListener("DOMContentLoaded", () => {
     initFilePickers();

@@ -254,3 +254,242 @@ def test_round_upload_shows_job_progress(server, browser, tmp_path: Path) -> Non
         assert not errors, errors
     finally:
         context.close()
+
+
+SELECT = """([a, offA, b, offB]) => {
+  // a selection from character offA of sentence a to character offB of sentence b, as a reader's mouse makes it
+  function point(i, off) {
+    const span = document.querySelector('#doc-text .s[data-s="' + i + '"]');
+    const walk = document.createTreeWalker(span, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (off < n.length) return [n, off];
+      off -= n.length;
+    }
+    throw new Error("offset past the sentence");
+  }
+  const range = document.createRange();
+  range.setStart(...point(a, offA));
+  range.setEnd(...point(b, offB));
+  const sel = window.getSelection();
+  sel.removeAllRanges();
+  sel.addRange(range);
+  document.getElementById("doc-text").dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+}"""
+
+
+def test_a_reviewer_corrects_a_report_in_the_page(server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Dismiss, restore and edit an issue, add two by selecting text, change a sentence's role, override the
+    verdict twice, give the unknown unit, edit and save the letter; the API and the page follow each step."""
+    import docx
+    from playwright.sync_api import expect
+
+    srv, token = server
+    # the sample report with its unit's name taken out: the unit is not known until the reviewer gives it
+    text = (ROOT / "nlp" / "data" / "sample_report.txt").read_text(encoding="utf-8").replace("桐山县司法局", "我局")
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    api = page.request
+
+    def report() -> dict:  # type: ignore[type-arg]
+        res = api.get(f"{srv.url}/api/v1/reports/{rid}")
+        assert res.ok, res.text()
+        return res.json()["analysis"]  # type: ignore[no-any-return]
+
+    def stale() -> None:  # marks the page as it is before a change
+        page.evaluate("document.body.dataset.stale = '1'")
+
+    def reloaded() -> None:  # each change reloads the page with a message
+        expect(page.locator("body[data-stale]")).to_have_count(0)
+        expect(page.locator("#flash")).to_be_visible()
+        expect(page.locator("#flash")).to_contain_text("重新计算")
+
+    def shows_metrics(analysis: dict) -> None:  # type: ignore[type-arg]
+        expect(page.locator("#m-problem-share")).to_have_text(f"{analysis['metrics']['problem_share'] * 100:.1f}%")
+        expect(page.locator("#verdict")).to_have_attribute("data-decision", analysis["verdict"]["decision"])
+
+    try:
+        page.goto(f"{srv.url}/login")
+        page.fill("#token", token)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{srv.url}/")
+        up = api.post(f"{srv.url}/api/v1/reports", multipart={
+            "file": {"name": "年度报告.txt", "mimeType": "text/plain", "buffer": text.encode()},
+            "kind": "annual_report", "year": "2024"})
+        assert up.status == 201, up.text()
+        rid = up.json()["id"]
+        first = up.json()["analysis"]
+        doc_text = first["document"]["text"]
+        assert first["document"]["unit"] is None and first["verdict"]["decision"] in ("revise", "return")
+        page.goto(f"{srv.url}/reports/{rid}")
+        expect(page.locator("#unit-prompt")).to_have_text("填写报送单位")
+        expect(page.locator("#letter-link")).to_be_disabled()
+        expect(page.locator("#letter-note")).to_contain_text("尚未确定报送单位")
+
+        # dismiss the first stated problem (a reason from the list and a note), then restore it
+        target = next(i for i in first["issues"] if i.get("latent_basis") is None)
+        card = page.locator(f"#issues li[data-row='{target['id']}']")
+        for form in (".dismiss-form", ".edit-form", "#override-form", "#doc-form", "#letter-panel", "#role-menu",
+                     "#add-issue"):  # nothing is open until asked for
+            expect(page.locator(form).first).to_be_hidden()
+        card.locator(".issue-dismiss").click()
+        expect(card.locator(".dismiss-form")).to_be_visible()
+        expect(card.locator(".edit-form")).to_be_hidden()
+        card.locator("select[name=choice]").select_option("重复")
+        card.locator("input[name=detail]").fill("与第二条重复")
+        stale()
+        card.locator(".dismiss-form button[type=submit]").click()
+        reloaded()
+        expect(card).to_have_class(re.compile(r"\bdismissed\b"))
+        expect(card.locator(".dismissed-note")).to_have_text("已排除：重复：与第二条重复")
+        assert card.locator(".issue-text").evaluate("n => getComputedStyle(n).textDecorationLine") == "line-through"
+        now = report()
+        assert next(i for i in now["issues"] if i["id"] == target["id"])["dismissed"] is True
+        assert now["metrics"]["problems_total"] == first["metrics"]["problems_total"] - 1
+        shows_metrics(now)
+        stale()
+        card.locator(".issue-restore").click()
+        reloaded()
+        expect(card).not_to_have_class(re.compile(r"\bdismissed\b"))
+        assert report()["metrics"]["problems_total"] == first["metrics"]["problems_total"]
+
+        # edit its text, domain and visibility in place
+        card.locator(".issue-edit").click()
+        card.locator("textarea[name=text]").fill("规范性文件合法性审核把关不严（审核员改写）")
+        card.locator("select[name=domain]").select_option("legal_workforce")
+        card.locator("select[name=visibility]").select_option("latent")
+        stale()
+        card.locator(".edit-form button[type=submit]").click()
+        reloaded()
+        expect(card.locator(".issue-text")).to_have_text("规范性文件合法性审核把关不严（审核员改写）")
+        expect(card.locator(".b-latent")).to_be_visible()
+        edited = next(i for i in report()["issues"] if i["id"] == target["id"])
+        assert (edited["text"], edited["domain"], edited["visibility"]) == (
+            "规范性文件合法性审核把关不严（审核员改写）", "legal_workforce", "latent")
+
+        # select text to add a missed problem: inside one sentence, then across two
+        sents = first["sentences"]
+        one = next(s for s in sents if s["label"] == "achievement" and s["end"] - s["start"] > 20)
+        pair = next((a, b) for a, b in zip(sents, sents[1:], strict=False) if b["i"] == a["i"] + 1 and a["end"] - a["start"] > 8
+                    and b["end"] - b["start"] > 8 and a["i"] != one["i"] and b["i"] != one["i"])
+        expected = [(one["start"] + 2, one["start"] + 15), (pair[0]["start"] + 3, pair[1]["start"] + 5)]
+        for (a, off_a, b, off_b) in [(one["i"], 2, one["i"], 15), (pair[0]["i"], 3, pair[1]["i"], 5)]:
+            page.evaluate(SELECT, [a, off_a, b, off_b])
+            expect(page.locator("#add-issue")).to_be_visible()
+            stale()
+            page.locator("#add-issue button").click()
+            reloaded()
+        added = [i for i in report()["issues"] if i.get("origin") == "reviewer"]
+        assert [(i["evidence"][0]["start"], i["evidence"][0]["end"]) for i in added] == expected
+        assert [i["evidence"][0]["text"] for i in added] == [doc_text[s:e] for s, e in expected]
+        assert added[1]["sentences"] == [pair[0]["i"], pair[1]["i"]]
+        expect(page.locator("#issues .b-added")).to_have_count(2)
+        # and once with the mouse, dragging over the first line of a sentence: the problem is what was selected
+        used = {one["i"], pair[0]["i"], pair[1]["i"]}
+        x, y, w = page.evaluate("""used => {
+          for (const s of document.querySelectorAll('#doc-text .s[data-s]')) {
+            if (used.includes(Number(s.dataset.s))) continue;
+            s.scrollIntoView({block: 'center'});
+            const r = s.getClientRects()[0];
+            if (r.width > 160) return [r.left, r.top + r.height / 2, r.width];
+          }
+          throw new Error('no sentence wide enough');
+        }""", sorted(used))
+        page.mouse.move(x + 3, y)
+        page.mouse.down()
+        page.mouse.move(x + min(w - 4, 240), y, steps=8)
+        page.mouse.up()
+        chosen = page.evaluate("window.getSelection().toString()")
+        assert len(chosen) >= 3, chosen
+        expect(page.locator("#add-issue")).to_be_visible()
+        expect(page.locator("#role-menu")).to_be_hidden()  # a selection is not a click on the sentence
+        stale()
+        page.locator("#add-issue button").click()
+        reloaded()
+        dragged = [i for i in report()["issues"] if i.get("origin") == "reviewer"][2]
+        assert dragged["evidence"][0]["text"] == chosen
+        used |= set(dragged["sentences"])
+
+        # a sentence's role: click the sentence, choose 问题 from its menu
+        sentence = next(s for s in sents if s["label"] == "achievement" and s["i"] not in used)
+        box = page.locator(f"#doc-text .s[data-s='{sentence['i']}']").first.evaluate(
+            "s => { const r = s.getClientRects()[0]; s.scrollIntoView({block: 'center'}); const q = s.getClientRects()[0];"
+            " return [q.left + 4, q.top + q.height / 2]; }")
+        page.mouse.click(*box)
+        expect(page.locator("#role-menu")).to_be_visible()
+        stale()
+        page.locator("#role-menu button[data-label=problem]").click()
+        reloaded()
+        now = report()
+        assert next(s for s in now["sentences"] if s["i"] == sentence["i"])["label"] == "problem"
+        problems = sum(1 for s in now["sentences"] if s["label"] == "problem")
+        expect(page.locator("#legend")).to_contain_text(f"问题{problems}句")
+        expect(page.locator(f"#doc-text .s[data-s='{sentence['i']}']").first).to_have_class(re.compile(r"\br-problem\b"))
+        shows_metrics(now)
+
+        # override the verdict with a reason; the machine's stays beside it; then change the override again
+        machine = now["verdict"]["decision"]
+        other = "return" if machine == "revise" else "revise"
+        for decision, reason in ((other, "经集体研讨，改判"), (machine, "复核后维持原判意见")):
+            page.locator("#override-open").click()
+            page.locator("#override-form select[name=decision]").select_option(decision)
+            page.locator("#override-form textarea[name=reason]").fill(reason)
+            stale()
+            page.locator("#override-form button[type=submit]").click()
+            reloaded()
+            expect(page.locator("#verdict")).to_have_attribute("data-decision", decision)
+            expect(page.locator("#verdict-override")).to_contain_text(reason)
+            expect(page.locator("#verdict-machine")).to_have_text(
+                "机器预审结论：" + {"revise": "修改", "return": "退回"}[machine])
+        verdict = report()["verdict"]
+        assert verdict["override"]["reason"] == "复核后维持原判意见" and verdict["machine"]["decision"] == machine
+
+        # give the unit: the letter can then be downloaded and edited
+        page.locator("#unit-prompt").click()
+        page.locator("#doc-form input[name=unit]").fill("桐山县司法局")
+        stale()
+        page.locator("#doc-form button[type=submit]").click()
+        reloaded()
+        expect(page.locator("#doc-unit")).to_have_text("报送单位：桐山县司法局")
+        expect(page.locator("#unit-prompt")).to_have_count(0)
+        assert report()["document"]["unit"] == "桐山县司法局"
+        page.locator("#letter-edit-open").click()
+        panel = page.locator("#letter-panel")
+        expect(panel).to_be_visible()
+        expect(page.locator("#letter-recipient")).to_have_value("桐山县司法局")
+        page.fill("#letter-title", "关于桐山县司法局2024年度报告的修改意见")
+        page.locator("#letter-paras textarea").last.fill("请于十个工作日内报送修改稿。")
+        page.click("#letter-save")
+        expect(page.locator("#letter-msg")).to_have_text("草稿已保存，下载的Word函件将按此稿生成。")
+        letter = api.get(f"{srv.url}/api/v1/reports/{rid}/letter").json()
+        assert letter["edited"] is True and letter["title"] == "关于桐山县司法局2024年度报告的修改意见"
+        assert letter["paragraphs"][-1]["text"] == "请于十个工作日内报送修改稿。"
+        with page.expect_download() as info:
+            page.click("#letter-link")
+        saved = tmp_path / "edited_letter.docx"
+        info.value.save_as(saved)
+        words = [p.text for p in docx.Document(io.BytesIO(saved.read_bytes())).paragraphs]
+        assert "请于十个工作日内报送修改稿。" in words and "桐山县司法局：" in words
+
+        # the history: every correction, through the API and on the page, in Chinese
+        history = api.get(f"{srv.url}/api/v1/reports/{rid}/corrections").json()
+        assert [h["target"] for h in history] == ["issue", "issue", "issue", "added_issue", "added_issue",
+                                                  "added_issue", "sentence", "verdict", "verdict", "document"]
+        assert history[0]["after"] == {"dismissed": True, "reason": "重复：与第二条重复"}
+        assert history[-1]["after"] == {"unit": "桐山县司法局"}  # only what changed
+        page.reload()
+        expect(page.locator("#history > li")).to_have_count(10)
+        listed = page.locator("#history").inner_text()
+        for words_ in ("排除：未排除（恢复） → 已排除", "排除：已排除 → 未排除（恢复）", "领域：", "补充问题",
+                       "角色：成绩 → 问题", "结论：", "报送单位：（空） → 桐山县司法局"):
+            assert words_ in listed, words_
+        assert "共性/个性" not in listed and "类型：" not in listed  # only the fields the reviewer changed
+        assert not re.search(r"[A-Za-z]{2,}", page.locator("#history").inner_text())
+        shows_metrics(report())
+        page.evaluate("window.scrollTo(0, 0)")
+        save_shot(page, tmp_path, "report_corrected.png")
+        assert not errors, errors
+    finally:
+        context.close()

@@ -27,3 +27,26 @@ def test_render_text_keeps_overlapping_marks_apart() -> None:
     assert {m.getparent().get("data-s") for m in r0} == {"0", "1"}
     both = [m for m in r0 if "q0" in m.get("data-ev")]
     assert "".join(m.text_content() for m in both) == text[5:9]
+
+
+def test_every_run_knows_its_offset_in_the_text() -> None:
+    """A run of text in the page holds ``text[o : o + len]``: a selection maps back to offsets exactly."""
+    text = "关于某县的报告\n  一是案卷评查发现瑕疵。二是审查力量不足。\n三、原因\n"
+    result = AnalysisResult.model_validate({
+        "document": {"id": "x", "filename": "x.txt", "text": text},
+        "sentences": [{"i": 0, "start": 10, "end": 21, "text": text[10:21], "label": "problem"},
+                      {"i": 1, "start": 21, "end": 30, "text": text[21:30], "label": "problem"}],
+        "metrics": {"problem_share": 1, "achievement_share": 0, "measure_share": 0, "problems_total": 1,
+                    "problems_vague": 0, "problems_with_measure": 0},
+        "verdict": {"decision": "revise"},
+        "issues": [{"id": "a", "text": "瑕疵", "domain": "leadership", "visibility": "explicit", "vague": False,
+                    "evidence": [{"start": 14, "end": 24, "text": text[14:24]}]}],
+    })
+    html = lxml.html.fromstring(f"<div>{render_text(result)}</div>")
+    runs = html.xpath("//span[@data-o]")
+    assert runs
+    for run in runs:
+        o = int(run.get("data-o"))
+        assert text[o:o + len(run.text_content())] == run.text_content()
+    covered = "".join(run.text_content() for run in runs)
+    assert covered == "".join(line for line in text.split("\n") if line.strip())

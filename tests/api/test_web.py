@@ -377,3 +377,127 @@ def test_a_checklist_page_past_the_end_is_empty_not_an_error(pages, analysed, as
     r = pages["reviewer"].get("/checklist", params={"page_no": asked})
     assert r.status_code == 200
     assert "没有符合条件的问题" in r.text and not _doc(r).xpath("//tr[@data-issue]")
+
+
+# -- a reviewer's corrections on the report page (issue 18) ---------------------------------------------------------
+
+# Our own text: a report that names no unit.
+NO_UNIT = "\n".join([
+    "关于本年度法治政府建设情况的报告", "一、主要成效", "全年组织行政执法人员轮训五期，参训三百余人次。",
+    "二、存在的问题", "一是执法案卷评查发现文书制作不规范，部分案件证据链不完整。",
+    "二是乡镇合法性审查人员多为兼职，审查质量不高。", "三、原因分析", "主要是对程序规范重视不够。",
+    "四、下一步措施", "明年上半年完成全部执法案卷的自查整改。",
+]).encode()
+
+
+def _fresh(service, name: str, data: bytes, **form: str) -> dict:  # type: ignore[no-untyped-def]
+    r = service.client.post("/api/v1/reports", headers=service.reviewer, files={"file": (name, data)}, data=form)
+    assert r.status_code in (200, 201), r.text
+    return r.json()
+
+
+@pytest.fixture
+def own_report(service, sample_report: bytes, request) -> dict:  # type: ignore[no-untyped-def]
+    """A new report of 甲县司法局 for one test (its bytes made new by a line naming the test)."""
+    extra = f"\n本报告为网页测试{request.node.name[-24:]}所用。".encode()
+    return _fresh(service, "甲县报告.txt", sample_report + extra, unit="甲县司法局", kind="annual_report", year="2024")
+
+
+def test_correction_controls_are_for_reviewers_only(pages, own_report) -> None:  # type: ignore[no-untyped-def]
+    reviewer = _doc(pages["reviewer"].get(f"/reports/{own_report['id']}"))
+    for node_id in ("review", "override-form", "doc-form", "uncertain", "history"):
+        assert reviewer.xpath(f"//*[@id='{node_id}']"), node_id
+    issue = own_report["analysis"]["issues"][0]
+    card = reviewer.xpath(f"//li[@data-row='{issue['id']}']")[0]
+    assert card.xpath(".//button[contains(@class, 'issue-dismiss')]") and card.xpath(".//form[contains(@class, 'edit-form')]")
+    reasons = card.xpath(".//form[contains(@class, 'dismiss-form')]//select[@name='choice']/option")
+    assert [o.text_content() for o in reasons] == ["非问题", "重复", "表述不当", "其他"]
+    domains = card.xpath(".//select[@name='domain']/option")
+    assert len(domains) >= 13 and all(re.search(r"[\u4e00-\u9fff]", o.text_content()) for o in domains)
+    assert "点击句子可更改其角色" in reviewer.text_content()
+    assert reviewer.xpath("//script[@src='/static/review.js']")  # the reviewer's script, on this page only
+    if own_report["analysis"]["verdict"]["decision"] != "pass":
+        assert reviewer.xpath("//*[@id='letter-edit-open']") and reviewer.xpath("//*[@id='letter-panel']")
+    submitter = _doc(pages["submitter"].get(f"/reports/{own_report['id']}"))
+    assert submitter.xpath("//*[@id='issues']/li")  # the same report, read-only
+    for node_id in ("review", "override-form", "doc-form", "uncertain", "history", "letter-edit-open", "letter-panel",
+                    "unit-prompt", "override-open"):
+        assert not submitter.xpath(f"//*[@id='{node_id}']"), node_id
+    assert not submitter.xpath("//*[contains(@class, 'issue-tools') or contains(@class, 'inline-form')]")
+    assert not submitter.xpath("//script[@src='/static/review.js']")
+    assert "更正记录" not in submitter.text_content() and "待确认" not in submitter.text_content()
+
+
+def test_dismissed_items_are_struck_and_an_override_shows_the_machines_verdict(service, pages, own_report) -> None:  # type: ignore[no-untyped-def]
+    c, rid = service.client, own_report["id"]
+    analysis = own_report["analysis"]
+    target = analysis["issues"][0]
+    assert c.patch(f"/api/v1/issues/{target['id']}", json={"dismissed": True, "reason": "重复：与第二条相同"},
+                   headers=service.reviewer).status_code == 200
+    machine = analysis["verdict"]["decision"]
+    other = "pass" if machine != "pass" else "revise"
+    assert c.patch(f"/api/v1/reports/{rid}", json={"verdict": {"decision": other, "reason": "经集体研究改判"}},
+                   headers=service.reviewer).status_code == 200
+    fixed = c.get(f"/api/v1/reports/{rid}", headers=service.reviewer).json()["analysis"]
+    doc = _doc(pages["reviewer"].get(f"/reports/{rid}"))
+    card = doc.xpath(f"//li[@data-row='{target['id']}']")[0]
+    assert "dismissed" in card.get("class").split()
+    assert card.xpath(".//*[@class='dismissed-note']")[0].text_content() == "已排除：重复：与第二条相同"
+    assert card.xpath(".//button[contains(@class, 'issue-restore')]")[0].text_content() == "恢复"
+    assert not card.xpath(".//form[contains(@class, 'dismiss-form')]")
+    words = {"pass": "通过", "revise": "修改", "return": "退回"}
+    assert doc.get_element_by_id("verdict").get("data-decision") == other
+    assert doc.get_element_by_id("verdict-machine").text_content() == f"机器预审结论：{words[machine]}"
+    assert "经集体研究改判" in doc.get_element_by_id("verdict-override").text_content()
+    assert doc.get_element_by_id("override-open").text_content() == "重新改判"
+    assert doc.get_element_by_id("m-problem-share").text_content() == f"{fixed['metrics']['problem_share'] * 100:.1f}%"
+    history = doc.get_element_by_id("history").text_content()
+    assert "更正问题" in history and "排除：未排除（恢复） → 已排除" in history and "理由：（空） → 重复：与第二条相同" in history
+    assert f"结论：{words[machine]} → {words[other]}" in history and "测试审核员" in history
+    assert not re.search(r"[A-Za-z]{2,}", history), history  # codes are for the API; reviewers read the words
+    # a submitter sees the struck item too, without the button
+    card = _doc(pages["submitter"].get(f"/reports/{rid}")).xpath("//li[contains(@class, 'dismissed')]")[0]
+    assert "已排除：重复" in card.text_content() and not card.xpath(".//button")
+
+
+def test_the_uncertain_list_is_ordered_by_score(service, pages, own_report) -> None:  # type: ignore[no-untyped-def]
+    rid = own_report["id"]
+    sentences = own_report["analysis"]["sentences"]
+
+    def listed() -> list[int]:
+        return [int(li.get("data-s")) for li in _doc(pages["reviewer"].get(f"/reports/{rid}")).xpath("//*[@id='uncertain']/li")]
+
+    expected = [s["i"] for s in sorted(sentences, key=lambda s: (s["score"], s["i"]))][:10]
+    assert listed() == expected
+    scores = {s["i"]: s["score"] for s in sentences}
+    assert [scores[i] for i in listed()] == sorted(scores[i] for i in listed())
+    first = next(s for s in sentences if s["i"] == expected[0])
+    chip = _doc(pages["reviewer"].get(f"/reports/{rid}")).xpath(f"//*[@id='uncertain']/li[@data-s='{first['i']}']//button")[0]
+    assert chip.get("data-role-for") == str(first["i"]) and f"r-{first['label']}" in chip.get("class")
+    # a sentence the reviewer corrected leaves the list; the next least sure takes its place
+    assert service.client.patch(f"/api/v1/reports/{rid}", json={"sentences": [{"i": first["i"], "label": "problem"}]},
+                                headers=service.reviewer).status_code == 200
+    rest = [s["i"] for s in sorted(sentences, key=lambda s: (s["score"], s["i"])) if s["i"] != first["i"]][:10]
+    assert listed() == rest
+
+
+def test_a_report_without_a_unit_asks_for_one_before_its_letter(service, pages) -> None:  # type: ignore[no-untyped-def]
+    report = _fresh(service, "年度报告.txt", NO_UNIT, kind="annual_report", year="2025")
+    rid = report["id"]
+    assert report["analysis"]["document"]["unit"] is None
+    if report["analysis"]["verdict"]["decision"] == "pass":
+        service.client.patch(f"/api/v1/reports/{rid}", json={"verdict": {"decision": "revise", "reason": "需补充"}},
+                             headers=service.reviewer)
+    doc = _doc(pages["reviewer"].get(f"/reports/{rid}"))
+    assert doc.get_element_by_id("unit-prompt").text_content() == "填写报送单位"
+    link = doc.get_element_by_id("letter-link")
+    assert link.tag == "button" and link.get("disabled") is not None and not link.get("href")
+    assert "尚未确定报送单位" in doc.get_element_by_id("letter-note").text_content()
+    assert not doc.xpath("//*[@id='letter-edit-open']")
+    assert service.client.patch(f"/api/v1/reports/{rid}", json={"unit": "己县司法局"},
+                                headers=service.reviewer).status_code == 200
+    doc = _doc(pages["reviewer"].get(f"/reports/{rid}"))
+    assert not doc.xpath("//*[@id='unit-prompt']") and not doc.xpath("//*[@id='letter-note']")
+    assert doc.get_element_by_id("letter-link").get("href") == f"/api/v1/reports/{rid}/letter.docx"
+    assert "报送单位：己县司法局" in doc.get_element_by_id("doc-unit").text_content()
+    assert "报送单位：（空） → 己县司法局" in doc.get_element_by_id("history").text_content()
