@@ -315,7 +315,7 @@
       if (!resp || !resp.ok) { msg.className = "form-msg err"; msg.textContent = await refusal(resp); return; }
       fill(await resp.json());
       msg.className = "form-msg ok";
-      msg.textContent = "草稿已保存，下载的Word函件将按此稿生成。";
+      msg.textContent = "草稿已保存，下载的函件（Word）将按此稿生成。";
     });
   }
 

@@ -462,7 +462,7 @@ def test_a_reviewer_corrects_a_report_in_the_page(server, browser, tmp_path: Pat
         page.fill("#letter-title", "关于桐山县司法局2024年度报告的修改意见")
         page.locator("#letter-paras textarea").last.fill("请于十个工作日内报送修改稿。")
         page.click("#letter-save")
-        expect(page.locator("#letter-msg")).to_have_text("草稿已保存，下载的Word函件将按此稿生成。")
+        expect(page.locator("#letter-msg")).to_have_text("草稿已保存，下载的函件（Word）将按此稿生成。")
         letter = api.get(f"{srv.url}/api/v1/reports/{rid}/letter").json()
         assert letter["edited"] is True and letter["title"] == "关于桐山县司法局2024年度报告的修改意见"
         assert letter["paragraphs"][-1]["text"] == "请于十个工作日内报送修改稿。"
