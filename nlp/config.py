@@ -107,8 +107,9 @@ class ProblemTypePolicy(BaseModel):
 
     file: str | None = Field(None, description="an office's own types file (new types, more wordings), read with "
                                                 "the bundled one")
-    min_score: float = Field(0.31, description="score from which the best type is given (else none): calibrated by "
-                                               "nlp.extract.problem_typing.calibrate_min_score at precision 0.80")
+    min_score: float = Field(0.377, description="confidence (best score plus its lead over the runner-up) from which "
+                                                "the best type is given (else none): calibrated by "
+                                                "nlp.extract.problem_typing.calibrate_min_score at precision 0.80")
 
 
 class AnalysisConfig(BaseModel):

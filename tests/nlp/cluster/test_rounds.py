@@ -66,3 +66,36 @@ def test_issues_of_a_known_type_form_one_group_titled_by_the_type() -> None:
     assert typed[0].members == ("i0", "i1", "i2", "i3") and typed[0].scope == "common"
     assert any(g.members == ("x",) and g.problem_type is None for g in groups)
     assert group_issues(list(reversed(issues)), HashEncoder(), n_units=5, types=types) == groups
+
+
+class _OnePointEncoder:
+    """Puts every text on the same point: whatever the grouping joins, only the wording can tell apart."""
+
+    group_similarity = 0.5
+
+    def encode(self, texts):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        return np.ones((len(texts), 4), dtype=np.float32) / 2
+
+
+def test_a_discovered_group_whose_lines_share_no_wording_is_dissolved() -> None:
+    from nlp.cluster.rounds import cohesion
+
+    unrelated = ["全年围绕中心大局谋划推进各项工作", "我们将奋发有为迎难而上", "地区生产总值增长百分之五点二",
+                 "必须坚持稳中求进工作总基调", "展望新的一年任务光荣而艰巨"]
+    assert cohesion(unrelated) < 0.2
+    issues = [RoundIssue(f"x{k}", f"单位{k}", text, "other") for k, text in enumerate(unrelated)]
+    groups = group_issues(issues, _OnePointEncoder(), n_units=10)
+    assert len(groups) == len(unrelated) and {g.scope for g in groups} == {"specific"}
+
+
+def test_a_discovered_group_of_one_problem_worded_alike_stays_common() -> None:
+    from nlp.cluster.rounds import cohesion
+
+    alike = ["行政执法案卷评查发现文书制作不规范", "执法案卷文书制作不够规范", "部分执法文书制作不规范、说理不充分",
+             "案卷评查中发现执法文书制作不规范问题", "行政执法文书制作仍不规范"]
+    assert cohesion(alike) >= 0.2
+    issues = [RoundIssue(f"y{k}", f"单位{k}", text, "law_enforcement") for k, text in enumerate(alike)]
+    groups = group_issues(issues, _OnePointEncoder(), n_units=10)
+    assert len(groups) == 1 and groups[0].scope == "common" and len(groups[0].units) == 5
