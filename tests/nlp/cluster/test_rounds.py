@@ -99,3 +99,27 @@ def test_a_discovered_group_of_one_problem_worded_alike_stays_common() -> None:
     issues = [RoundIssue(f"y{k}", f"单位{k}", text, "law_enforcement") for k, text in enumerate(alike)]
     groups = group_issues(issues, _OnePointEncoder(), n_units=10)
     assert len(groups) == 1 and groups[0].scope == "common" and len(groups[0].units) == 5
+
+
+def test_a_problem_split_between_a_rare_type_and_untyped_lines_is_found_whole() -> None:
+    """Two units' lines got a type, two others' none: the type alone spans too few units, the four lines together
+    are one common problem."""
+    types = {"le_cert": ("执法人员持证上岗管理不到位", "law_enforcement")}
+    texts = ["部分执法人员执法证件过期仍在执法", "个别执法人员执法证件过期后仍在执法",
+             "有的执法人员证件过期仍上路执法", "少数执法人员执法证过期仍然执法"]
+    issues = [RoundIssue(f"s{k}", f"单位{k}", text, "law_enforcement", "le_cert" if k < 2 else None)
+              for k, text in enumerate(texts)]
+    groups = group_issues(issues, _OnePointEncoder(), n_units=10, types=types)
+    assert len(groups) == 1 and groups[0].scope == "common" and groups[0].members == ("s0", "s1", "s2", "s3")
+    assert group_issues(list(reversed(issues)), _OnePointEncoder(), n_units=10, types=types) == groups
+
+
+def test_typed_lines_of_a_dissolved_group_go_back_to_their_type() -> None:
+    types = {"le_cert": ("执法人员持证上岗管理不到位", "law_enforcement")}
+    issues = [RoundIssue("t0", "单位0", "部分执法人员执法证件过期仍在执法", "law_enforcement", "le_cert"),
+              RoundIssue("t1", "单位1", "个别协管员未取得证件独立执法", "law_enforcement", "le_cert"),
+              RoundIssue("u", "单位2", "全年围绕中心大局谋划推进各项工作", "other")]
+    groups = group_issues(issues, _OnePointEncoder(), n_units=10, types=types)
+    by_id = {g.id: g for g in groups}
+    assert by_id["T-le_cert"].members == ("t0", "t1") and by_id["T-le_cert"].scope == "specific"
+    assert [g.members for g in groups if g.problem_type is None] == [("u",)]
