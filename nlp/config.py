@@ -71,6 +71,9 @@ class GroupingPolicy(BaseModel):
     domain_bonus: float = 0.0
     min_units: int = Field(3, description="a problem is common from this many units (and no scope below it)")
     common_share: float = Field(0.2, description="... or from this share of the round's units, whichever is more")
+    theme_similarity: float | None = Field(0.7, description="clusters too small to be common are joined when their "
+                                                            "centroids are this alike (one kind of problem in several "
+                                                            "wordings); none: never")
 
 
 class CrossSourcePolicy(BaseModel):

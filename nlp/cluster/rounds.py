@@ -7,6 +7,9 @@
   matrix never exceeds max_block² whatever the issue count.
 - Complete linkage, not single or average: a chain of near neighbours, or a topic, does not glue distinct
   problems together (measured on generated rounds: see the model card).
+- Two levels: complete-linkage clusters are single problems; clusters too small to be common are then joined by
+  average linkage of their centroids (``theme_similarity``) when together they span the common threshold and still
+  share wording, so one kind of problem worded as several sub-problems by different units is counted as one.
 - A discovered group (no type fits its issues) is a common problem only when its members share wording
   (``MIN_COHESION``): averaged static encodings of long sentences drift together, and a round's lead-ins and slogans
   then form one "common problem" of a dozen units whose lines have little in common. Such a group is dissolved: each
@@ -95,6 +98,7 @@ def group_issues(issues: list[RoundIssue], encoder: Encoder, n_units: int | None
     policy = policy or GroupingPolicy()
     similarity = grouping_similarity(encoder, policy) if similarity is None else similarity
     domain_bonus = policy.domain_bonus if domain_bonus is None else domain_bonus
+    theme = policy.theme_similarity
     min_units = policy.min_units if min_units is None else min_units
     share = policy.common_share if share is None else share
     units_total = n_units if n_units is not None else len({i.unit for i in issues})
@@ -111,7 +115,7 @@ def group_issues(issues: list[RoundIssue], encoder: Encoder, n_units: int | None
     rest = [i for i in issues if i.id not in in_common]
     typed_rest = {i.id for i in rest if i.problem_type in types}
     clustered = _clustered(rest, encoder, similarity, domain_bonus, max_block, units_total, need, min_units,
-                           keep_apart=typed_rest) if rest else []
+                           keep_apart=typed_rest, theme=theme) if rest else []
     claimed = {m for g in clustered for m in g.members}
     back: dict[str, list[RoundIssue]] = defaultdict(list)
     for issue in rest:
@@ -130,9 +134,10 @@ def _type_group(code: str, title: tuple[str, str], members: list[RoundIssue], n_
 
 
 def _clustered(issues: list[RoundIssue], encoder: Encoder, similarity: float, domain_bonus: float, max_block: int,
-               units_total: int, need: int, min_units: int, keep_apart: Collection[str] = ()) -> list[ProblemGroup]:
-    """Complete-linkage clusters of the issues' encodings. A cluster that is not a common problem leaves out the
-    issues of ``keep_apart`` (they go back to their type's group)."""
+               units_total: int, need: int, min_units: int, keep_apart: Collection[str] = (),
+               theme: float | None = None) -> list[ProblemGroup]:
+    """Complete-linkage clusters of the issues' encodings, small ones joined into themes (``_themes``). A cluster
+    that is not a common problem leaves out the issues of ``keep_apart`` (they go back to their type's group)."""
     ordered = sorted(issues, key=lambda i: (i.text, i.unit, i.id))
     wordings: dict[str, list[int]] = defaultdict(list)  # the same wording, figures aside, is one point
     for k, issue in enumerate(ordered):
@@ -152,6 +157,8 @@ def _clustered(issues: list[RoundIssue], encoder: Encoder, similarity: float, do
     for point, label in enumerate(labels):
         clusters[int(label)].extend(points[point])
     point_of = {i: p for p, idx in enumerate(points) for i in idx}
+    if theme is not None:
+        clusters = _themes(clusters, labels, emb, ordered, need, theme, max_block)
     out = []
     for idx in clusters.values():
         group = _group(ordered, emb, point_of, sorted(idx), units_total, need, min_units)
@@ -184,6 +191,33 @@ def cohesion(texts: list[str]) -> float:
     return float((total @ total - n) / (n * (n - 1)))
 
 
+def _themes(clusters: dict[int, list[int]], labels: np.ndarray, emb: np.ndarray, ordered: list[RoundIssue],
+            need: int, theme: float, max_block: int) -> dict[int, list[int]]:
+    """Clusters spanning fewer than ``need`` units joined by average linkage of their centroids at ``theme``, when
+    the joined group spans ``need`` units and its lines still share wording (``cohesion``); the rest as they were.
+    Blocks of at most ``max_block`` clusters (by domain when more), as for the issues themselves."""
+    small = [k for k in sorted(clusters) if len({ordered[i].unit for i in clusters[k]}) < need]
+    if len(small) < 2:
+        return clusters
+    centroids = np.stack([emb[labels == k].mean(axis=0) for k in small])
+    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+    domains = [Counter(ordered[i].domain for i in clusters[k]).most_common(1)[0][0] for k in small]
+    joined: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for b, block in enumerate(_blocks(domains, max_block)):
+        block_labels = _cluster(centroids[block], [domains[i] for i in block], theme, 0.0, method="average")
+        for i, label in zip(block, block_labels, strict=True):
+            joined[(b, int(label))].append(small[i])
+    out = {k: v for k, v in clusters.items() if k not in set(small)}
+    for ks in joined.values():
+        members = sorted(i for k in ks for i in clusters[k])
+        if len(ks) > 1 and len({ordered[i].unit for i in members}) >= need \
+                and cohesion([ordered[i].text for i in members]) >= MIN_COHESION:
+            out[ks[0]] = members
+        else:
+            out |= {k: clusters[k] for k in ks}
+    return out
+
+
 def _blocks(domains: list[str], max_block: int) -> list[np.ndarray]:
     """All points at once when they fit; else one block per domain, cut into pieces of ``max_block``."""
     if len(domains) <= max_block:
@@ -198,7 +232,8 @@ def _blocks(domains: list[str], max_block: int) -> list[np.ndarray]:
     return out
 
 
-def _cluster(emb: np.ndarray, domains: list[str], similarity: float, domain_bonus: float) -> np.ndarray:
+def _cluster(emb: np.ndarray, domains: list[str], similarity: float, domain_bonus: float,
+             method: str = LINKAGE) -> np.ndarray:
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
@@ -209,7 +244,7 @@ def _cluster(emb: np.ndarray, domains: list[str], similarity: float, domain_bonu
     dist = np.clip(1.0 - sims - domain_bonus * same, 0.0, 2.0).astype(np.float64)
     np.fill_diagonal(dist, 0.0)
     dist = (dist + dist.T) / 2
-    tree = linkage(squareform(dist, checks=False), method=LINKAGE)
+    tree = linkage(squareform(dist, checks=False), method=method)
     return fcluster(tree, t=1.0 - similarity, criterion="distance").astype(np.int64) - 1
 
 

@@ -123,3 +123,33 @@ def test_typed_lines_of_a_dissolved_group_go_back_to_their_type() -> None:
     by_id = {g.id: g for g in groups}
     assert by_id["T-le_cert"].members == ("t0", "t1") and by_id["T-le_cert"].scope == "specific"
     assert [g.members for g in groups if g.problem_type is None] == [("u",)]
+
+
+class _TableEncoder:
+    def __init__(self, table: dict[str, list[float]]) -> None:
+        self.table = table
+
+    def encode(self, texts):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        out = np.array([self.table[t] for t in texts], dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_sub_problems_of_one_kind_too_small_apart_are_joined_into_a_theme() -> None:
+    """Two units report late filing of normative documents, two others filings left unreviewed: each problem alone
+    spans too few units, the kind (备案审查) spans four of ten."""
+    from nlp.config import GroupingPolicy
+
+    late = ["规范性文件报送备案不及时", "个别规范性文件未按时报送备案"]
+    unreviewed = ["报送备案的规范性文件审查不及时", "规范性文件备案后审查滞后"]
+    other = ["执法车辆管理台账缺失", "普法阵地长期闲置"]
+    table = {t: [1.0, 0.0, 0.0, 0.0] for t in late} | {t: [0.75, 0.66, 0.0, 0.0] for t in unreviewed}
+    table |= {other[0]: [0.0, 0.0, 1.0, 0.0], other[1]: [0.0, 0.0, 0.0, 1.0]}
+    issues = [RoundIssue(f"r{k}", f"单位{k}", t, "normative_documents") for k, t in enumerate(late + unreviewed + other)]
+    joined = group_issues(issues, _TableEncoder(table), n_units=10, similarity=0.9)
+    assert joined[0].members == ("r0", "r1", "r2", "r3") and joined[0].scope == "common"
+    apart = group_issues(issues, _TableEncoder(table), n_units=10, similarity=0.9,
+                         policy=GroupingPolicy(theme_similarity=None))
+    assert {g.scope for g in apart} == {"specific"} and len(apart) == 4
+    assert group_issues(list(reversed(issues)), _TableEncoder(table), n_units=10, similarity=0.9) == joined
