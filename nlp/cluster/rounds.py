@@ -193,10 +193,11 @@ def cohesion(texts: list[str]) -> float:
 
 def _themes(clusters: dict[int, list[int]], labels: np.ndarray, emb: np.ndarray, ordered: list[RoundIssue],
             need: int, theme: float, max_block: int) -> dict[int, list[int]]:
-    """Clusters spanning fewer than ``need`` units joined by average linkage of their centroids at ``theme``, when
+    """Clusters spanning from two to fewer than ``need`` units (a line of one unit names no shared problem, and
+    leaving those out halves the cost) joined by average linkage of their centroids at ``theme``, when
     the joined group spans ``need`` units and its lines still share wording (``cohesion``); the rest as they were.
     Blocks of at most ``max_block`` clusters (by domain when more), as for the issues themselves."""
-    small = [k for k in sorted(clusters) if len({ordered[i].unit for i in clusters[k]}) < need]
+    small = [k for k in sorted(clusters) if 2 <= len({ordered[i].unit for i in clusters[k]}) < need]
     if len(small) < 2:
         return clusters
     centroids = np.stack([emb[labels == k].mean(axis=0) for k in small])
