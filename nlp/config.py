@@ -76,6 +76,9 @@ class GroupingPolicy(BaseModel):
     domain_bonus: float = 0.0
     min_units: int = Field(3, description="a problem is common from this many units (and no scope below it)")
     common_share: float = Field(0.2, description="... or from this share of the round's units, whichever is more")
+    theme_similarity: float | None = Field(0.7, description="clusters too small to be common are joined when their "
+                                                            "centroids are this alike (one kind of problem in several "
+                                                            "wordings); none: never")
 
 
 class CrossSourcePolicy(BaseModel):
@@ -112,8 +115,9 @@ class ProblemTypePolicy(BaseModel):
 
     file: str | None = Field(None, description="an office's own types file (new types, more wordings), read with "
                                                 "the bundled one")
-    min_score: float = Field(0.31, description="score from which the best type is given (else none): calibrated by "
-                                               "nlp.extract.problem_typing.calibrate_min_score at precision 0.80")
+    min_score: float = Field(0.377, description="confidence (best score plus its lead over the runner-up) from which "
+                                                "the best type is given (else none): calibrated by "
+                                                "nlp.extract.problem_typing.calibrate_min_score at precision 0.80")
 
 
 class AnalysisConfig(BaseModel):

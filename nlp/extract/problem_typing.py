@@ -2,9 +2,11 @@
 
 A reviewer recognises a kind of problem they know and counts the units that have it. The matcher compares an
 issue's line with each type's statement and wordings: character 1–3-gram TF-IDF (fitted on the wordings) and
-the cosine to each type's centroid and to its nearest wording; the best type wins when its score reaches
+the cosine to each type's centroid and to its nearest wording. The best type wins when its confidence reaches
 ``min_score``, else the issue gets no type (it is never forced into a wrong one) and the round clusters it with
-the other untyped issues. Built from the data files when first used, so an office's own types
+the other untyped issues. The confidence is the best score plus its lead over the runner-up: a short line
+("消费需求恢复不快") scores low against every type but clearly nearest one, while a line between two types scores
+about as high against both. Built from the data files when first used, so an office's own types
 (``[problem_types] file``) take effect without retraining.
 """
 
@@ -63,13 +65,21 @@ class TypeMatcher:
         return (centroid + nearest) / 2
 
     def match(self, texts: Sequence[str]) -> list[TypeMatch]:
+        """The best type of each text when its confidence reaches ``min_score``; ``score`` is that confidence."""
         s = self.scores(texts)
-        out = []
-        for row in s:
-            k = int(np.argmax(row)) if len(row) else -1
-            ok = k >= 0 and row[k] >= self.min_score
-            out.append(TypeMatch(self.types.types[k].code if ok else None, round(float(row[k]), 4) if k >= 0 else 0.0))
-        return out
+        best, sure = _best_and_confidence(s)
+        return [TypeMatch(self.types.types[k].code if c >= self.min_score else None, round(float(c), 4))
+                for k, c in zip(best, sure, strict=True)]
+
+
+def _best_and_confidence(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the best type, and its score plus its lead over the second best (the best score when alone)."""
+    if scores.shape[1] == 0:
+        return np.zeros(len(scores), dtype=np.int64), np.zeros(len(scores))
+    best = np.argmax(scores, axis=1)
+    top = scores[np.arange(len(scores)), best]
+    second = np.partition(scores, -2, axis=1)[:, -2] if scores.shape[1] > 1 else np.zeros(len(scores))
+    return best, 2 * top - second
 
 
 def with_problem_types(issues: Sequence[Issue], policy: ProblemTypePolicy) -> list[Issue]:
@@ -88,7 +98,7 @@ def type_matcher(extra: str | None = None, min_score: float = DEFAULT_MIN_SCORE)
 
 
 def calibrate_min_score(types: ProblemTypes, precision: float = 0.9, folds: int = 5, seed: int = 0) -> float:
-    """The lowest score at which a type is given and is right at least ``precision`` of the time, measured on the
+    """The lowest confidence at which a type is given and is right at least ``precision`` of the time, measured on the
     types' own wordings: each fold's wordings are matched by a matcher built without them (every type keeps its
     statement), so what it learns is how far an unseen wording of a known type lies from it."""
     import random
@@ -106,10 +116,8 @@ def calibrate_min_score(types: ProblemTypes, precision: float = 0.9, folds: int 
             {**t.model_dump(by_alias=True), "wordings": [w for w in t.wordings if (k, w) not in out] or [t.statement]})
             for k, t in enumerate(types)))
         matcher = TypeMatcher(kept, min_score=0.0)
-        s = matcher.scores([w for _, w in held])
-        for (k, _), row in zip(held, s, strict=True):
-            best = int(np.argmax(row))
-            scored.append((float(row[best]), best == k))
+        best, sure = _best_and_confidence(matcher.scores([w for _, w in held]))
+        scored += [(float(c), int(b) == k) for (k, _), b, c in zip(held, best, sure, strict=True)]
     scored.sort(key=lambda x: -x[0])
     right = 0
     threshold = 1.0

@@ -61,6 +61,10 @@ def render_card(meta: dict[str, Any]) -> str:
                       f"macro {res['f1_macro']:.3f}",
                       f"- grouping similarity {res['similarity']}, calibrated by `prereview train` on rounds planted from "
                       "dev groups the dev encoder never saw",
+                      *([f"- issues typed first (problem types); small clusters joined into themes at centroid "
+                         f"similarity {res['theme_similarity']} (`[grouping] theme_similarity`: rounds planted from "
+                         "train groups leave any value from 0.65 up alike, the value was read off these rounds)"]
+                        if res.get("theme_similarity") is not None else []),
                       f"- identical groups across {res['shuffles']} shuffled input orders: {res['identical_across_orders']}", ""]
             enc = sel.get("encoder") or {}
             if enc and split == "round":

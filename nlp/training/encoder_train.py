@@ -234,7 +234,9 @@ def calibrate_grouping(root: Path, train_groups: list[dict[str, Any]], dev_group
                        encoder: Any) -> tuple[float, dict[float, float]]:
     """The grouping similarity with the best mean common F1 on rounds planted from ``dev_groups``, as many rounds
     planted from theme groups as from same-problem groups (the threshold serves both readings of 共性); the other
-    problems of those rounds come from train groups too, so no held-out group takes part."""
+    problems of those rounds come from train groups too, so no held-out group takes part. The rounds are grouped as
+    the round step groups them: issues typed first (the bundled problem types)."""
+    from nlp.config import ProblemTypePolicy
     from nlp.training.corpus.generate import Pools
     from nlp.training.corpus.pools import GROUP_KINDS, group_kind
     from nlp.training.corpus.writer import load_pools
@@ -247,7 +249,7 @@ def calibrate_grouping(root: Path, train_groups: list[dict[str, Any]], dev_group
     # a kind with too few dev groups plants no rounds; with none left, rounds are planted from all dev groups
     plants = [ids for ids in by_kind if len(ids) >= MIN_PLANT_GROUPS] or [[g["group"] for g in dev_groups]]
     rounds = [planted_round(pools, ids, seed) for ids in plants for seed in CALIBRATION_SEEDS]
-    return calibrate_similarity(rounds, encoder)
+    return calibrate_similarity(rounds, encoder, policy=ProblemTypePolicy())
 
 
 def _encode(model: Any, texts: Sequence[str]) -> np.ndarray:

@@ -303,6 +303,7 @@ def round_scores(bundle: ModelBundle, root: Path, units: int = 200, seeds: tuple
     f1 = [r["f1_common"] for r in per_seed.values()]
     return {"plant": plant, "groups": len(planted_from), "units": units, "seeds": list(seeds), "shuffles": shuffles,
             "similarity": grouping_similarity(bundle.encoder),
+            "theme_similarity": bundle.config.grouping.theme_similarity,
             "issues": round(sum(r["issues"] for r in per_seed.values()) / len(seeds)),
             "gold_common": round(sum(r["gold_common"] for r in per_seed.values()) / len(seeds)),
             "f1_common": round(sum(f1) / len(f1), 4), "f1_common_min": min(f1), "f1_common_max": max(f1),

@@ -91,9 +91,12 @@ def score_grouping(planted: PlantedRound, encoder: Encoder, similarity: float | 
 
 
 def calibrate_similarity(rounds: Sequence[PlantedRound], encoder: Encoder,
-                         candidates: Sequence[float] = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
-                         ) -> tuple[float, dict[float, float]]:
-    """The grouping similarity with the best mean common F1 over ``rounds`` (ties: the higher, stricter one)."""
-    means = {t: sum(score_grouping(r, encoder, t)["f1_common"] for r in rounds) / len(rounds) for t in candidates}
+                         candidates: Sequence[float] = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7),
+                         policy: Any = None) -> tuple[float, dict[float, float]]:
+    """The grouping similarity with the best mean common F1 over ``rounds`` (ties: the higher, stricter one).
+    ``policy`` (a ``[problem_types]`` policy): type the rounds' issues first and group as the round step does."""
+    prepared = [typed(r, policy) if policy is not None else (r, None) for r in rounds]
+    means = {t: sum(score_grouping(r, encoder, t, types=types)["f1_common"] for r, types in prepared) / len(prepared)
+             for t in candidates}
     best = max(sorted(means, reverse=True), key=lambda t: means[t])
     return best, {t: round(v, 4) for t, v in means.items()}

@@ -15,6 +15,7 @@ from nlp.pipeline import analyze, parse
 from nlp.segment.parts import read_parts
 from nlp.training.adapt import MAX_PER_LABEL, fit_adapted, weak_examples
 from nlp.training.real import RealDocument, evaluate_real, folds, load_real_round, sentence_scores
+from nlp.training.real_round import format_round, round_figures
 
 
 def classifier_labels(bundle: ModelBundle, doc: RealDocument) -> list[str]:
@@ -51,9 +52,12 @@ def real_figures(folder: Path, bundles: list[ModelBundle], k: int = 2) -> dict[s
 
     figures = evaluate_real(folder, analyze_doc, k)
     figures["sentences"] = sentence_scores(analysed)
+    by_name = {doc.name: (doc, result) for doc, result, _ in analysed}
+    figures["round"] = round_figures([by_name[d.name] for d in load_real_round(folder)], bundles[0])
     return figures
 
 
 def format_sentences(figures: dict[str, Any]) -> str:
     s = figures["sentences"]
-    return f"句子分类器（未结合上下文）问题句：精确率 {s['precision']:.3f}，召回率 {s['recall']:.3f}，F1 {s['f1']:.3f}"
+    line = f"句子分类器（未结合上下文）问题句：精确率 {s['precision']:.3f}，召回率 {s['recall']:.3f}，F1 {s['f1']:.3f}"
+    return line + ("\n" + format_round(figures["round"]) if "round" in figures else "")

@@ -65,8 +65,8 @@ def test_bundled_entries_follow_the_house_rules() -> None:
                                         "gg"}, t.code
         assert 0 < len(t.statement) <= 20, t.code
         assert t.description, t.code
-        assert 8 <= len(t.wordings) <= 12, t.code
-        assert all(8 <= len(w) <= 40 for w in t.wordings), t.code
+        assert 8 <= len(t.wordings) <= 50, t.code  # the broad 政府工作报告 kinds (merged from three) carry the most
+        assert all(6 <= len(w) <= 40 for w in t.wordings), t.code  # such reports name a problem in six characters
         # a hard negative is a wording of a neighbouring type, never of this one
         assert all(wording_key(n) in every_wording for n in t.not_), t.code
 

@@ -66,3 +66,90 @@ def test_issues_of_a_known_type_form_one_group_titled_by_the_type() -> None:
     assert typed[0].members == ("i0", "i1", "i2", "i3") and typed[0].scope == "common"
     assert any(g.members == ("x",) and g.problem_type is None for g in groups)
     assert group_issues(list(reversed(issues)), HashEncoder(), n_units=5, types=types) == groups
+
+
+class _OnePointEncoder:
+    """Puts every text on the same point: whatever the grouping joins, only the wording can tell apart."""
+
+    group_similarity = 0.5
+
+    def encode(self, texts):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        return np.ones((len(texts), 4), dtype=np.float32) / 2
+
+
+def test_a_discovered_group_whose_lines_share_no_wording_is_dissolved() -> None:
+    from nlp.cluster.rounds import cohesion
+
+    unrelated = ["全年围绕中心大局谋划推进各项工作", "我们将奋发有为迎难而上", "地区生产总值增长百分之五点二",
+                 "必须坚持稳中求进工作总基调", "展望新的一年任务光荣而艰巨"]
+    assert cohesion(unrelated) < 0.2
+    issues = [RoundIssue(f"x{k}", f"单位{k}", text, "other") for k, text in enumerate(unrelated)]
+    groups = group_issues(issues, _OnePointEncoder(), n_units=10)
+    assert len(groups) == len(unrelated) and {g.scope for g in groups} == {"specific"}
+
+
+def test_a_discovered_group_of_one_problem_worded_alike_stays_common() -> None:
+    from nlp.cluster.rounds import cohesion
+
+    alike = ["行政执法案卷评查发现文书制作不规范", "执法案卷文书制作不够规范", "部分执法文书制作不规范、说理不充分",
+             "案卷评查中发现执法文书制作不规范问题", "行政执法文书制作仍不规范"]
+    assert cohesion(alike) >= 0.2
+    issues = [RoundIssue(f"y{k}", f"单位{k}", text, "law_enforcement") for k, text in enumerate(alike)]
+    groups = group_issues(issues, _OnePointEncoder(), n_units=10)
+    assert len(groups) == 1 and groups[0].scope == "common" and len(groups[0].units) == 5
+
+
+def test_a_problem_split_between_a_rare_type_and_untyped_lines_is_found_whole() -> None:
+    """Two units' lines got a type, two others' none: the type alone spans too few units, the four lines together
+    are one common problem."""
+    types = {"le_cert": ("执法人员持证上岗管理不到位", "law_enforcement")}
+    texts = ["部分执法人员执法证件过期仍在执法", "个别执法人员执法证件过期后仍在执法",
+             "有的执法人员证件过期仍上路执法", "少数执法人员执法证过期仍然执法"]
+    issues = [RoundIssue(f"s{k}", f"单位{k}", text, "law_enforcement", "le_cert" if k < 2 else None)
+              for k, text in enumerate(texts)]
+    groups = group_issues(issues, _OnePointEncoder(), n_units=10, types=types)
+    assert len(groups) == 1 and groups[0].scope == "common" and groups[0].members == ("s0", "s1", "s2", "s3")
+    assert group_issues(list(reversed(issues)), _OnePointEncoder(), n_units=10, types=types) == groups
+
+
+def test_typed_lines_of_a_dissolved_group_go_back_to_their_type() -> None:
+    types = {"le_cert": ("执法人员持证上岗管理不到位", "law_enforcement")}
+    issues = [RoundIssue("t0", "单位0", "部分执法人员执法证件过期仍在执法", "law_enforcement", "le_cert"),
+              RoundIssue("t1", "单位1", "个别协管员未取得证件独立执法", "law_enforcement", "le_cert"),
+              RoundIssue("u", "单位2", "全年围绕中心大局谋划推进各项工作", "other")]
+    groups = group_issues(issues, _OnePointEncoder(), n_units=10, types=types)
+    by_id = {g.id: g for g in groups}
+    assert by_id["T-le_cert"].members == ("t0", "t1") and by_id["T-le_cert"].scope == "specific"
+    assert [g.members for g in groups if g.problem_type is None] == [("u",)]
+
+
+class _TableEncoder:
+    def __init__(self, table: dict[str, list[float]]) -> None:
+        self.table = table
+
+    def encode(self, texts):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        out = np.array([self.table[t] for t in texts], dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_sub_problems_of_one_kind_too_small_apart_are_joined_into_a_theme() -> None:
+    """Two units report late filing of normative documents, two others filings left unreviewed: each problem alone
+    spans too few units, the kind (备案审查) spans four of ten."""
+    from nlp.config import GroupingPolicy
+
+    late = ["规范性文件报送备案不及时", "个别规范性文件未按时报送备案"]
+    unreviewed = ["报送备案的规范性文件审查不及时", "规范性文件备案后审查滞后"]
+    other = ["执法车辆管理台账缺失", "普法阵地长期闲置"]
+    table = {t: [1.0, 0.0, 0.0, 0.0] for t in late} | {t: [0.75, 0.66, 0.0, 0.0] for t in unreviewed}
+    table |= {other[0]: [0.0, 0.0, 1.0, 0.0], other[1]: [0.0, 0.0, 0.0, 1.0]}
+    issues = [RoundIssue(f"r{k}", f"单位{k}", t, "normative_documents") for k, t in enumerate(late + unreviewed + other)]
+    joined = group_issues(issues, _TableEncoder(table), n_units=10, similarity=0.9)
+    assert joined[0].members == ("r0", "r1", "r2", "r3") and joined[0].scope == "common"
+    apart = group_issues(issues, _TableEncoder(table), n_units=10, similarity=0.9,
+                         policy=GroupingPolicy(theme_similarity=None))
+    assert {g.scope for g in apart} == {"specific"} and len(apart) == 4
+    assert group_issues(list(reversed(issues)), _TableEncoder(table), n_units=10, similarity=0.9) == joined

@@ -54,3 +54,23 @@ def test_the_configured_threshold_is_the_calibrated_one() -> None:
     measured = calibrate_min_score(load_problem_types(), precision=0.80)
     assert abs(measured - ProblemTypePolicy().min_score) <= 0.03, measured
     assert TypeMatcher(load_problem_types(), measured).min_score == measured
+
+
+def test_a_short_line_clearly_nearest_one_type_gets_it() -> None:
+    """Six characters score low against every type, but their lead over the runner-up makes the type sure."""
+    matcher = type_matcher(None, ProblemTypePolicy().min_score)
+    scores = matcher.scores(["消费需求恢复不快"])[0]
+    best = int(scores.argmax())
+    assert matcher.types.types[best].code == "gg_weak_demand"
+    assert scores[best] < ProblemTypePolicy().min_score  # the score alone would leave it untyped
+    assert matcher.match(["消费需求恢复不快"])[0].code == "gg_weak_demand"
+
+
+def test_a_line_between_two_types_is_left_untyped() -> None:
+    """A line that reads as two kinds at once is not forced into either."""
+    matcher = type_matcher(None, ProblemTypePolicy().min_score)
+    text = "规范性文件备案审查和行政执法记录仪使用都存在问题"
+    top2 = sorted(matcher.scores([text])[0], reverse=True)[:2]
+    assert top2[0] - top2[1] < 0.1
+    match = matcher.match([text])[0]
+    assert match.score == round(2 * top2[0] - top2[1], 4)

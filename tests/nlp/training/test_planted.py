@@ -95,3 +95,19 @@ def test_an_unreadable_card_is_reported_and_the_default_applies(tmp_path: Path, 
     (tmp_path / CARD_FILE).write_text("{not json", encoding="utf-8")
     assert calibrated_similarity(tmp_path) is None
     assert "cannot read" in caplog.text
+
+
+def test_calibration_with_a_types_policy_groups_as_the_round_step_does() -> None:
+    """Two wordings of one known kind of problem that the encoder puts far apart: clustering alone splits them,
+    typed first they are one common problem at any threshold."""
+    from nlp.config import ProblemTypePolicy
+
+    a, b = "部分执法人员未取得执法证件即上岗执法", "执法人员无证上岗问题仍然存在"
+    issues = [RoundIssue(f"c{u}", f"u{u}", a if u % 2 else b, "law_enforcement") for u in range(6)]
+    specific = ["档案管理混乱", "复议答复超期", "公示不及时", "培训覆盖不足"]
+    issues += [RoundIssue(f"s{u}", f"u{u}", specific[u - 6], "other") for u in range(6, 10)]
+    table = {a: [1, 0, 0, 0, 0, 0], b: [0, 1, 0, 0, 0, 0]} | {t: [0, 0, *np.eye(4)[k]] for k, t in enumerate(specific)}
+    rnd = PlantedRound(20, tuple(issues), frozenset(f"c{u}" for u in range(6)))
+    _, plain = calibrate_similarity([rnd], TableEncoder(table), candidates=(0.5, 0.7))
+    _, typed_first = calibrate_similarity([rnd], TableEncoder(table), candidates=(0.5, 0.7), policy=ProblemTypePolicy())
+    assert plain == {0.5: 0.0, 0.7: 0.0} and typed_first == {0.5: 1.0, 0.7: 1.0}
