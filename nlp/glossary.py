@@ -80,6 +80,8 @@ STATUSES = {  # rectification (整改) states of a checklist item
 FOLLOWUPS = {"consolidated": "巩固", "rebounded": "反弹", "sham": "虚假整改"}  # 回头看 results
 JOB_STATUSES = {"queued": "排队中", "running": "处理中", "done": "已完成", "failed": "失败"}  # round jobs, their files
 LETTERS = {"revise": "修改建议函", "return": "退回重写通知"}  # the letter a decision sends
+# why a reviewer dismissed an issue (issue #18); any other reason is free text
+DISMISS_REASONS = {"not_a_problem": "非问题", "duplicate": "重复", "wording": "表述不当"}
 # fmt: on
 
 
