@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -20,10 +21,11 @@ from nlp.training.feedback import FeedbackData, confirmed_examples, feedback_dat
 CORRECTED = "各乡镇便民服务窗口的办事指南仍停留在多年前的纸质版本。"
 
 
+_IDS = itertools.count()
+
+
 def line(target: str, text: str = "", **fields: Any) -> FeedbackExample:
-    n = line.__dict__.setdefault("n", [0])
-    n[0] += 1
-    return FeedbackExample(id=f"c{n[0]}", at="2026-12-01T08:00:00+00:00", by="审核员甲", target=target, text=text,
+    return FeedbackExample(id=f"c{next(_IDS)}", at="2026-12-01T08:00:00+00:00", by="审核员甲", target=target, text=text,
                            document="d" * 64, document_kind="work_report", **fields)
 
 
@@ -163,8 +165,8 @@ def test_train_feedback_changes_the_corrected_sentence(tmp_path: Path) -> None:
     example = FeedbackExample(id="x1", at="2026-12-01T08:00:00+00:00", by="审核员甲", target="sentence",
                               document="f" * 64, document_kind="shufa_report", text=CORRECTED, context=ctx,
                               answer={"label": wanted}, machine={"label": before})
-    dismissed = example.model_copy(update={"id": "x2", "target": "verdict", "answer": {"decision": "revise"}})
-    write_feedback([example, dismissed], tmp_path / "fb.jsonl")
+    verdict = example.model_copy(update={"id": "x2", "target": "verdict", "answer": {"decision": "revise"}})
+    write_feedback([example, verdict], tmp_path / "fb.jsonl")
     out = tmp_path / "learned"
     res = CliRunner().invoke(app, ["train", "--feedback", str(tmp_path / "fb.jsonl"), "--out", str(out),
                                    "--corpus", str(corpus), "--models", str(default_model_dir())])
