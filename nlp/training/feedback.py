@@ -13,9 +13,13 @@ What each kind of correction teaches:
 - ``verdict`` and ``document`` (unit, kind, year) corrections train no model and are only counted.
 
 Corrections are gold written by the office's own reviewers on its own reports, and there are few of them beside
-some 3,300 corpus sentences: each is repeated ``weight`` times (``benchmarks/feedback_loop.py`` measured the
-choice). The sentence classifier is fitted as ``prereview adapt`` fits it (``fit_adapted``: corpus train + dev,
-with and without section roles, plus the extra examples); the issue typer as ``prereview train`` fits it.
+some 3,300 corpus sentences: each is repeated ``weight`` times. Alone they are a one-sided sample (only what was
+wrong), so the sentences of the corrected reports that no correction touches come too, with the label the
+reviewers saw and left (``confirmed_examples``; ``train --feedback --reports DIR``): without them corrections on
+政府工作报告, a kind the corpus lacks, lowered held-out problem-sentence F1; with them it rises
+(``benchmarks/RESULTS.md``, "Learning from reviewers' corrections", where the weight mattered little). The
+sentence classifier is fitted as ``prereview adapt`` fits it (``fit_adapted``: corpus train + dev, with and
+without section roles, plus the extra examples); the issue typer as ``prereview train`` fits it.
 """
 
 from __future__ import annotations
