@@ -108,6 +108,9 @@ def _train_feedback(files: list[Path], out: Path | None, models: Path | None, re
 
         real_before = real_figures(real, [base_bundle])
     reviewed = reviewed_analyses(reports, examples, base_bundle) if reports is not None else []
+    if not reviewed:  # benchmarks/RESULTS.md: corrections alone can make a kind the corpus lacks worse
+        typer.echo("提示：未找到被更正的报告（--reports），仅用更正本身训练；更正只反映错误之处，"
+                   "语料库中没有的报告类型可能因此变差。", err=True)
     with _exclusive(target.with_name(target.name + ".lock")):
         feedback_bundle(examples, base, target, root, seed=seed, weight=weight, files=files, reviewed=reviewed,
                         log=typer.echo)
