@@ -81,7 +81,7 @@ STATUSES = {  # rectification (整改) states of a checklist item
 }
 FOLLOWUPS = {"consolidated": "巩固", "rebounded": "反弹", "sham": "虚假整改"}  # 回头看 results
 JOB_STATUSES = {"queued": "排队中", "running": "处理中", "done": "已完成", "failed": "失败"}  # round jobs, their files
-DISMISS_REASONS = ("非问题", "重复", "表述不当")  # the reasons offered for dismissing an issue; other text is taken too
+DISMISS_REASONS = ("非问题", "重复", "表述不当")  # offered for dismissing an issue (the first: not a problem); other text too
 LETTERS = {"revise": "修改建议函", "return": "退回重写通知"}  # the letter a decision sends
 RECURRING = "屡改屡犯"  # a problem its unit already reported in an earlier round (``Issue.recurring``)
 RECURRING_MARK = "屡改屡犯：{round}已查摆“{text}”"  # a checklist cell: the earlier round and its wording there

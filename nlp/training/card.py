@@ -103,6 +103,7 @@ def render_card(meta: dict[str, Any]) -> str:
         "- The test split is small (about 15 reports for verdicts): a single document moves agreement by ~7 points.",
         "",
         *adapted_lines(meta),
+        *feedback_card_lines(meta),
         "## Library versions",
         *[f"- {k} {v}" for k, v in meta.get("versions", {}).items()],
         "",
@@ -161,6 +162,64 @@ def write_adapted_card(bundle: Path, learned: dict[str, Any], before: dict[str, 
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     (bundle / "README.md").write_text(render_card(meta), encoding="utf-8")
     return "\n".join(adapted_lines(meta))
+
+
+def feedback_card_lines(meta: dict[str, Any]) -> list[str]:
+    """The card's section on what ``prereview train --feedback`` learned from reviewers' corrections."""
+    learned, figures = meta.get("feedback"), meta.get("feedback_metrics", {})
+    if not learned:
+        return []
+    files = " ".join(learned["files"]) or "FILE"
+    lines = [
+        "## Learned from reviewers' corrections (`prereview train --feedback`)",
+        "",
+        f"- Rebuild: `prereview train --feedback {files} --models {learned['base']} --out models/"
+        f"{meta.get('name', 'default')} --weight {learned['sentence_weight']}` (seed {learned['seed']}).",
+        f"- {learned['corrections']} corrections read; learned from, by kind of correction: {learned['learned']}; "
+        f"nothing to learn from: {learned['ignored'] or 'none'} (verdict and document corrections train no model; "
+        "an issue dismissed as a duplicate or as badly worded says nothing about its sentence).",
+        f"- Sentence examples {learned['sentence_examples']}, each repeated {learned['sentence_weight']}×; "
+        f"{learned['issue_rows']} issue-typer rows, each repeated {learned['issue_weight']}×.",
+        f"- Sentences the reviewers left as they were in {learned.get('reviewed_reports', 0)} corrected reports, with "
+        f"the base bundle's label, at most {learned.get('confirmed_per_label', 0)} per report and label: "
+        f"{learned.get('confirmed') or 'none'}.",
+        "- The sentence classifier and the issue typer are refitted on `corpora/` plus these; the encoder and the "
+        "policy are the base bundle's.",
+        "",
+    ]
+    before, after = figures.get("test_before"), figures.get("test_after")
+    if before and after:
+        lines += ["| corpus test split | before | after |", "|---|---|---|"]
+        for name, key in (("sentence macro-F1", ("sentences", "macro_f1")),
+                          ("issue extraction F1", ("issue_extraction", "f1"))):
+            lines.append(f"| {name} | {before['test'][key[0]][key[1]]:.3f} | {after['test'][key[0]][key[1]]:.3f} |")
+        lines += [f"| visibility accuracy | {before['test']['visibility_accuracy']:.3f} | "
+                  f"{after['test']['visibility_accuracy']:.3f} |", ""]
+    real_before, real_after = figures.get("real_before"), figures.get("real_after")
+    if real_before and real_after:
+        lines += [f"Real round `{real_before['folder']}` (one bundle for all its reports: not held out when the "
+                  "corrections came from it):", "",
+                  "| real round | issue P | issue R | issue F1 | explicit/latent | problem sentences F1 (classifier "
+                  "alone) |", "|---|---|---|---|---|---|"]
+        for name, f in (("before", real_before), ("after", real_after)):
+            o = f["overall"]
+            lines.append(f"| {name} | {o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} | "
+                         f"{o['visibility_accuracy']:.3f} | {f['sentences']['f1']:.3f} |")
+        lines.append("")
+    return lines
+
+
+def write_feedback_card(bundle: Path, before: dict[str, Any], after: dict[str, Any],
+                        real_before: dict[str, Any] | None, real_after: dict[str, Any] | None) -> str:
+    """Store the figures before and after learning from corrections in meta.json, regenerate the card; returns the
+    card's section on the corrections."""
+    meta_path = bundle / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["feedback_metrics"] = {"test_before": before, "test_after": after, "real_before": real_before,
+                                "real_after": real_after}
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    (bundle / "README.md").write_text(render_card(meta), encoding="utf-8")
+    return "\n".join(feedback_card_lines(meta))
 
 
 def write_card(bundle: Path, results: dict[str, Any]) -> None:

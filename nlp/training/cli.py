@@ -35,17 +35,41 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
 
 @app.command()
 def train(
-    out: Annotated[Path | None, typer.Option("--out", help="bundle folder (default: models/default)")] = None,
+    files: Annotated[list[Path] | None, typer.Argument(help="with --feedback: feedback files (JSON lines)",
+                                                       show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="bundle folder (default: models/default; with "
+                                                           "--feedback: models/feedback)")] = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     corpus: Annotated[Path | None, typer.Option("--corpus")] = None,
+    feedback: Annotated[bool, typer.Option("--feedback", help="learn from reviewers' corrections: the FILES "
+                                                              "exported by `prereview feedback export`")] = False,
+    models: Annotated[Path | None, typer.Option("--models", help="with --feedback: the bundle the reviewers saw "
+                                                                 "(default: models/default)")] = None,
+    reports: Annotated[Path | None, typer.Option("--reports", help="with --feedback: a folder holding the corrected "
+                                                                   "reports; their uncorrected sentences are learned "
+                                                                   "too")] = None,
+    real: Annotated[Path | None, typer.Option("--real", help="with --feedback: a real annotated round to measure "
+                                                             "before and after")] = None,
+    weight: Annotated[int, typer.Option("--weight", min=1, help="with --feedback: repeats of each corrected "
+                                                                "sentence")] = 5,
 ) -> None:
-    """由 corpora/ 重新训练全部模型，保存到 models/ 并生成模型说明（含测试集指标）。"""
+    """由 corpora/ 重新训练全部模型，保存到 models/ 并生成模型说明（含测试集指标）。
+    --feedback 文件…：在 corpora/ 之上学习审核人员的更正，输出学习前后的评测结果。"""
     from nlp.bundle import default_model_dir, load_bundle
     from nlp.training.card import write_card
     from nlp.training.evaluate import evaluate_bundle, format_report
     from nlp.training.train import train_bundle
 
     setup_logging(False)
+    if files and not feedback:
+        raise typer.BadParameter("feedback files are given with --feedback", param_hint="FILES")
+    if feedback:
+        if not files:
+            raise typer.BadParameter("--feedback needs one or more feedback files", param_hint="FILES")
+        _train_feedback(files, out, models, reports, real, _corpus_dir(corpus), seed, weight)
+        return
+    if reports or real or models:
+        raise typer.BadParameter("--models, --reports and --real go with --feedback", param_hint="--feedback")
     root = _corpus_dir(corpus)
     target = out or default_model_dir()
     with _exclusive(target.with_name(target.name + ".lock")):
@@ -53,6 +77,52 @@ def train(
         results = evaluate_bundle(load_bundle(target), root)
         write_card(target, results)
     typer.echo(format_report(results))
+    typer.echo(f"模型已保存：{target}")
+
+
+def _train_feedback(files: list[Path], out: Path | None, models: Path | None, reports: Path | None,
+                    real: Path | None, root: Path, seed: int, weight: int) -> None:
+    """``train --feedback``: the base bundle refitted with the corrections, figures before and after."""
+    from nlp.bundle import default_model_dir, load_bundle
+    from nlp.feedback import read_feedback
+    from nlp.training.card import write_feedback_card
+    from nlp.training.evaluate import evaluate_bundle
+    from nlp.training.feedback import feedback_bundle, format_before_after, reviewed_analyses
+
+    missing = [str(p) for p in files if not p.is_file()]
+    if missing:
+        typer.echo(f"找不到更正文件：{'、'.join(missing)}", err=True)
+        raise typer.Exit(2)
+    try:
+        examples = read_feedback(files)
+    except ValueError as err:
+        typer.echo(f"更正文件格式有误：{err}", err=True)
+        raise typer.Exit(2) from err
+    base = models or default_model_dir()
+    target = out or base.with_name("feedback")
+    base_bundle = load_bundle(base)  # in memory: every "before" figure is the base's, even when out is base
+    before = evaluate_bundle(base_bundle, root, splits=("test",), with_round=False)
+    real_before = None
+    if real is not None:
+        from nlp.training.real_cli import real_figures
+
+        real_before = real_figures(real, [base_bundle])
+    reviewed = reviewed_analyses(reports, examples, base_bundle) if reports is not None else []
+    if not reviewed:  # benchmarks/RESULTS.md: corrections alone can make a kind the corpus lacks worse
+        typer.echo("提示：未找到被更正的报告（--reports），仅用更正本身训练；更正只反映错误之处，"
+                   "语料库中没有的报告类型可能因此变差。", err=True)
+    with _exclusive(target.with_name(target.name + ".lock")):
+        feedback_bundle(examples, base, target, root, seed=seed, weight=weight, files=files, reviewed=reviewed,
+                        log=typer.echo)
+    after_bundle = load_bundle(target)
+    after = evaluate_bundle(after_bundle, root, splits=("test",), with_round=False)
+    real_after = None
+    if real is not None:
+        from nlp.training.real_cli import real_figures
+
+        real_after = real_figures(real, [after_bundle])
+    write_feedback_card(target, before, after, real_before, real_after)
+    typer.echo(format_before_after(before, after, real_before, real_after))
     typer.echo(f"模型已保存：{target}")
 
 

@@ -59,6 +59,17 @@ def issue_rows(docs: list[AnnotatedDocument]) -> list[tuple[str, str, bool, bool
     return rows
 
 
+def fit_issue_typer(root: Path, docs: list[AnnotatedDocument], more: list[tuple[str, str, bool, bool]] | None = None
+                    ) -> tuple[IssueTyper, list[tuple[str, str, bool, bool]], list[tuple[str, str, bool]]]:
+    """The issue typer fitted on the stated issues of ``docs``, ``more`` rows of the same shape (reviewers'
+    corrections, ``nlp.training.feedback``) and the paraphrase pool; returns it with its rows and pool examples."""
+    rows = issue_rows(docs) + list(more or ())
+    extra = [(t, g["domain"], bool(g["vague"])) for g in read_paraphrases(root) for t in g["problems"]]
+    typer = IssueTyper().fit([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows],
+                             extra=extra)
+    return typer, rows, extra
+
+
 def train_bundle(root: Path, out: Path, seed: int = 0, log: Callable[[str], None] = logger.info,
                  doc_filter: Callable[[AnnotatedDocument], bool] | None = None,
                  with_encoder: bool = True) -> dict[str, Any]:
@@ -81,10 +92,7 @@ def train_bundle(root: Path, out: Path, seed: int = 0, log: Callable[[str], None
     # the bundle's model is refitted on train + dev
     X_final, y_final = with_role_dropout(X_tr + X_dev, y_tr + y_dev)
     sk_final = SentenceClassifier(random_state=seed).fit(X_final, y_final)
-    rows = issue_rows(part["train"] + part["dev"])
-    extra = [(t, g["domain"], bool(g["vague"])) for g in read_paraphrases(root) for t in g["problems"]]
-    typer = IssueTyper().fit([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows],
-                             extra=extra)
+    typer, rows, extra = fit_issue_typer(root, part["train"] + part["dev"])
     log(f"训练问题分类器：{len(rows)}个语料问题，另加{len(extra)}条释义句（领域、空泛）")
     selection = {"dev_macro_f1": {"sklearn": dev_f1}, "dev_ms_per_sentence": {"sklearn": dev_ms}, "chosen": "sklearn",
                  "seed": seed, "train_sentences": len(X_tr), "dev_sentences": len(X_dev), "train_issues": len(rows),

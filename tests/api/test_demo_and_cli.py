@@ -57,7 +57,7 @@ def test_prereview_has_every_command_with_its_options() -> None:
         assert command in top.output
     for args, options in ((["serve", "--help"], ("--host", "--port", "--demo")),
                           (["token", "create", "--help"], ("--role", "--unit", "--label")),
-                          (["train", "--help"], ("--out", "--seed", "--corpus")),
+                          (["train", "--help"], ("--out", "--seed", "--corpus", "--feedback", "--reports", "--real")),
                           (["evaluate", "--help"], ("--models", "--corpus", "--format", "--update-card")),
                           (["corpus", "generate", "--help"], ("--n", "--out", "--formats"))):
         res = runner.invoke(app, args)
