@@ -121,9 +121,20 @@ def _head(head: LetterHead, number: str | None, title: str) -> list[str]:
     return out
 
 
+def _kept_with_next(paragraph: str) -> str:
+    """``paragraph`` kept on the page of the paragraph after it (``<w:keepNext/>`` leads its properties)."""
+    if paragraph.startswith("<w:p/>"):
+        return '<w:p><w:pPr><w:keepNext/></w:pPr></w:p>'
+    if "<w:pPr>" in paragraph:
+        return paragraph.replace("<w:pPr>", "<w:pPr><w:keepNext/>", 1)
+    return paragraph.replace("<w:p>", "<w:p><w:pPr><w:keepNext/></w:pPr>", 1)
+
+
 def _foot(head: LetterHead, today: date) -> list[str]:
-    """发文机关署名, 成文日期 (右空四字) and the 附注 with the contact."""
-    out = [_paragraph(""), _paragraph(head.office, _ppr("right", right=4)),
+    """发文机关署名, 成文日期 (右空四字) and the 附注 with the contact. The blank line and the office are kept with
+    what follows, so the signature never stands alone on a page (GB/T 9704-2012 7.3.5: the body's last lines go
+    with it)."""
+    out = [_kept_with_next(_paragraph("")), _kept_with_next(_paragraph(head.office, _ppr("right", right=4))),
            _paragraph(f"{today.year}年{today.month}月{today.day}日", _ppr("right", right=4))]
     contact = "，".join(x for x in (f"联系人：{head.contact}" if head.contact else "",
                                     f"电话：{head.phone}" if head.phone else "") if x)
@@ -168,6 +179,7 @@ def letter_docx_of(draft: LetterDraft, head: LetterHead | None = None, number: s
         body.append(_paragraph(f"{draft.recipient}："))
     for paragraph in draft.paragraphs:
         body += _quote(paragraph.text) if paragraph.style == "quote" else [_paragraph(paragraph.text, _ppr(first=2))]
+    body[-1] = _kept_with_next(body[-1])  # the body's last paragraph goes over the page with the signature
     body += _foot(head, today or date.today())
     return _letter_package("".join(body))
 

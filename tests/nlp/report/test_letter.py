@@ -49,3 +49,17 @@ def test_a_passed_report_has_no_letter(result) -> None:  # type: ignore[no-untyp
     passed = result.model_copy(update={"verdict": result.verdict.model_copy(update={"decision": "pass"})})
     with pytest.raises(ValueError):
         letter_draft(passed)
+
+
+def test_the_signature_never_stands_alone_on_a_page(result) -> None:  # type: ignore[no-untyped-def]
+    """The body's last paragraph, the blank line and the office are kept with what follows them (GB/T 9704-2012
+    7.3.5), so a page break can only fall before the last body paragraph, never between it and the signature."""
+    from nlp.report.word import LetterHead
+
+    head = LetterHead("甲市依法治市办", "甲法审")
+    paragraphs = DocxDocument(io.BytesIO(letter_docx(result, head))).paragraphs
+    office = max(k for k, p in enumerate(paragraphs) if p.text == "甲市依法治市办")  # the signature, not the head
+    kept = [bool(p.paragraph_format.keep_with_next) for p in paragraphs]
+    assert kept[office - 2: office + 1] == [True, True, True]  # last body paragraph, blank line, office
+    assert paragraphs[office + 1].text.endswith("日") and not kept[office + 1]
+    assert sum(kept) == 3  # nothing else is glued: the body flows over pages as usual
