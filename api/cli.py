@@ -8,9 +8,11 @@ its training side and the service together.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -60,6 +62,23 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
+@contextmanager
+def _database() -> Iterator[tuple[Any, Any]]:
+    """A session on the configured database (migrated first) and the settings, for the service's commands."""
+    from api.db import make_engine, migrate, session_factory
+    from api.settings import load_settings
+
+    settings = load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.url)
+    migrate(engine)
+    try:
+        with session_factory(engine)() as s:
+            yield s, settings
+    finally:
+        engine.dispose()
+
+
 token_app = typer.Typer(no_args_is_help=True, help="访问令牌")
 service_app.add_typer(token_app, name="token")
 
@@ -76,22 +95,14 @@ def token_create(
     label: Annotated[str, typer.Option("--label", help="显示名称，记入审计")] = "",
 ) -> None:
     """新建访问令牌（使用所配置的数据库）；令牌在最后一行输出，只显示这一次。"""
-    from api.db import make_engine, migrate, session_factory
-    from api.settings import load_settings
     from api.tokens import create_token
 
-    settings = load_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.url)
-    migrate(engine)
     try:
-        with session_factory(engine)() as s:
+        with _database() as (s, _):
             token = create_token(s, role.value, unit, label)
     except PrereviewError as err:
         typer.echo(f"错误：{err.detail}", err=True)
         raise typer.Exit(2) from None
-    finally:
-        engine.dispose()
     typer.echo(f"已创建{'审核员' if role is Role.reviewer else '报送单位'}令牌（请妥善保存，只显示这一次）：")
     typer.echo(token)
 
@@ -111,9 +122,7 @@ def feedback_export(
     """导出审核员的每条更正为一行标注样例（与 GET /api/v1/feedback 相同），读所配置的数据库。"""
     from datetime import UTC, datetime
 
-    from api.db import make_engine, migrate, session_factory
     from api.feedback import feedback_examples
-    from api.settings import load_settings
     from nlp.bundle import bundle_config
     from nlp.feedback import write_feedback
 
@@ -126,15 +135,8 @@ def feedback_export(
             raise typer.Exit(2) from None
         start = (when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)).isoformat(
             timespec="microseconds")
-    settings = load_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.url)
-    migrate(engine)
-    try:
-        with session_factory(engine)() as s:
-            n = write_feedback(feedback_examples(s, bundle_config(settings.model_dir), start), out)
-    finally:
-        engine.dispose()
+    with _database() as (s, settings):
+        n = write_feedback(feedback_examples(s, bundle_config(settings.model_dir), start), out)
     typer.echo(f"已导出 {n} 条更正：{out}")
 
 

@@ -243,15 +243,11 @@ def _transcript_lines(res: dict[str, Any]) -> list[str]:
 
 
 def _link_lines(res: dict[str, Any]) -> list[str]:
-    """Measure links (a problem answered by its measure): of the matched issues, and of the linker alone on the gold
-    issues and labels; empty for figures from before they were measured."""
-    out = []
-    for key, what in (("measure_links", "matched issues"), ("measure_links_gold_issues", "gold issues and labels")):
-        m = res.get(key)
-        if m:
-            out.append(f"- measure links ({what}): P {m['precision']:.3f}, R {m['recall']:.3f}, F1 {m['f1']:.3f} "
-                       f"({m['links']} made, {m['gold']} annotated)")
-    return out
+    """Measure links as ``prereview evaluate`` prints them, as card list items (none for figures from before they
+    were measured)."""
+    from nlp.training.evaluate import link_lines
+
+    return [f"- {line}" for line in link_lines(res)]
 
 
 def _reason_lines(res: dict[str, Any]) -> list[str]:
