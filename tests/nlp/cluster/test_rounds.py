@@ -153,3 +153,36 @@ def test_sub_problems_of_one_kind_too_small_apart_are_joined_into_a_theme() -> N
                          policy=GroupingPolicy(theme_similarity=None))
     assert {g.scope for g in apart} == {"specific"} and len(apart) == 4
     assert group_issues(list(reversed(issues)), _TableEncoder(table), n_units=10, similarity=0.9) == joined
+
+
+def test_lines_near_a_common_type_count_with_it() -> None:
+    """A kind four units have in common takes in a fifth unit's line that is only near it (no type of its own)."""
+    types = {"gg_property": ("房地产市场风险仍需防范化解", "general_governance")}
+    issues = [RoundIssue(id=f"i{k}", unit=f"单位{k}", text=f"楼市调整第{k}种说法", domain="general_governance",
+                         problem_type="gg_property") for k in range(4)]
+    issues += [RoundIssue(id="n", unit="单位8", text="住房市场走势尚不明朗", domain="general_governance",
+                          near_type="gg_property"),
+               RoundIssue(id="x", unit="单位9", text="档案室漏雨未修", domain="other")]
+    groups = group_issues(issues, HashEncoder(), n_units=10, types=types)
+    scopes = scope_by_issue(groups)
+    assert scopes["n"] == ("common", "T-gg_property") and scopes["x"][0] == "specific"
+    assert group_issues(list(reversed(issues)), HashEncoder(), n_units=10, types=types) == groups
+
+
+def test_near_lines_make_a_type_common_only_with_enough_lines_of_its_own() -> None:
+    """Common from 3 units of 10: one typed line and two near ones stay specific (the type's own lines are under
+    half the threshold); two typed and one near are common; near lines alone never form a type's group."""
+    types = {"gg_safety": ("安全生产和防灾减灾存在短板", "general_governance")}
+
+    lines = ["本质安全水平有待提升", "应急救援力量薄弱", "防汛设施老旧", "矿山隐患排查不彻底"]  # no wording shared
+
+    def issue(k: int, typed: bool) -> RoundIssue:
+        return RoundIssue(id=f"i{k}", unit=f"单位{k}", text=lines[k], domain="general_governance",
+                          problem_type="gg_safety" if typed else None, near_type=None if typed else "gg_safety")
+
+    one = group_issues([issue(0, True), issue(1, False), issue(2, False)], HashEncoder(), n_units=10, types=types)
+    assert {s for s, _ in scope_by_issue(one).values()} == {"specific"}
+    two = group_issues([issue(0, True), issue(1, True), issue(2, False)], HashEncoder(), n_units=10, types=types)
+    assert set(scope_by_issue(two).values()) == {("common", "T-gg_safety")}
+    none = group_issues([issue(k, False) for k in range(4)], HashEncoder(), n_units=10, types=types)
+    assert all(g.problem_type is None for g in none)
