@@ -29,6 +29,7 @@ import numpy as np
 from nlp.classify.encoders import Encoder
 from nlp.config import GroupingPolicy
 from nlp.doc import Scope
+from nlp.glossary import EXTRA_DOMAINS
 
 MAX_BLOCK = 4000
 DEFAULT_SIMILARITY = 0.55  # for an encoder that carries no calibrated value (see ``grouping_similarity``)
@@ -37,7 +38,10 @@ DEFAULT_SIMILARITY = 0.55  # for an encoder that carries no calibrated value (se
 # lead-in/slogan group of a real round of 政府工作报告 0.08.
 MIN_COHESION = 0.2
 # An untyped issue near a type (``RoundIssue.near_type``) counts with it when the type is common in the round, or
-# when the type's own issues span at least this share of the common threshold and the near ones make it common.
+# when the type's own issues span at least this share of the common threshold and the near ones make it common; and
+# only when the issue's domain is the type's (unless the type's domain is one issues are never given, as
+# general_governance: the issue classifier knows the 13 rule-of-law domains only). Measured on rounds planted from
+# training groups (not the evaluation ones): the domain check 0.9377 -> 0.9392 (theme), 0.8993 -> 0.9035 (same).
 NEAR_ANCHOR = 0.5
 LINKAGE = "complete"  # every pair in a group must be alike: topic chains do not merge distinct problems
 _NORMALISE = re.compile(r"[\d.%％]+|[，。；、：“”《》（）\s]")
@@ -117,7 +121,8 @@ def group_issues(issues: list[RoundIssue], encoder: Encoder, n_units: int | None
     for issue in issues:
         if issue.problem_type in types:
             typed[issue.problem_type].append(issue)
-        elif issue.problem_type is None and issue.near_type in types:
+        elif issue.problem_type is None and issue.near_type in types \
+                and types[issue.near_type][1] in (issue.domain, *EXTRA_DOMAINS):
             near[issue.near_type].append(issue)
     common_types = []
     for code in sorted(typed):

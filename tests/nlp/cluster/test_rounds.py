@@ -186,3 +186,15 @@ def test_near_lines_make_a_type_common_only_with_enough_lines_of_its_own() -> No
     assert set(scope_by_issue(two).values()) == {("common", "T-gg_safety")}
     none = group_issues([issue(k, False) for k in range(4)], HashEncoder(), n_units=10, types=types)
     assert all(g.problem_type is None for g in none)
+
+
+def test_a_near_line_of_another_rule_of_law_domain_does_not_count_with_the_type() -> None:
+    types = {"le_cert": ("执法人员持证上岗管理不到位", "law_enforcement")}
+    issues = [RoundIssue(id=f"i{k}", unit=f"单位{k}", text=f"无证执法第{k}种说法", domain="law_enforcement",
+                         problem_type="le_cert") for k in range(4)]
+    issues += [RoundIssue(id="near", unit="单位7", text="执法证件年审滞后", domain="law_enforcement",
+                          near_type="le_cert"),
+               RoundIssue(id="other", unit="单位8", text="普法讲师未经培训上岗", domain="legal_publicity",
+                          near_type="le_cert")]
+    scopes = scope_by_issue(group_issues(issues, HashEncoder(), n_units=10, types=types))
+    assert scopes["near"] == ("common", "T-le_cert") and scopes["other"][1] != "T-le_cert"
