@@ -10,6 +10,9 @@
 - Two levels: complete-linkage clusters are single problems; clusters too small to be common are then joined by
   average linkage of their centroids (``theme_similarity``) when together they span the common threshold and still
   share wording, so one kind of problem worded as several sub-problems by different units is counted as one.
+- A discovered common group keeps the issues of its main domain only (when it stays common without the others): the
+  encoder draws in neighbouring problems of other domains (measured on rounds planted from training groups: theme
+  0.939 -> 0.951, same 0.904 -> 0.907; the evaluation rounds were not used to choose it).
 - A discovered group (no type fits its issues) is a common problem only when its members share wording
   (``MIN_COHESION``): averaged static encodings of long sentences drift together, and a round's lead-ins and slogans
   then form one "common problem" of a dozen units whose lines have little in common. Such a group is dissolved: each
@@ -208,6 +211,15 @@ def _clustered(issues: list[RoundIssue], encoder: Encoder, similarity: float, do
     for idx in clusters.values():
         group = _group(ordered, emb, point_of, sorted(idx), units_total, need, min_units)
         if group.scope == Scope.COMMON and cohesion([ordered[i].text for i in idx]) >= MIN_COHESION:
+            # one problem lies in one domain: issues of another domain that the encoder drew in stand alone,
+            # when the group is common without them
+            inner = [i for i in idx if ordered[i].domain == group.domain]
+            core = _group(ordered, emb, point_of, sorted(inner), units_total, need, min_units)
+            if len(inner) < len(idx) and core.scope == Scope.COMMON:
+                out.append(core)
+                strays = sorted(i for i in idx if ordered[i].domain != group.domain and ordered[i].id not in keep_apart)
+                out += [_group(ordered, emb, point_of, [i], units_total, need, min_units) for i in strays]
+                continue
             out.append(group)
             continue
         alone = group.scope == Scope.COMMON  # incoherent: each of its issues stands alone

@@ -198,3 +198,15 @@ def test_a_near_line_of_another_rule_of_law_domain_does_not_count_with_the_type(
                           near_type="le_cert")]
     scopes = scope_by_issue(group_issues(issues, HashEncoder(), n_units=10, types=types))
     assert scopes["near"] == ("common", "T-le_cert") and scopes["other"][1] != "T-le_cert"
+
+
+def test_a_discovered_common_problem_keeps_its_own_domain() -> None:
+    """Four units word one problem alike; a fifth unit's line of another domain that the encoder puts with them
+    stands alone."""
+    issues = [RoundIssue(id=f"i{k}", unit=f"单位{k}", text=f"行政执法案卷归档不及时第{k}例", domain="law_enforcement")
+              for k in range(4)]
+    issues.append(RoundIssue(id="s", unit="单位9", text="行政执法案卷评查覆盖面窄", domain="enforcement_oversight"))
+    scopes = scope_by_issue(group_issues(issues, _OnePointEncoder(), n_units=10))
+    assert {scopes[f"i{k}"] for k in range(4)} == {("common", "G-i0")}
+    assert scopes["s"] == ("specific", "G-s")
+    assert scope_by_issue(group_issues(list(reversed(issues)), _OnePointEncoder(), n_units=10)) == scopes
