@@ -118,6 +118,10 @@ class ProblemTypePolicy(BaseModel):
     min_score: float = Field(0.377, description="confidence (best score plus its lead over the runner-up) from which "
                                                 "the best type is given (else none): calibrated by "
                                                 "nlp.extract.problem_typing.calibrate_min_score at precision 0.80")
+    join_score: float | None = Field(0.254, description="lower confidence from which an untyped issue is counted with "
+                                                        "its nearest type in a round, when that type is common there "
+                                                        "(see nlp.cluster.rounds.group_issues); calibrated like "
+                                                        "min_score at precision 0.70; none: never")
 
 
 class AnalysisConfig(BaseModel):

@@ -47,6 +47,7 @@ from nlp.cluster.recurrence import (
 from nlp.cluster.rounds import ProblemGroup, RoundIssue, group_issues, scope_by_issue
 from nlp.config import AnalysisConfig
 from nlp.doc import AnalysisResult, ChecklistItem, CommonProblem, Issue, Kind, _Frozen, _unset
+from nlp.extract.problem_typing import near_types
 from nlp.problem_types import load_problem_types
 from nlp.review.reasons import ReviewInput
 from nlp.review.verdict import decide
@@ -204,8 +205,10 @@ def with_near_copy(result: AnalysisResult, config: AnalysisConfig, near: tuple[s
 
 def _groups(results: Sequence[AnalysisResult], encoder: Encoder, n_units: int | None,
             config: AnalysisConfig) -> list[ProblemGroup]:
-    issues = [RoundIssue(id=i.id, unit=_unit(r), text=i.text, domain=i.domain, problem_type=i.problem_type)
-              for r in results for i in r.issues if i.latent_basis != "omission" and not i.dismissed]
+    kept = [(r, i) for r in results for i in r.issues if i.latent_basis != "omission" and not i.dismissed]
+    near = near_types([i.text for _, i in kept], config.problem_types)
+    issues = [RoundIssue(id=i.id, unit=_unit(r), text=i.text, domain=i.domain, problem_type=i.problem_type,
+                         near_type=None if i.problem_type else n) for (r, i), n in zip(kept, near, strict=True)]
     units = n_units if n_units is not None else len({_unit(r) for r in results})
     types = {t.code: (t.statement, t.domain) for t in load_problem_types(config.problem_types.file)}
     return group_issues(issues, encoder, n_units=units, policy=config.grouping, types=types)

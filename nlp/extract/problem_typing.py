@@ -91,6 +91,16 @@ def with_problem_types(issues: Sequence[Issue], policy: ProblemTypePolicy) -> li
             for i, m in zip(issues, matches, strict=True)]
 
 
+def near_types(texts: Sequence[str], policy: ProblemTypePolicy) -> list[str | None]:
+    """Each text's nearest type when its confidence reaches ``policy.join_score`` (lower than ``min_score``): not a
+    type to give the issue, but the kind a round may count it with when that kind is common there."""
+    if policy.join_score is None or not texts:
+        return [None] * len(texts)
+    matcher = type_matcher(policy.file, policy.min_score)
+    best, sure = _best_and_confidence(matcher.scores(texts))
+    return [matcher.types.types[k].code if c >= policy.join_score else None for k, c in zip(best, sure, strict=True)]
+
+
 @lru_cache(maxsize=4)
 def type_matcher(extra: str | None = None, min_score: float = DEFAULT_MIN_SCORE) -> TypeMatcher:
     """The matcher of the bundled types (and an office's file), built once per process."""

@@ -65,6 +65,10 @@ def render_card(meta: dict[str, Any]) -> str:
                          f"similarity {res['theme_similarity']} (`[grouping] theme_similarity`: rounds planted from "
                          "train groups leave any value from 0.65 up alike, the value was read off these rounds)"]
                         if res.get("theme_similarity") is not None else []),
+                      *([f"- untyped lines near a type (confidence from {res['join_score']}, calibrated at precision "
+                         "0.70 on held-out type wordings) count with it in its domain when the round has it in "
+                         "common; a discovered common problem keeps its main domain's lines (chosen on rounds "
+                         "planted from train groups)"] if res.get("join_score") is not None else []),
                       f"- identical groups across {res['shuffles']} shuffled input orders: {res['identical_across_orders']}", ""]
             enc = sel.get("encoder") or {}
             if enc and split == "round":

@@ -304,6 +304,7 @@ def round_scores(bundle: ModelBundle, root: Path, units: int = 200, seeds: tuple
     return {"plant": plant, "groups": len(planted_from), "units": units, "seeds": list(seeds), "shuffles": shuffles,
             "similarity": grouping_similarity(bundle.encoder),
             "theme_similarity": bundle.config.grouping.theme_similarity,
+            "join_score": bundle.config.problem_types.join_score,
             "issues": round(sum(r["issues"] for r in per_seed.values()) / len(seeds)),
             "gold_common": round(sum(r["gold_common"] for r in per_seed.values()) / len(seeds)),
             "f1_common": round(sum(f1) / len(f1), 4), "f1_common_min": min(f1), "f1_common_max": max(f1),

@@ -67,11 +67,13 @@ def scope_f1(planted: PlantedRound, scopes: dict[str, str | None]) -> dict[str, 
 def typed(planted: PlantedRound, policy: Any) -> tuple[PlantedRound, dict[str, tuple[str, str]]]:
     """The round with each issue's problem type as analysis gives it (``policy``: the bundle's
     ``[problem_types]``), and the types' (statement, domain) for grouping."""
-    from nlp.extract.problem_typing import type_matcher
+    from nlp.extract.problem_typing import near_types, type_matcher
     from nlp.problem_types import load_problem_types
 
-    matches = type_matcher(policy.file, policy.min_score).match([i.text for i in planted.issues])
-    issues = tuple(replace(i, problem_type=m.code) for i, m in zip(planted.issues, matches, strict=True))
+    texts = [i.text for i in planted.issues]
+    matches = type_matcher(policy.file, policy.min_score).match(texts)
+    issues = tuple(replace(i, problem_type=m.code, near_type=None if m.code else n)
+                   for i, m, n in zip(planted.issues, matches, near_types(texts, policy), strict=True))
     types = {t.code: (t.statement, t.domain) for t in load_problem_types(policy.file)}
     return replace(planted, issues=issues), types
 

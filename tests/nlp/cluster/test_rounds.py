@@ -153,3 +153,60 @@ def test_sub_problems_of_one_kind_too_small_apart_are_joined_into_a_theme() -> N
                          policy=GroupingPolicy(theme_similarity=None))
     assert {g.scope for g in apart} == {"specific"} and len(apart) == 4
     assert group_issues(list(reversed(issues)), _TableEncoder(table), n_units=10, similarity=0.9) == joined
+
+
+def test_lines_near_a_common_type_count_with_it() -> None:
+    """A kind four units have in common takes in a fifth unit's line that is only near it (no type of its own)."""
+    types = {"gg_property": ("房地产市场风险仍需防范化解", "general_governance")}
+    issues = [RoundIssue(id=f"i{k}", unit=f"单位{k}", text=f"楼市调整第{k}种说法", domain="general_governance",
+                         problem_type="gg_property") for k in range(4)]
+    issues += [RoundIssue(id="n", unit="单位8", text="住房市场走势尚不明朗", domain="general_governance",
+                          near_type="gg_property"),
+               RoundIssue(id="x", unit="单位9", text="档案室漏雨未修", domain="other")]
+    groups = group_issues(issues, HashEncoder(), n_units=10, types=types)
+    scopes = scope_by_issue(groups)
+    assert scopes["n"] == ("common", "T-gg_property") and scopes["x"][0] == "specific"
+    assert group_issues(list(reversed(issues)), HashEncoder(), n_units=10, types=types) == groups
+
+
+def test_near_lines_make_a_type_common_only_with_enough_lines_of_its_own() -> None:
+    """Common from 3 units of 10: one typed line and two near ones stay specific (the type's own lines are under
+    half the threshold); two typed and one near are common; near lines alone never form a type's group."""
+    types = {"gg_safety": ("安全生产和防灾减灾存在短板", "general_governance")}
+
+    lines = ["本质安全水平有待提升", "应急救援力量薄弱", "防汛设施老旧", "矿山隐患排查不彻底"]  # no wording shared
+
+    def issue(k: int, typed: bool) -> RoundIssue:
+        return RoundIssue(id=f"i{k}", unit=f"单位{k}", text=lines[k], domain="general_governance",
+                          problem_type="gg_safety" if typed else None, near_type=None if typed else "gg_safety")
+
+    one = group_issues([issue(0, True), issue(1, False), issue(2, False)], HashEncoder(), n_units=10, types=types)
+    assert {s for s, _ in scope_by_issue(one).values()} == {"specific"}
+    two = group_issues([issue(0, True), issue(1, True), issue(2, False)], HashEncoder(), n_units=10, types=types)
+    assert set(scope_by_issue(two).values()) == {("common", "T-gg_safety")}
+    none = group_issues([issue(k, False) for k in range(4)], HashEncoder(), n_units=10, types=types)
+    assert all(g.problem_type is None for g in none)
+
+
+def test_a_near_line_of_another_rule_of_law_domain_does_not_count_with_the_type() -> None:
+    types = {"le_cert": ("执法人员持证上岗管理不到位", "law_enforcement")}
+    issues = [RoundIssue(id=f"i{k}", unit=f"单位{k}", text=f"无证执法第{k}种说法", domain="law_enforcement",
+                         problem_type="le_cert") for k in range(4)]
+    issues += [RoundIssue(id="near", unit="单位7", text="执法证件年审滞后", domain="law_enforcement",
+                          near_type="le_cert"),
+               RoundIssue(id="other", unit="单位8", text="普法讲师未经培训上岗", domain="legal_publicity",
+                          near_type="le_cert")]
+    scopes = scope_by_issue(group_issues(issues, HashEncoder(), n_units=10, types=types))
+    assert scopes["near"] == ("common", "T-le_cert") and scopes["other"][1] != "T-le_cert"
+
+
+def test_a_discovered_common_problem_keeps_its_own_domain() -> None:
+    """Four units word one problem alike; a fifth unit's line of another domain that the encoder puts with them
+    stands alone."""
+    issues = [RoundIssue(id=f"i{k}", unit=f"单位{k}", text=f"行政执法案卷归档不及时第{k}例", domain="law_enforcement")
+              for k in range(4)]
+    issues.append(RoundIssue(id="s", unit="单位9", text="行政执法案卷评查覆盖面窄", domain="enforcement_oversight"))
+    scopes = scope_by_issue(group_issues(issues, _OnePointEncoder(), n_units=10))
+    assert {scopes[f"i{k}"] for k in range(4)} == {("common", "G-i0")}
+    assert scopes["s"] == ("specific", "G-s")
+    assert scope_by_issue(group_issues(list(reversed(issues)), _OnePointEncoder(), n_units=10)) == scopes

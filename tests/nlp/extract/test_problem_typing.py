@@ -74,3 +74,19 @@ def test_a_line_between_two_types_is_left_untyped() -> None:
     assert top2[0] - top2[1] < 0.1
     match = matcher.match([text])[0]
     assert match.score == round(2 * top2[0] - top2[1], 4)
+
+
+def test_a_line_below_the_type_threshold_still_names_its_nearest_type_for_a_round() -> None:
+    from nlp.extract.problem_typing import near_types
+
+    policy = ProblemTypePolicy()
+    texts = ["住房市场走势尚不明朗", "天气晴好，适宜出行"]
+    assert [m.code for m in type_matcher(None, policy.min_score).match(texts)] == [None, None]
+    assert near_types(texts, policy) == ["gg_property", None]
+    assert near_types(texts, policy.model_copy(update={"join_score": None})) == [None, None]
+
+
+@pytest.mark.slow
+def test_the_join_threshold_is_the_calibrated_one() -> None:
+    measured = calibrate_min_score(load_problem_types(), precision=0.70)
+    assert abs(measured - ProblemTypePolicy().join_score) <= 0.03, measured
