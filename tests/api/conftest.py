@@ -35,6 +35,19 @@ class Service:
         return self.app.state.services  # type: ignore[attr-defined]
 
 
+def wait_job(client: TestClient, headers: dict[str, str], job_id: str, timeout: float = 120) -> dict:  # type: ignore[type-arg]
+    """The round job once it has finished (its status ``done``); an AssertionError when it has not by ``timeout``."""
+    deadline = time.monotonic() + timeout
+    job: dict = {}  # type: ignore[type-arg]
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/v1/jobs/{job_id}", headers=headers).json()
+        if job["status"] in ("done", "failed"):
+            break
+        time.sleep(0.2)
+    assert job.get("status") == "done", f"job {job_id} did not finish: {job}"
+    return job
+
+
 def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 

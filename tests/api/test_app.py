@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import time
 import zipfile
 from pathlib import Path
 from urllib.parse import quote
@@ -17,6 +16,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from api.tables import IssueHistory, Report
+from tests.api.conftest import wait_job
 from tests.builders import make_docx, make_image_only_pdf
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "nlp" / "data" / "analysis.schema.json").read_text("utf-8"))
@@ -28,13 +28,7 @@ def _upload(service, data: bytes, name: str = "report.txt", headers=None, **form
 
 
 def _wait_job(service, job_id: str, timeout: float = 120) -> dict:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = service.client.get(f"/api/v1/jobs/{job_id}", headers=service.reviewer).json()
-        if job["status"] == "done":
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} did not finish: {job}")
+    return wait_job(service.client, service.reviewer, job_id, timeout)
 
 
 def test_health_and_ready(service) -> None:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from api.blobs import sha256
-from tests.api.conftest import BACKENDS, Service, service_on
+from tests.api.conftest import BACKENDS, Service, service_on, wait_job
 
 SAMPLE = (Path(__file__).resolve().parents[2] / "nlp" / "data" / "sample_report.txt").read_bytes()
 
@@ -189,15 +189,7 @@ def test_a_method_a_path_does_not_allow_is_a_405_with_allow(issue_18, method: st
 # -- round uploads: a failed file leaves nothing behind; an empty file fails alone ----------------------------
 
 def _wait_job(svc: Service, job_id: str, timeout: float = 120) -> dict:  # type: ignore[type-arg]
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = svc.client.get(f"/api/v1/jobs/{job_id}", headers=svc.reviewer).json()
-        if job["status"] == "done":
-            return job  # type: ignore[no-any-return]
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} did not finish")
+    return wait_job(svc.client, svc.reviewer, job_id, timeout)
 
 
 def _stored(svc: Service, data: bytes) -> bool:

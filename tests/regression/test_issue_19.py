@@ -8,7 +8,6 @@ the round step's rows, and the service's stored rows after the round step ran (r
 from __future__ import annotations
 
 import io
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ from nlp.checklist.build import unit_checklist
 from nlp.pipeline import analyze
 from nlp.report.word import checkup_docx
 from nlp.round import review_round
-from tests.api.conftest import Service, running_service
+from tests.api.conftest import Service, running_service, wait_job
 
 UNIT = "白鹭县市场监督管理局"
 REPEATED = "对连续两次抽查均不合格的14家食品经营户，只有2家被依法立案查处，执法震慑作用发挥不够"
@@ -117,13 +116,7 @@ def test_the_service_checkup_after_the_round_step_has_no_repeated_row(service: S
         res = client.post(f"/api/v1/rounds/{rid}/reports", headers=h,
                           files=[("files", (n, t.encode("utf-8"))) for n, t, _ in files])
         assert res.status_code == 202, res.text
-        job = res.json()
-        for _ in range(240):
-            job = client.get(f"/api/v1/jobs/{job['id']}", headers=h).json()
-            if job["status"] in ("done", "failed"):
-                break
-            time.sleep(0.25)
-        assert job["status"] == "done", job
+        job = wait_job(client, h, res.json()["id"], timeout=60)
         ids = [f["report_id"] for f in job["files"]]
         assert len(ids) == 2 and all(ids), job
     for _ in range(2):  # the round step runs (summary refreshed), and again after nothing changed

@@ -14,7 +14,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Service, running_service
+from tests.api.conftest import Service, running_service, wait_job
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUND = "演示批次"
@@ -123,13 +122,7 @@ def served(service: Service, demo) -> dict[str, object]:  # type: ignore[no-unty
     client, h = service.client, service.reviewer
     rid = client.post("/api/v1/rounds", json={"name": ROUND}, headers=h).json()["id"]
     files = [("files", (p.name, p.read_bytes())) for p in sorted(demo["reports"].glob("*.txt"))]
-    job = client.post(f"/api/v1/rounds/{rid}/reports", files=files, headers=h).json()
-    for _ in range(600):
-        job = client.get(f"/api/v1/jobs/{job['id']}", headers=h).json()
-        if job["status"] in ("done", "failed"):
-            break
-        time.sleep(0.5)
-    assert job["status"] == "done", job
+    job = wait_job(client, h, client.post(f"/api/v1/rounds/{rid}/reports", files=files, headers=h).json()["id"], 300)
     assert client.get(f"/api/v1/rounds/{rid}/summary", headers=h).status_code == 200
     browser = TestClient(service.app, follow_redirects=False)
     from api.web import COOKIE
