@@ -120,21 +120,15 @@ def feedback_export(
     since: Annotated[str | None, typer.Option("--since", help=SINCE_HELP)] = None,
 ) -> None:
     """导出审核员的每条更正为一行标注样例（与 GET /api/v1/feedback 相同），读所配置的数据库。"""
-    from datetime import UTC, datetime
-
-    from api.feedback import feedback_examples
+    from api.feedback import feedback_examples, since_utc
     from nlp.bundle import bundle_config
     from nlp.feedback import write_feedback
 
-    start = None
-    if since:
-        try:
-            when = datetime.fromisoformat(since.strip())
-        except ValueError:
-            typer.echo(f"错误：--since 不是 ISO 时间：{since}", err=True)
-            raise typer.Exit(2) from None
-        start = (when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)).isoformat(
-            timespec="microseconds")
+    try:
+        start = since_utc(since)
+    except ValueError:
+        typer.echo(f"错误：--since 不是 ISO 时间：{since}", err=True)
+        raise typer.Exit(2) from None
     with _database() as (s, settings):
         n = write_feedback(feedback_examples(s, bundle_config(settings.model_dir), start), out)
     typer.echo(f"已导出 {n} 条更正：{out}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -23,6 +24,19 @@ from nlp.review.corrections import apply_corrections
 from nlp.segment.parts import sentence_parts
 
 BATCH = 500
+
+
+def since_utc(text: str | None) -> str | None:
+    """``since`` (an ISO time; UTC when it names no zone) as the stored times are written: UTC, microseconds. None
+    for no text; ValueError when it is no ISO time."""
+    if not text or not text.strip():
+        return None
+    try:
+        when = datetime.fromisoformat(text.strip())
+        when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    except OverflowError as err:
+        raise ValueError(str(err)) from None
+    return when.isoformat(timespec="microseconds")
 
 
 def feedback_examples(session: Session, config: AnalysisConfig, since: str | None = None) -> Iterator[FeedbackExample]:

@@ -7,7 +7,6 @@ reviewers only (a submitter gets 403, no token 401).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -136,13 +135,11 @@ def get_feedback(svc: ServicesDep, who: Reviewer,
 
 
 def _since(text: str | None) -> str | None:
-    """``since`` as the stored times are written (UTC, microseconds), or a 422."""
-    if not text or not text.strip():
-        return None
+    """``since`` as the stored times are written (``api.feedback.since_utc``), or a 422."""
+    from api.feedback import since_utc
+
     try:
-        when = datetime.fromisoformat(text.strip())
-        when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-    except (ValueError, OverflowError):
+        return since_utc(text)
+    except ValueError:
         raise RequestValidationError([{"loc": ("query", "since"), "msg": "not an ISO time", "type": "value_error"}]
                                      ) from None
-    return when.isoformat(timespec="microseconds")

@@ -72,6 +72,27 @@ def postgres_schema() -> Iterator[str]:
         admin.dispose()
 
 
+@contextmanager
+def empty_database(backend: str, folder: Path) -> Iterator[Engine]:
+    """An engine on an empty database (no revision yet): a SQLite file under ``folder``, or a PostgreSQL schema of
+    its own."""
+    from api.db import make_engine
+
+    if backend == "sqlite":
+        engine = make_engine(f"sqlite:///{folder / 'db' / 'prereview.db'}")
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+        return
+    with postgres_schema() as url:
+        engine = make_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
 def _drop_schema(admin: Engine, schema: str, tries: int = 5) -> None:
     """Drop the schema, again after a pause when a job thread of the stopped service still wrote to it (a
     deadlock): ``JobRunner.stop`` waits 10 s for a thread, a fuzzed round upload may take longer."""

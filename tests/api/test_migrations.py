@@ -7,35 +7,21 @@ downgraded again).
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, text
 
-from api.db import MIGRATIONS, make_engine
+from api.db import MIGRATIONS
 from nlp.doc import ChecklistItem
-from tests.api.conftest import BACKENDS, POSTGRES
+from tests.api.conftest import BACKENDS, empty_database
 
 
 @pytest.fixture(params=BACKENDS)
 def engine(request, tmp_path) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
     """An empty database (no revision yet)."""
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'db' / 'prereview.db'}")
+    with empty_database(request.param, tmp_path) as eng:
         yield eng
-        eng.dispose()
-        return
-    schema = f"t_{uuid.uuid4().hex[:10]}"  # a schema of our own: tests never touch other data
-    admin = create_engine(POSTGRES.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    eng = make_engine(f"{POSTGRES}?options=-csearch_path%3D{schema}")
-    yield eng
-    eng.dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 def _to(engine: Engine, revision: str, down: bool = False) -> None:

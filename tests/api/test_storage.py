@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, inspect, text
 
 from api.blobs import BlobStore
 from api.db import make_engine, migrate, session_factory
@@ -14,28 +13,15 @@ from api.store import add_report, change_issue, ensure_round, find_report, issue
 from api.tables import Base, IssueRow
 from api.tokens import Principal, create_token, principal_for
 from nlp.checklist.status import InvalidTransitionError
-from tests.api.conftest import BACKENDS, POSTGRES
+from tests.api.conftest import BACKENDS, empty_database
 
 
 @pytest.fixture(params=BACKENDS)
 def engine(request, tmp_path) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'db' / 'prereview.db'}")
+    """A migrated database."""
+    with empty_database(request.param, tmp_path) as eng:
         migrate(eng)
         yield eng
-        eng.dispose()
-        return
-    schema = f"t_{uuid.uuid4().hex[:10]}"  # a schema of our own: tests never touch other data
-    admin = create_engine(POSTGRES.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    eng = make_engine(f"{POSTGRES}?options=-csearch_path%3D{schema}")
-    migrate(eng)
-    yield eng
-    eng.dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 def _result(unit: str = "甲县司法局", extra: str = ""):  # type: ignore[no-untyped-def]
