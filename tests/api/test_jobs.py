@@ -19,7 +19,8 @@ from api.jobs import JobRunner, enqueue, resume
 from api.store import ensure_round, new_id
 from api.tables import Job, JobFile, Report
 from api.uploads import Upload
-from tests.api.test_storage import BACKENDS, POSTGRES, engine  # noqa: F401 - the SQLite / PostgreSQL fixture
+from tests.api.conftest import BACKENDS, POSTGRES
+from tests.api.test_storage import engine  # noqa: F401 - the SQLite / PostgreSQL fixture
 
 
 class Counting:
