@@ -59,6 +59,10 @@ def render_card(meta: dict[str, Any]) -> str:
                       f"from {res['groups']} held-out paraphrase groups the encoder never trained on",
                       f"- common/specific F1: common class **{res['f1_common']:.3f}** (by round seed: {per_seed}), "
                       f"macro {res['f1_macro']:.3f}",
+                      *([f"- the same, with the {res['equivalences']} judged pairs of groups in "
+                         "`corpora/pools/equivalences.jsonl` (a line of a group that restates a planted problem, or is "
+                         f"a part of a planted theme, has that problem too): common class **{res['f1_common_read']:.3f}**"]
+                        if res.get("equivalences") else []),
                       f"- grouping similarity {res['similarity']}, calibrated by `prereview train` on rounds planted from "
                       "dev groups the dev encoder never saw",
                       *([f"- issues typed first (problem types); small clusters joined into themes at centroid "

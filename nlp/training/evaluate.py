@@ -259,7 +259,9 @@ def format_round(res: dict[str, Any]) -> str:
             f"{res['groups']} held-out groups); grouping similarity {res['similarity']} ==\n"
             f"common/specific F1: common {res['f1_common']:.3f} (rounds {res['f1_common_min']:.3f}–"
             f"{res['f1_common_max']:.3f}), macro {res['f1_macro']:.3f}; identical across {res['shuffles']} "
-            f"shuffled orders: {res['identical_across_orders']}")
+            f"shuffled orders: {res['identical_across_orders']}"
+            + (f"\nwith {res['equivalences']} judged pairs of equivalent groups: common {res['f1_common_read']:.3f}"
+               if res.get("equivalences") else ""))
 
 
 def format_interviews(res: dict[str, Any]) -> str:
@@ -286,7 +288,7 @@ def round_scores(bundle: ModelBundle, root: Path, units: int = 200, seeds: tuple
     ``plant`` chooses what a common problem is: ``theme`` groups (sub-problems of one theme, the broad reading of
     "the same kind of problem") or ``same`` groups (one problem as different units word it)."""
     from nlp.cluster.rounds import grouping_similarity
-    from nlp.training.corpus.pools import group_kind, read_paraphrases
+    from nlp.training.corpus.pools import group_kind, read_equivalences, read_paraphrases
     from nlp.training.corpus.writer import load_pools
     from nlp.training.encoder_train import split_groups
     from nlp.training.planted import planted_round, score_grouping, typed
@@ -294,9 +296,11 @@ def round_scores(bundle: ModelBundle, root: Path, units: int = 200, seeds: tuple
     _, held = split_groups(read_paraphrases(root))
     planted_from = [g["group"] for g in held if group_kind(g) == plant]
     pools = load_pools(root)
+    equivalences = read_equivalences(root)
     per_seed = {}
     for seed in seeds:
-        planted, types = typed(planted_round(pools, planted_from, seed, units), bundle.config.problem_types)
+        planted, types = typed(planted_round(pools, planted_from, seed, units, equivalences),
+                               bundle.config.problem_types)
         per_seed[seed] = {"issues": len(planted.issues), "gold_common": len(planted.common),
                           "typed": sum(i.problem_type is not None for i in planted.issues),
                           **score_grouping(planted, bundle.encoder, shuffles=shuffles, types=types)}
@@ -308,6 +312,8 @@ def round_scores(bundle: ModelBundle, root: Path, units: int = 200, seeds: tuple
             "issues": round(sum(r["issues"] for r in per_seed.values()) / len(seeds)),
             "gold_common": round(sum(r["gold_common"] for r in per_seed.values()) / len(seeds)),
             "f1_common": round(sum(f1) / len(f1), 4), "f1_common_min": min(f1), "f1_common_max": max(f1),
+            "f1_common_read": round(sum(r["f1_common_read"] for r in per_seed.values()) / len(seeds), 4),
+            "equivalences": len(equivalences),
             "f1_macro": round(sum(r["f1_macro"] for r in per_seed.values()) / len(seeds), 4),
             "identical_across_orders": all(r["identical_across_orders"] for r in per_seed.values()),
             "per_seed": {str(k): v for k, v in per_seed.items()}}

@@ -22,14 +22,22 @@ class PlantedRound:
     units: int
     issues: tuple[RoundIssue, ...]
     common: frozenset[str]  # ids of the issues whose problem spans at least the common threshold of units
+    # the same, when groups that restate one problem count as one (``equivalences``); ``common`` when none are given
+    common_read: frozenset[str] | None = None
 
 
-def planted_round(pools: Any, groups: Sequence[str], seed: int, units: int = 200) -> PlantedRound:
+def planted_round(pools: Any, groups: Sequence[str], seed: int, units: int = 200,
+                  equivalences: Sequence[dict[str, str]] = ()) -> PlantedRound:
     """A round of ``units`` reports (one each) whose common problems are planted from paraphrase ``groups``.
 
     Specific problems come from the other paraphrase groups only: the train pool's issue sentences repeat stock
     problems (普法针对性不强 …) dozens of times, so counting each as a problem of its own would score grouping
     them as a false common problem.
+
+    ``equivalences`` (``corpora/pools/equivalences.jsonl``, judged by reading the groups): two groups written apart
+    can restate one problem (报备不及时 twice), or one can be a sub-problem of another's theme. ``common_read``
+    counts them so: a line of a group that restates a planted problem, or is a part of a planted theme, has that
+    problem too. ``common`` stays the strict reading (its own group only).
     """
     from nlp.extract.issues import checklist_line
     from nlp.training.corpus.generate import GeneratorConfig, generate
@@ -49,19 +57,60 @@ def planted_round(pools: Any, groups: Sequence[str], seed: int, units: int = 200
         units_of[group_of[x.id]].add(x.unit)
     need = common_threshold(units)
     common = frozenset(x.id for x in issues if len(units_of[group_of[x.id]]) >= need)
-    return PlantedRound(units, tuple(issues), common)
+    read = _common_read(issues, group_of, need, equivalences) if equivalences else common
+    return PlantedRound(units, tuple(issues), common, read)
+
+
+def _common_read(issues: Sequence[RoundIssue], group_of: dict[str, str], need: int,
+                 equivalences: Sequence[dict[str, str]]) -> frozenset[str]:
+    """Ids of the issues whose problem spans ``need`` units when equivalent groups are one problem (``same``), and a
+    group that is a part of another's theme (``a_in_b``, ``b_in_a``) counts with it when that one is common."""
+    parent: dict[str, str] = {}
+
+    def find(g: str) -> str:
+        while parent.get(g, g) != g:
+            g = parent[g]
+        return g
+
+    inside: dict[str, set[str]] = defaultdict(set)  # group → the broader groups it is a part of
+    for e in sorted(equivalences, key=lambda e: (e["a"], e["b"])):
+        if e["relation"] == "same":
+            a, b = sorted((find(e["a"]), find(e["b"])))
+            if a != b:
+                parent[b] = a
+        elif e["relation"] == "a_in_b":
+            inside[e["a"]].add(e["b"])
+        elif e["relation"] == "b_in_a":
+            inside[e["b"]].add(e["a"])
+    units_of: dict[str, set[str]] = defaultdict(set)
+    for x in issues:
+        units_of[find(group_of[x.id])].add(x.unit)
+    common_classes = {k for k, v in units_of.items() if len(v) >= need}
+    key = {}
+    for x in issues:
+        own = find(group_of[x.id])
+        wider = sorted(c for c in (find(b) for b in inside.get(group_of[x.id], ())) if c in common_classes)
+        key[x.id] = own if own in common_classes or not wider else wider[0]
+        units_of[key[x.id]].add(x.unit)
+    return frozenset(i for i, k in key.items() if len(units_of[k]) >= need)
 
 
 def scope_f1(planted: PlantedRound, scopes: dict[str, str | None]) -> dict[str, float]:
-    """F1 of the common class, and the mean of the common and specific F1s."""
+    """F1 of the common class, and the mean of the common and specific F1s; ``f1_common_read``: the common F1 when
+    equivalent groups are one problem (``PlantedRound.common_read``)."""
     ids = [x.id for x in planted.issues]
-    tp = sum(i in planted.common and scopes[i] == "common" for i in ids)
-    fp = sum(i not in planted.common and scopes[i] == "common" for i in ids)
-    fn = sum(i in planted.common and scopes[i] != "common" for i in ids)
-    tn = len(ids) - tp - fp - fn
-    common = 2 * tp / max(2 * tp + fp + fn, 1)
-    specific = 2 * tn / max(2 * tn + fp + fn, 1)
-    return {"f1_common": round(common, 4), "f1_macro": round((common + specific) / 2, 4)}
+
+    def f1(gold: frozenset[str]) -> tuple[float, float]:
+        tp = sum(i in gold and scopes[i] == "common" for i in ids)
+        fp = sum(i not in gold and scopes[i] == "common" for i in ids)
+        fn = sum(i in gold and scopes[i] != "common" for i in ids)
+        tn = len(ids) - tp - fp - fn
+        return 2 * tp / max(2 * tp + fp + fn, 1), 2 * tn / max(2 * tn + fp + fn, 1)
+
+    common, specific = f1(planted.common)
+    read, _ = f1(planted.common_read if planted.common_read is not None else planted.common)
+    return {"f1_common": round(common, 4), "f1_macro": round((common + specific) / 2, 4),
+            "f1_common_read": round(read, 4)}
 
 
 def typed(planted: PlantedRound, policy: Any) -> tuple[PlantedRound, dict[str, tuple[str, str]]]:

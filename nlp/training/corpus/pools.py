@@ -77,6 +77,18 @@ def read_paraphrases(root: Path) -> list[dict[str, Any]]:
     return [g for path in sorted((root / "pools").glob("paraphrases*.jsonl")) for g in read_jsonl(path)]
 
 
+EQUIVALENCES = "equivalences.jsonl"
+RELATIONS = ("same", "a_in_b", "b_in_a", "different")
+
+
+def read_equivalences(root: Path) -> list[dict[str, str]]:
+    """Pairs of paraphrase groups judged by reading them (``corpora/pools/equivalences.jsonl``): ``relation`` is
+    ``same`` (one problem, or one theme, written twice), ``a_in_b`` / ``b_in_a`` (one group's problem is a part of
+    the other's theme) or ``different``. Empty when the file is absent."""
+    path = root / "pools" / EQUIVALENCES
+    return read_jsonl(path) if path.exists() else []
+
+
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]

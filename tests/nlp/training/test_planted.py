@@ -42,9 +42,28 @@ def toy_round() -> tuple[PlantedRound, TableEncoder]:
 def test_scope_f1_counts_both_classes() -> None:
     planted, _ = toy_round()
     perfect = {x.id: "common" if x.id in planted.common else "specific" for x in planted.issues}
-    assert scope_f1(planted, perfect) == {"f1_common": 1.0, "f1_macro": 1.0}
+    assert scope_f1(planted, perfect) == {"f1_common": 1.0, "f1_macro": 1.0, "f1_common_read": 1.0}
     none_common = {x.id: "specific" for x in planted.issues}
     assert scope_f1(planted, none_common)["f1_common"] == 0.0
+
+
+def test_equivalent_groups_count_as_one_problem_in_the_read_gold() -> None:
+    from nlp.training.planted import _common_read
+
+    # 4 units state the planted problem P, 1 unit group Q (which restates P), 1 unit group S (a part of theme P),
+    # 1 unit group R (different); common from 4 units
+    groups = {"p0": "P", "p1": "P", "p2": "P", "p3": "P", "q": "Q", "s": "S", "r": "R"}
+    issues = [RoundIssue(i, f"u{k}", i, "law_enforcement") for k, i in enumerate(groups)]
+    judged = [{"a": "P", "b": "Q", "relation": "same"}, {"a": "S", "b": "P", "relation": "a_in_b"},
+              {"a": "P", "b": "R", "relation": "different"}]
+    assert _common_read(issues, groups, 4, judged) == {"p0", "p1", "p2", "p3", "q", "s"}
+    # a part of a theme that is not common in the round stays apart; a restatement alone is not common either
+    few = {"p0": "P", "q": "Q", "s": "S"}
+    assert _common_read([i for i in issues if i.id in few], few, 4, judged) == frozenset()
+    # the read F1 scores against it, the strict one against the group itself
+    rnd = PlantedRound(7, tuple(issues), frozenset({"p0", "p1", "p2", "p3"}), _common_read(issues, groups, 4, judged))
+    scores = scope_f1(rnd, {i.id: "common" if i.id != "r" else "specific" for i in issues})
+    assert scores["f1_common_read"] == 1.0 and scores["f1_common"] < 1.0
 
 
 def test_calibration_finds_the_threshold_that_keeps_a_problem_whole() -> None:
