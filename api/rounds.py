@@ -9,11 +9,13 @@ what a unit's interviews raise or contradict are added once.
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from api.store import now
@@ -26,6 +28,9 @@ Tools = Callable[[], Any]  # → the round models (policy and encoder: ``nlp.bun
 
 _RETYPED = ("scope", "common_group", "visibility", "latent_basis", "source", "severity", "recurring")
 ROUND_INPUTS = {"group", "problem_type"}  # issue corrections the round step takes in (``Issue.moved``)
+EARLIER_KEPT = 8  # earlier rounds kept read (``earlier_round``): the few being compared with at a time
+_EARLIER: OrderedDict[tuple[Any, ...], EarlierRound] = OrderedDict()
+_EARLIER_LOCK = threading.Lock()  # requests and the job thread refresh rounds at once
 
 
 def lock_round(session: Session, round_id: int) -> None:
@@ -109,13 +114,31 @@ def current_summary(session: Session, round_row: Round, tools: Tools) -> RoundSu
 
 
 def earlier_round(session: Session, round_row: Round) -> EarlierRound | None:
-    """The round ``round_row`` is compared with (屡改屡犯), read from its stored results; None when it names none."""
+    """The round ``round_row`` is compared with (屡改屡犯), read from its stored results; None when it names none.
+
+    What is read of them (units, issue ids, wordings, types) changes only when a report is added: reports are never
+    removed nor analysed again, and the round step rewrites only their round facts. So a read is kept, keyed by the
+    database, the round, and its reports' count and latest addition, and read again once the earlier round changed.
+    """
     earlier = session.get(Round, round_row.previous_round_id) if round_row.previous_round_id else None
     if earlier is None:
         return None
+    count, latest = session.execute(select(func.count(Report.id), func.max(Report.created_at))
+                                    .where(Report.round_id == earlier.id)).one()
+    key = (str(session.get_bind().url), earlier.id, earlier.created_at, earlier.name, count, latest)
+    with _EARLIER_LOCK:
+        kept = _EARLIER.get(key)
+        if kept is not None:
+            _EARLIER.move_to_end(key)
+            return kept
     stored = session.scalars(select(Report.result_json).where(Report.round_id == earlier.id)
                              .order_by(Report.created_at, Report.id))
-    return EarlierRound.from_json((json.loads(r) for r in stored), earlier.name)
+    read = EarlierRound.from_json((json.loads(r) for r in stored), earlier.name)
+    with _EARLIER_LOCK:
+        _EARLIER[key] = read
+        while len(_EARLIER) > EARLIER_KEPT:
+            _EARLIER.popitem(last=False)
+    return read
 
 
 def _failures(session: Session, round_row: Round) -> list[Failure]:
