@@ -235,7 +235,7 @@ def _without(group: ProblemGroup, ids: set[str], by_id: Mapping[str, RoundIssue]
 def _type_group(code: str, title: tuple[str, str], members: list[RoundIssue], n_units: int, need: int,
                 min_units: int) -> ProblemGroup:
     units = tuple(sorted({i.unit for i in members}))
-    scope = None if n_units < min_units else (Scope.COMMON if len(units) >= need else Scope.SPECIFIC)
+    scope = _scope(len(units), n_units, need, min_units)
     return ProblemGroup(id=f"T-{code}", representative=title[0], domain=title[1],
                         members=tuple(sorted(i.id for i in members)), units=units, scope=scope, problem_type=code)
 
@@ -372,7 +372,7 @@ def _group(ordered: list[RoundIssue], emb: np.ndarray, point_of: dict[int, int],
     domains = Counter(ordered[i].domain for i in idx)
     domain = sorted(domains.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
     units = tuple(sorted({ordered[i].unit for i in idx}))
-    scope = None if n_units < min_units else (Scope.COMMON if len(units) >= need else Scope.SPECIFIC)
+    scope = _scope(len(units), n_units, need, min_units)
     return ProblemGroup(id=f"G-{min(ordered[i].id for i in idx)}", representative=ordered[rep].text, domain=domain,
                         members=tuple(sorted(ordered[i].id for i in idx)), units=units, scope=scope)
 
