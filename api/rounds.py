@@ -9,22 +9,28 @@ what a unit's interviews raise or contradict are added once.
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from api.store import now
 from api.tables import IssueRow, Job, JobFile, Report, Round
 from nlp.cluster.recurrence import EarlierRound
-from nlp.doc import AnalysisResult, ChecklistItem, CommonProblem
+from nlp.doc import AnalysisResult, ChecklistItem
 from nlp.round import Failure, RoundSummary, review_round
 
 Tools = Callable[[], Any]  # → the round models (policy and encoder: ``nlp.bundle.RoundModels``), loaded on first use
 
 _RETYPED = ("scope", "common_group", "visibility", "latent_basis", "source", "severity", "recurring")
+ROUND_INPUTS = {"group", "problem_type"}  # issue corrections the round step takes in (``Issue.moved``)
+EARLIER_KEPT = 8  # earlier rounds kept read (``earlier_round``): the few being compared with at a time
+_EARLIER: OrderedDict[tuple[Any, ...], EarlierRound] = OrderedDict()
+_EARLIER_LOCK = threading.Lock()  # requests and the job thread refresh rounds at once
 
 
 def lock_round(session: Session, round_id: int) -> None:
@@ -37,11 +43,12 @@ def lock_round(session: Session, round_id: int) -> None:
 def refresh_round(session: Session, round_row: Round, tools: Tools) -> RoundSummary:
     """Run the round step over the corrected analyses and store its results and summary; returns the summary.
 
-    The round step sees each report as its reviewers corrected it (``api.corrections``): a dismissed issue joins
-    no group, an added one does, and the verdict is decided over the corrected state. What is stored back is the
-    machine's analysis with the round's facts (scopes, groups, warnings, round-level reasons); the corrections
-    stay apart and are laid over it again when read. An issue a reviewer moved to a group is counted in that group
-    (``_regrouped``), and the checklist fields a reviewer set are not overwritten.
+    The round step sees each report as its reviewers corrected it (``api.corrections``), the corrections applied
+    once, here: a dismissed issue joins no group, an added one does, a moved one is grouped where the reviewer put
+    it, and the verdict is decided over the corrected state (a reviewer's decision stays). What is stored back is the
+    machine's analysis with the round's facts (scopes, groups, warnings, round-level reasons); the corrections stay
+    apart and are laid over it again when read. The checklist fields a reviewer set that the round step does not
+    take in (a scope, say) are not overwritten.
     """
     from api.corrections import as_correction, correction_rows
     from nlp.review.corrections import apply_corrections
@@ -55,20 +62,13 @@ def refresh_round(session: Session, round_row: Round, tools: Tools) -> RoundSumm
     inputs = [apply_corrections(m, fixes.get(r.id, []), models.config) for r, m in zip(reports, machine, strict=True)]
     review = review_round(inputs, models, round_name=round_row.name, failures=_failures(session, round_row),
                           previous=earlier_round(session, round_row))
-    decisions: list[str] = []
     for report, before, after in zip(reports, machine, review.results, strict=True):
-        mine = fixes.get(report.id)
-        stored = with_round_facts(before, after, models.config) if mine else after
+        stored = with_round_facts(before, after, models.config) if report.id in fixes else after
         report.result_json = stored.model_dump_json()  # scopes, groups, round-level verdicts
-        report.decision = apply_corrections(stored, mine, models.config).verdict.decision if mine else \
-            stored.verdict.decision
-        decisions.append(report.decision)
+        report.decision = after.verdict.decision  # decided over the corrected report
     _store_items(session, round_row, {f"{reports[row.result].id}:{row.item.issue_id}": (reports[row.result], row.item)
                                       for row in review.items}, _reviewer_fields(fixes, reports))
-    summary = review.summary.model_copy(update={
-        "round_id": round_row.id, "updated_at": now(),
-        "decisions": {d: decisions.count(d) for d in review.summary.decisions},
-        "common_problems": _regrouped(review.summary.common_problems, fixes, inputs)})
+    summary = review.summary.model_copy(update={"round_id": round_row.id, "updated_at": now()})
     round_row.summary_json = summary.model_dump_json()
     round_row.dirty = False
     return summary
@@ -92,31 +92,14 @@ def with_round_facts(machine: AnalysisResult, reviewed: AnalysisResult, config: 
 
 
 def _reviewer_fields(fixes: dict[str, list[Any]], reports: list[Report]) -> dict[str, set[str]]:
-    """Row id → the checklist fields reviewers set on it (the round step leaves them as they are)."""
+    """Row id → the checklist fields reviewers set on it that are no input of the round step (a group or a type is
+    one: the round step puts the issue there), which it leaves as they are."""
     out: dict[str, set[str]] = {}
     for report in reports:
         for c in fixes.get(report.id, []):
             if c.target == "issue" and c.issue_id:
-                fields = {"common_group" if k == "group" else k for k in c.after}
-                out.setdefault(f"{report.id}:{c.issue_id}", set()).update(fields)
+                out.setdefault(f"{report.id}:{c.issue_id}", set()).update(set(c.after) - ROUND_INPUTS)
     return out
-
-
-def _regrouped(groups: tuple[CommonProblem, ...], fixes: dict[str, list[Any]],
-               results: list[AnalysisResult]) -> tuple[CommonProblem, ...]:
-    """The round's groups with the issues reviewers moved: out of the group the round step put them in, into the
-    one the reviewer named (when it is one of the round's groups); units follow the members."""
-    moves = {c.issue_id: c.after["group"] for v in fixes.values() for c in v
-             if c.target == "issue" and "group" in c.after}
-    if not moves:
-        return groups
-    unit_of = {i.id: r.document.unit or r.document.filename for r in results for i in r.issues}
-    out = []
-    for g in groups:
-        members = [m for m in g.members if m not in moves] + sorted(k for k, v in moves.items() if v == g.id)
-        units = tuple(sorted({unit_of.get(m, "") for m in members} - {""}))
-        out.append(g.model_copy(update={"members": tuple(members), "units": units}))
-    return tuple(g for g in out if g.members)
 
 
 def current_summary(session: Session, round_row: Round, tools: Tools) -> RoundSummary:
@@ -131,13 +114,31 @@ def current_summary(session: Session, round_row: Round, tools: Tools) -> RoundSu
 
 
 def earlier_round(session: Session, round_row: Round) -> EarlierRound | None:
-    """The round ``round_row`` is compared with (屡改屡犯), read from its stored results; None when it names none."""
+    """The round ``round_row`` is compared with (屡改屡犯), read from its stored results; None when it names none.
+
+    What is read of them (units, issue ids, wordings, types) changes only when a report is added: reports are never
+    removed nor analysed again, and the round step rewrites only their round facts. So a read is kept, keyed by the
+    database, the round, and its reports' count and latest addition, and read again once the earlier round changed.
+    """
     earlier = session.get(Round, round_row.previous_round_id) if round_row.previous_round_id else None
     if earlier is None:
         return None
+    count, latest = session.execute(select(func.count(Report.id), func.max(Report.created_at))
+                                    .where(Report.round_id == earlier.id)).one()
+    key = (str(session.get_bind().url), earlier.id, earlier.created_at, earlier.name, count, latest)
+    with _EARLIER_LOCK:
+        kept = _EARLIER.get(key)
+        if kept is not None:
+            _EARLIER.move_to_end(key)
+            return kept
     stored = session.scalars(select(Report.result_json).where(Report.round_id == earlier.id)
                              .order_by(Report.created_at, Report.id))
-    return EarlierRound.from_json((json.loads(r) for r in stored), earlier.name)
+    read = EarlierRound.from_json((json.loads(r) for r in stored), earlier.name)
+    with _EARLIER_LOCK:
+        _EARLIER[key] = read
+        while len(_EARLIER) > EARLIER_KEPT:
+            _EARLIER.popitem(last=False)
+    return read
 
 
 def _failures(session: Session, round_row: Round) -> list[Failure]:

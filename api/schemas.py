@@ -112,7 +112,8 @@ class IssuePatch(StatusIn):
     visibility: Visibility | None = None
     scope: Scope | None = None
     problem_type: str | None = Field(None, max_length=80, description="问题类型代码（problem_types），或 null")
-    group: str | None = Field(None, max_length=80, description="批次中的问题组编号，或 null")
+    group: str | None = Field(None, max_length=80,
+                              description="移入批次中的问题组（编号如 T-类型代码、G-问题编号）；null 为单独成组")
     dismissed: bool | None = Field(None, description=DISMISS_HELP)
     reason: str = Field("", max_length=500, description="排除理由")
 

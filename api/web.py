@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,21 +22,26 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 
 from api import store
+from api.corrections import as_correction, correction_rows
 from api.deps import COOKIE, PageNo, PageReviewer, ReviewersOnly, ServicesDep, SignedIn, SignInRequired, Viewer
 from api.deps import round_ref as parse_round
 from api.page_review import history_lines, uncertain_sentences, unit_known
 from api.page_text import render_text, split_evidence
 from api.rounds import current_summary
 from api.services import Services
+from api.tables import Report
 from api.tokens import Principal, principal_for
 from nlp import glossary
 from nlp.checklist.status import FOLLOWUPS, TRANSITIONS
+from nlp.config import AnalysisConfig
 from nlp.doc import KINDS, AnalysisResult, Decision, Label
 from nlp.errors import PrereviewError
 from nlp.glossary import error_message
 from nlp.report.circular import circular
+from nlp.review.corrections import apply_corrections
 from nlp.round import RoundSummary
 
 logger = logging.getLogger(__name__)
@@ -288,10 +294,10 @@ def round_page(request: Request, round_id: str, who: PageReviewer, svc: Services
         open_issues = store.round_open_issues(s, row.id)
         items = store.round_checklist_items(s, row.id) if summary is not None else []
         rounds = store.list_rounds(s, newest_first=True)
+        reasons = decision_reasons(s, reports, lambda: svc.round_tools().config)
     counts = Counter(r.decision for r in reports)
     decisions = {k: counts.get(k, 0) for k in ("pass", "revise", "return")}
     total = sum(decisions.values())
-    reasons = {r.id: [glossary.reason_name(code) for code in verdict_codes(r.result_json)] for r in reports}
     circ = circular(summary.common_problems, items) if summary is not None else None
     return page(request, "round.html", who, nav="rounds", round=row, summary=summary, summary_error=summary_error,
                 reports=reports, decisions=decisions, total=total, open_job=open_job, open_issues=open_issues,
@@ -301,6 +307,25 @@ def round_page(request: Request, round_id: str, who: PageReviewer, svc: Services
 
 
 _VERDICT_KEY = '"verdict":'
+OVERRIDE_REASON = "审核改判：{}"  # the 退改理由 of a decision a reviewer made
+
+
+def decision_reasons(session: Session, reports: Sequence[Report],
+                     config: Callable[[], AnalysisConfig]) -> dict[str, list[str]]:
+    """Report id → the 退改理由 its decision stands on: the reasons of the analysis as the reviewers corrected it, and
+    an overriding reviewer's own reason. Only a corrected report's analysis is read whole; ``config`` (the analysis
+    policy) is asked for only then."""
+    fixes = correction_rows(session, [r.id for r in reports])
+    out: dict[str, list[str]] = {}
+    for r in reports:
+        if r.id not in fixes:
+            out[r.id] = [glossary.reason_name(code) for code in verdict_codes(r.result_json)]
+            continue
+        verdict = apply_corrections(AnalysisResult.model_validate_json(r.result_json),
+                                    [as_correction(c) for c in fixes[r.id]], config()).verdict
+        out[r.id] = [OVERRIDE_REASON.format(verdict.override.reason)] if verdict.override else \
+            [glossary.reason_name(x.code) for x in verdict.reasons]
+    return out
 
 
 def verdict_codes(result_json: str) -> list[str]:

@@ -264,6 +264,8 @@ class Issue(_Frozen):
     dismissed: bool = Field(default=False, exclude_if=lambda v: not v)  # not a problem: kept, but not counted
     dismissed_reason: str | None = Field(default=None, exclude_if=lambda v: v is None)
     origin: Literal["machine", "reviewer"] = Field(default="machine", exclude_if=lambda v: v == "machine")
+    # a reviewer put the issue in ``group`` (its type's group when they gave its type): the round step groups it there
+    moved: bool = Field(default=False, exclude_if=lambda v: not v)
 
 
 class Metrics(_Frozen):

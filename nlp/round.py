@@ -8,7 +8,8 @@ the service and the notebooks all call it; nothing else builds a summary.
   proposes candidate pairs, the exact shingle Jaccard decides (``nlp.cluster.duplicates.near_copies``), so the
   cost stays near-linear in the number of reports. A batch computes each report's sketch in its workers.
 - **Common problems.** Issues are grouped across units (``nlp.cluster.rounds``); each issue gets its group and
-  scope (共性 / 个性).
+  scope (共性 / 个性). An issue a reviewer moved (``Issue.moved``, set by ``nlp.review.corrections``) is grouped
+  where they put it, so the groups' members, units and scopes are computed once, with the moves in.
 - **Interviews against reports.** Each report is checked against its unit's transcripts
   (``nlp.checklist.cross_source``): denied claims, and problems only the interviews raise.
 - **One verdict.** The round-level facts (near-copy, contradictions) enter the review input and
@@ -50,7 +51,7 @@ from nlp.doc import AnalysisResult, ChecklistItem, CommonProblem, Issue, Kind, _
 from nlp.extract.problem_typing import near_types
 from nlp.problem_types import load_problem_types
 from nlp.review.reasons import ReviewInput
-from nlp.review.verdict import decide
+from nlp.review.verdict import decide, overridden
 
 DECISIONS = ("pass", "revise", "return", "not_applicable")
 
@@ -208,7 +209,8 @@ def _groups(results: Sequence[AnalysisResult], encoder: Encoder, n_units: int | 
     kept = [(r, i) for r in results for i in r.issues if i.latent_basis != "omission" and not i.dismissed]
     near = near_types([i.text for _, i in kept], config.problem_types)
     issues = [RoundIssue(id=i.id, unit=_unit(r), text=i.text, domain=i.domain, problem_type=i.problem_type,
-                         near_type=None if i.problem_type else n) for (r, i), n in zip(kept, near, strict=True)]
+                         near_type=None if i.problem_type else n, group=i.group if i.moved else None)
+              for (r, i), n in zip(kept, near, strict=True)]
     units = n_units if n_units is not None else len({_unit(r) for r in results})
     types = {t.code: (t.statement, t.domain) for t in load_problem_types(config.problem_types.file)}
     return group_issues(issues, encoder, n_units=units, policy=config.grouping, types=types)
@@ -231,10 +233,14 @@ def _applied(result: AnalysisResult, scopes: dict[str, tuple[str | None, str]], 
 
 def _decided(result: AnalysisResult, issues: tuple[Issue, ...], metrics: Any, config: AnalysisConfig,
              near: tuple[str, float] | None, contradictions: Sequence[Contradiction]) -> AnalysisResult:
-    """The result with ``issues``, ``metrics`` and the verdict decided again with the round's facts; the same object
-    when nothing changes (a report read back from an earlier run's outputs, say)."""
+    """The result with ``issues``, ``metrics`` and the verdict decided again with the round's facts (a reviewer's
+    decision stays over the machine's); the same object when nothing changes (a report read back from an earlier
+    run's outputs, say)."""
     verdict = decide(ReviewInput(result.document, result.sentences, issues, metrics, config, near,
                                  contradiction_pairs(contradictions)))
+    if result.verdict.override is not None:
+        o = result.verdict.override
+        verdict = overridden(verdict, o.decision, o.reason, o.by, o.at)
     if issues is result.issues and metrics is result.metrics and verdict == result.verdict:
         return result
     return result.model_copy(update={"issues": issues, "metrics": metrics, "verdict": verdict})

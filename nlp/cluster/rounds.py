@@ -58,6 +58,7 @@ class RoundIssue:
     domain: str
     problem_type: str | None = None
     near_type: str | None = None  # an untyped issue's nearest type at a lower confidence (``near_types``)
+    group: str | None = None  # the group a reviewer put it in: it is placed there, not clustered
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,10 @@ def group_issues(issues: list[RoundIssue], encoder: Encoder, n_units: int | None
        a type whose own issues span ``NEAR_ANCHOR`` of the threshold becomes common with the near issues no
        discovered common problem took, when together they span it.
 
+    An issue a reviewer put in a group (``RoundIssue.group``) joins no cluster: in a type's group (``T-<code>``) it
+    counts as one of the type's own issues; in another group it is added to it at the end (or to the group that holds
+    the issue a ``G-<id>`` names), and a group the round no longer has is made of the issues put in it.
+
     Measured on generated rounds (model card) and on a real round of 政府工作报告 (``prereview evaluate --real``)."""
     if not issues:
         return []
@@ -122,7 +127,10 @@ def group_issues(issues: list[RoundIssue], encoder: Encoder, n_units: int | None
     typed: dict[str, list[RoundIssue]] = defaultdict(list)
     near: dict[str, list[RoundIssue]] = defaultdict(list)
     for issue in issues:
-        if issue.problem_type in types:
+        if issue.group is not None:
+            if _pinned_type(issue, types):
+                typed[_pinned_type(issue, types)].append(issue)
+        elif issue.problem_type in types:
             typed[issue.problem_type].append(issue)
         elif issue.problem_type is None and issue.near_type in types \
                 and types[issue.near_type][1] in (issue.domain, *EXTRA_DOMAINS):
@@ -134,7 +142,7 @@ def group_issues(issues: list[RoundIssue], encoder: Encoder, n_units: int | None
             common_types.append(_type_group(code, types[code], typed[code] + near.pop(code, []), units_total, need,
                                             min_units))
     in_common = {m for g in common_types for m in g.members}
-    rest = [i for i in issues if i.id not in in_common]
+    rest = [i for i in issues if i.id not in in_common and i.group is None]
     typed_rest = {i.id for i in rest if i.problem_type in types}
     clustered = _clustered(rest, encoder, similarity, domain_bonus, max_block, units_total, need, min_units,
                            keep_apart=typed_rest, theme=theme) if rest else []
@@ -143,6 +151,9 @@ def group_issues(issues: list[RoundIssue], encoder: Encoder, n_units: int | None
     for issue in rest:
         if issue.id not in claimed:
             back[str(issue.problem_type)].append(issue)
+    for issue in issues:
+        if _pinned_type(issue, types) and issue.id not in in_common:
+            back[str(_pinned_type(issue, types))].append(issue)
     # a kind whose own lines fall short of common but reach NEAR_ANCHOR of it, and with the lines near it that no
     # discovered common problem took, reaches common
     in_found = {m for g in clustered if g.scope == Scope.COMMON for m in g.members}
@@ -159,7 +170,55 @@ def group_issues(issues: list[RoundIssue], encoder: Encoder, n_units: int | None
     if moved:
         by_id = {i.id: i for i in issues}
         clustered = [_without(g, moved, by_id) for g in clustered if set(g.members) - moved]
-    return sorted(common_types + clustered + rare, key=lambda g: (-len(g.units), g.representative))
+    pinned = [i for i in issues if i.group is not None and not _pinned_type(i, types)]
+    groups = _placed(common_types + clustered + rare, pinned, units_total, need, min_units)
+    return sorted(groups, key=lambda g: (-len(g.units), g.representative))
+
+
+def _pinned_type(issue: RoundIssue, types: Mapping[str, tuple[str, str]]) -> str | None:
+    """The type whose group a reviewer put the issue in, when it is a known type."""
+    code = issue.group[2:] if issue.group and issue.group.startswith("T-") else None
+    return code if code in types else None
+
+
+def _placed(groups: list[ProblemGroup], pinned: list[RoundIssue], n_units: int, need: int,
+            min_units: int) -> list[ProblemGroup]:
+    """``groups`` with the issues reviewers put in them (units and scope follow the members). A ``G-<id>`` that is no
+    group's id names the group holding issue ``<id>`` (a discovered group is named by its first member, so its id
+    changes when that member leaves); a group found neither way is made of the issues put in it, titled by the
+    first's line."""
+    if not pinned:
+        return groups
+    at = {g.id: k for k, g in enumerate(groups)}
+    holder = {m: k for k, g in enumerate(groups) for m in g.members}
+    into: dict[int, list[RoundIssue]] = defaultdict(list)
+    alone: dict[str, list[RoundIssue]] = defaultdict(list)
+    for issue in pinned:
+        gid = str(issue.group)
+        k = at.get(gid, holder.get(gid[2:]) if gid.startswith("G-") else None)
+        if k is None:
+            alone[gid].append(issue)
+        else:
+            into[k].append(issue)
+    out = list(groups)
+    for k, extra in into.items():
+        g = groups[k]
+        units = tuple(sorted({*g.units, *(i.unit for i in extra)}))
+        out[k] = replace(g, members=tuple(sorted((*g.members, *(i.id for i in extra)))), units=units,
+                         scope=_scope(len(units), n_units, need, min_units))
+    for gid, members in sorted(alone.items()):
+        ordered = sorted(members, key=lambda i: (i.text, i.unit, i.id))
+        domain = sorted(Counter(i.domain for i in ordered).items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        units = tuple(sorted({i.unit for i in ordered}))
+        out.append(ProblemGroup(id=gid, representative=ordered[0].text, domain=domain,
+                                members=tuple(sorted(i.id for i in ordered)), units=units,
+                                scope=_scope(len(units), n_units, need, min_units)))
+    return out
+
+
+def _scope(units: int, n_units: int, need: int, min_units: int) -> str | None:
+    """Common when the units reach the threshold; none when the round has too few units to tell."""
+    return None if n_units < min_units else (Scope.COMMON if units >= need else Scope.SPECIFIC)
 
 
 def _without(group: ProblemGroup, ids: set[str], by_id: Mapping[str, RoundIssue]) -> ProblemGroup:
@@ -176,7 +235,7 @@ def _without(group: ProblemGroup, ids: set[str], by_id: Mapping[str, RoundIssue]
 def _type_group(code: str, title: tuple[str, str], members: list[RoundIssue], n_units: int, need: int,
                 min_units: int) -> ProblemGroup:
     units = tuple(sorted({i.unit for i in members}))
-    scope = None if n_units < min_units else (Scope.COMMON if len(units) >= need else Scope.SPECIFIC)
+    scope = _scope(len(units), n_units, need, min_units)
     return ProblemGroup(id=f"T-{code}", representative=title[0], domain=title[1],
                         members=tuple(sorted(i.id for i in members)), units=units, scope=scope, problem_type=code)
 
@@ -313,7 +372,7 @@ def _group(ordered: list[RoundIssue], emb: np.ndarray, point_of: dict[int, int],
     domains = Counter(ordered[i].domain for i in idx)
     domain = sorted(domains.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
     units = tuple(sorted({ordered[i].unit for i in idx}))
-    scope = None if n_units < min_units else (Scope.COMMON if len(units) >= need else Scope.SPECIFIC)
+    scope = _scope(len(units), n_units, need, min_units)
     return ProblemGroup(id=f"G-{min(ordered[i].id for i in idx)}", representative=ordered[rep].text, domain=domain,
                         members=tuple(sorted(ordered[i].id for i in idx)), units=units, scope=scope)
 

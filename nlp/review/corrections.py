@@ -8,7 +8,8 @@ The machine's analysis is never changed; the corrections (``Correction``, oldest
 - ``sentence``: ``i`` (the sentence) and ``label``; a reviewer is certain, so the score becomes 1.0.
 - ``issue`` (``issue_id`` names it): any of ``text``, ``domain``, ``visibility``, ``scope``, ``problem_type``,
   ``group``, ``dismissed`` with ``reason`` (a dismissed issue stays in the analysis, marked, and is counted
-  nowhere), ``dismissed: false`` to restore it.
+  nowhere), ``dismissed: false`` to restore it. A ``group`` (null: alone) or a ``problem_type`` moves the issue
+  (``Issue.moved``): the round step (``nlp.round``) groups it where the reviewer put it, not by its wording.
 - ``added_issue``: ``id``, ``start``, ``end`` (offsets into ``document.text``), ``domain``, ``visibility``: a
   problem the machine missed; its evidence is that span, its sentences those the span overlaps.
 - ``verdict``: ``decision`` and ``reason``: the reviewer's decision; the machine's stays in ``verdict.machine``.
@@ -89,11 +90,24 @@ def apply_corrections(result: AnalysisResult, corrections: Sequence[Correction],
 
 
 def _edited(issue: Issue, after: dict[str, Any]) -> Issue:
-    update = {k: after[k] for k in ISSUE_FIELDS if k in after}
+    update = {k: after[k] for k in ISSUE_FIELDS if k in after} | _move(issue, after)
     if "dismissed" in after:
         update["dismissed"] = bool(after["dismissed"])
         update["dismissed_reason"] = (after.get("reason") or None) if after["dismissed"] else None
     return Issue.model_validate(issue.model_copy(update=update).model_dump())  # validates visibility and scope
+
+
+def _move(issue: Issue, after: dict[str, Any]) -> dict[str, Any]:
+    """Where a correction puts the issue in the round (``group`` and ``moved``, the round step's input): the group
+    named (null: a group of its own), else the group of the type given; a type taken away undoes a move to the old
+    type's group, so that the machine groups the issue again."""
+    if "group" in after:
+        return {"group": after["group"] or f"G-{issue.id}", "moved": True}
+    if "problem_type" not in after:
+        return {}
+    if after["problem_type"]:
+        return {"group": f"T-{after['problem_type']}", "moved": True}
+    return {"moved": False} if issue.moved and issue.group == f"T-{issue.problem_type}" else {}
 
 
 def added_issue(result: AnalysisResult, after: dict[str, Any], sentences: Sequence[Sentence] = ()) -> Issue:

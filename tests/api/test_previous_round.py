@@ -123,3 +123,33 @@ def test_the_round_page_reads_as_a_circular_with_recurring_marks(service, rounds
     checklist = lxml.html.fromstring(browser.get(f"/checklist?round={later}").text)
     assert "屡改屡犯" in [th.text_content() for th in checklist.xpath("//table[@id='checklist']/thead//th")]
     assert len(checklist.xpath("//td[@class='col-recurring'][span]")) >= 2
+
+
+def test_the_earlier_round_is_read_once_until_a_report_is_added_to_it(service, rounds, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from api.rounds import earlier_round
+    from api.tables import Round
+    from nlp.cluster.recurrence import EarlierRound
+
+    earlier, later = rounds
+    reads: list[str | None] = []
+    real = EarlierRound.from_json
+
+    def counted(reports, name=None):  # type: ignore[no-untyped-def]
+        reads.append(name)
+        return real(reports, name)
+
+    monkeypatch.setattr(EarlierRound, "from_json", counted)
+
+    def read() -> EarlierRound:
+        with service.services.sessions() as s:
+            found = earlier_round(s, s.get(Round, later))
+        assert found is not None
+        return found
+
+    first = read()
+    assert read() is first and len(reads) <= 1  # kept: the earlier round's results are not read again
+    upload(service, earlier, "丁县水务局", 2024, [OWN["丙县水务局"].replace("二", "一")])
+    again = read()
+    assert again is not first and reads[-1] == "2024年度水务比对"
+    assert "丁县水务局" in {i.unit for i in again.issues} and "丁县水务局" not in {i.unit for i in first.issues}
+    assert read() is again

@@ -136,3 +136,135 @@ def test_a_round_job_lists_a_transcript_under_its_masked_name_once_analysed(serv
     (entry,) = job["files"]
     assert entry["status"] == "done" and entry["name"].startswith("谈话记录-某某某-")
     assert "周晓梅" not in json.dumps(job, ensure_ascii=False)
+
+
+# fmt: off
+# Two problems of a round of five units: three units report the first (common from three), two the second.
+CASE_FILES = "一是部分执法案卷文书制作不规范，证据材料装订混乱。"
+FILING = "一是规范性文件备案审查工作滞后，部分文件未按时报备。"
+MOVE_UNITS = {"甲县水务局": CASE_FILES, "乙县水务局": CASE_FILES, "丙县水务局": CASE_FILES,
+              "丁县水务局": FILING, "戊县水务局": FILING}
+# fmt: on
+
+
+def _one_problem_report(unit: str, problem: str) -> str:
+    return "\n".join([
+        f"{unit}2024年度法治政府建设情况报告",
+        "2024年，我局坚持依法行政，扎实推进水务领域法治建设，现将有关情况报告如下。",
+        "一、主要工作成效", "全年办理水行政执法案件52件，组织执法人员培训3次，开展节水法治宣传活动9场。",
+        "二、存在的问题和不足", problem,
+        "三、下一步工作打算", "下一步，我局将在年底前完成案卷集中评查，并建立执法质量季度通报制度。",
+    ])
+
+
+@pytest.fixture(scope="module")
+def moves(service):  # type: ignore[no-untyped-def]
+    """A round of the five units of ``MOVE_UNITS``: report id and the id of its one stated problem, by unit."""
+    client, h = service.client, service.reviewer
+    rid = client.post("/api/v1/rounds", json={"name": "改组测试批次"}, headers=h).json()["id"]
+    rows = {}
+    for unit, problem in MOVE_UNITS.items():
+        res = client.post("/api/v1/reports", headers=h, files={"file": (f"{unit}.txt", _one_problem_report(unit, problem))},
+                          data={"unit": unit, "kind": "annual_report", "year": "2024", "round": str(rid)})
+        assert res.status_code == 201, res.text
+        issue = next(i for i in res.json()["analysis"]["issues"] if i.get("latent_basis") != "omission"
+                     and ("案卷" in i["text"] or "备案" in i["text"]))
+        rows[unit] = (res.json()["id"], issue["id"].split(":", 1)[1])
+    return rid, rows
+
+
+def _summary(service, rid: int) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    return service.client.get(f"/api/v1/rounds/{rid}/summary", headers=service.reviewer).json()
+
+
+def _scope(service, rows, unit: str) -> tuple[str | None, str | None]:  # type: ignore[no-untyped-def]
+    report, issue = rows[unit]
+    analysis = service.client.get(f"/api/v1/reports/{report}", headers=service.reviewer).json()["analysis"]
+    found = next(i for i in analysis["issues"] if i["id"] == f"{report}:{issue}")
+    return found["scope"], found["group"]
+
+
+def _move(service, rows, unit: str, body: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
+    report, issue = rows[unit]
+    res = service.client.patch(f"/api/v1/issues/{report}:{issue}", json=body, headers=service.reviewer)
+    assert res.status_code == 200, res.text
+
+
+def _groups_of_the_round_step(service, rid: int) -> list[tuple]:  # type: ignore[no-untyped-def,type-arg]
+    """The batch's view: ``review_round`` over the round's corrected analyses, as ``nlp.batch`` would be given them."""
+    from api.corrections import corrected
+    from nlp.round import review_round
+
+    svc = service.services
+    tools = svc.round_tools()
+    with svc.sessions() as s:
+        reports = list(s.scalars(select(Report).where(Report.round_id == rid).order_by(Report.created_at, Report.id)))
+        analyses = [corrected(s, r, tools.config) for r in reports]
+    review = review_round(analyses, tools)
+    return [(g.id, g.members, g.units, g.scope) for g in review.summary.common_problems]
+
+
+def test_a_moved_issue_makes_a_specific_group_common_and_the_other_specific(service, moves) -> None:  # type: ignore[no-untyped-def]
+    rid, rows = moves
+    before = _summary(service, rid)["common_problems"]
+    assert [sorted(g["units"]) for g in before] == [sorted(list(MOVE_UNITS)[:3])], before
+    assert _scope(service, rows, "丁县水务局")[0] == "specific" and _scope(service, rows, "丙县水务局")[0] == "common"
+    filing = _scope(service, rows, "丁县水务局")[1]
+    _move(service, rows, "丙县水务局", {"group": filing})
+    summary = _summary(service, rid)
+    common = summary["common_problems"]
+    assert [(g["id"], sorted(g["units"])) for g in common] == [(filing, ["丁县水务局", "丙县水务局", "戊县水务局"])]
+    assert rows["丙县水务局"][1] in common[0]["members"]
+    assert _scope(service, rows, "丙县水务局") == ("common", filing)
+    assert _scope(service, rows, "丁县水务局") == ("common", filing)
+    assert _scope(service, rows, "甲县水务局")[0] == "specific"  # two units left: no longer common
+    rows_out = service.client.get("/api/v1/issues", params={"round": str(rid)}, headers=service.reviewer).json()
+    moved_row = next(r for r in rows_out if r["id"] == ":".join(rows["丙县水务局"]))
+    assert (moved_row["scope"], moved_row["common_group"]) == ("common", filing)
+    # the batch path, given the moved analyses, groups as the service did
+    assert _groups_of_the_round_step(service, rid) == [(g["id"], tuple(g["members"]), tuple(g["units"]), g["scope"])
+                                                      for g in common]
+
+
+def test_issues_moved_to_a_type_are_counted_in_its_group(service, moves) -> None:  # type: ignore[no-untyped-def]
+    from nlp.problem_types import load_problem_types
+
+    rid, rows = moves
+    code = next(t.code for t in load_problem_types() if t.domain == "law_enforcement")
+    _move(service, rows, "甲县水务局", {"problem_type": code})
+    _move(service, rows, "乙县水务局", {"group": f"T-{code}"})
+    _move(service, rows, "戊县水务局", {"problem_type": code})
+    common = _summary(service, rid)["common_problems"]
+    typed = next(g for g in common if g["id"] == f"T-{code}")
+    assert sorted(typed["units"]) == ["乙县水务局", "戊县水务局", "甲县水务局"] and typed["problem_type"] == code
+    assert _scope(service, rows, "甲县水务局") == ("common", f"T-{code}")
+    assert all(g["id"] == f"T-{code}" for g in common)  # the filing group lost 戊: two units, specific
+    assert _scope(service, rows, "丁县水务局")[0] == "specific"
+    assert _groups_of_the_round_step(service, rid) == [(g["id"], tuple(g["members"]), tuple(g["units"]), g["scope"])
+                                                      for g in common]
+
+
+def test_the_round_step_applies_a_reports_corrections_once_and_keeps_the_reviewers_decision(
+        service, moves, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import nlp.review.corrections as corrections
+    from api.rounds import refresh_round
+
+    rid, rows = moves
+    report = rows["甲县水务局"][0]
+    res = service.client.patch(f"/api/v1/reports/{report}", headers=service.reviewer,
+                               json={"verdict": {"decision": "return", "reason": "问题查摆流于形式，退回重写。"}})
+    assert res.status_code == 200, res.text
+    calls: list[str] = []
+    real = corrections.apply_corrections
+
+    def counted(result, fixes, config):  # type: ignore[no-untyped-def]
+        calls.append(result.document.filename)
+        return real(result, fixes, config)
+
+    monkeypatch.setattr(corrections, "apply_corrections", counted)
+    svc = service.services
+    with svc.sessions.begin() as s:
+        summary = refresh_round(s, s.get(Round, rid), svc.round_tools)
+        decision = s.get(Report, report).decision
+    assert sorted(calls) == sorted(f"{unit}.txt" for unit in MOVE_UNITS)  # once per report
+    assert decision == "return" and summary.decisions["return"] >= 1

@@ -501,3 +501,26 @@ def test_a_report_without_a_unit_asks_for_one_before_its_letter(service, pages) 
     assert doc.get_element_by_id("letter-link").get("href") == f"/api/v1/reports/{rid}/letter.docx"
     assert "报送单位：己县司法局" in doc.get_element_by_id("doc-unit").text_content()
     assert "报送单位：（空） → 己县司法局" in doc.get_element_by_id("history").text_content()
+
+
+def test_the_round_pages_reasons_are_those_of_the_corrected_report(service, pages, sample_report: bytes) -> None:  # type: ignore[no-untyped-def]
+    c, h = service.client, service.reviewer
+    rnd = c.post("/api/v1/rounds", json={"name": "退改理由测试批次"}, headers=h).json()["id"]
+    report = _fresh(service, "丙县报告.txt", sample_report + "\n本报告用于退改理由测试。".encode(), unit="丙县司法局",
+                    kind="annual_report", year="2024", round=str(rnd))
+
+    def shown() -> str:
+        doc = _doc(pages["reviewer"].get(f"/rounds/{rnd}"))
+        row = doc.xpath(f"//table[@id='round-reports']//tr[td/a[@href='/reports/{report['id']}']]")[0]
+        return row.xpath("./td[@class='reason-names']")[0].text_content()
+
+    assert "讲成绩多、讲问题少" not in shown()
+    # the reviewer reads the problem sentences as achievements: the corrected report has few problems
+    wrong = [{"i": s["i"], "label": "achievement"} for s in report["analysis"]["sentences"]
+             if s["label"] in ("problem", "cause")]
+    assert c.patch(f"/api/v1/reports/{report['id']}", json={"sentences": wrong}, headers=h).status_code == 200
+    assert "讲成绩多、讲问题少" in shown()
+    # a decision the reviewer made stands on the reviewer's reason
+    assert c.patch(f"/api/v1/reports/{report['id']}", headers=h,
+                   json={"verdict": {"decision": "pass", "reason": "经复核，同意通过。"}}).status_code == 200
+    assert shown() == "审核改判：经复核，同意通过。"

@@ -97,3 +97,32 @@ def test_a_verdict_is_built_in_one_module_only() -> None:
     builders = sorted(str(p.relative_to(root)) for p in [*root.glob("nlp/**/*.py"), *root.glob("api/**/*.py")]
                       if re.search(r"(?<!class )\bVerdict\(", p.read_text(encoding="utf-8")))
     assert builders == ["nlp/review/verdict.py"]
+
+
+def test_a_moved_issue_is_grouped_where_the_reviewer_put_it(results) -> None:  # type: ignore[no-untyped-def]
+    from nlp.review.corrections import Correction, apply_corrections
+
+    config = load_bundle().config
+    plain = review_round(results, HashModels())
+    common, target = plain.common[:2]
+    moved, alone = common.members[0], target.members[-1]  # not the one that names the group (G-<first member>)
+
+    def owner(issue_id: str) -> int:
+        return next(k for k, r in enumerate(results) if any(i.id == issue_id for i in r.issues))
+
+    k = owner(moved)
+    fixes = {k: [Correction(target="issue", issue_id=moved, after={"group": target.id}),
+                 Correction(target="verdict", after={"decision": "pass", "reason": "经复核同意通过"})]}
+    fixes.setdefault(owner(alone), []).append(Correction(target="issue", issue_id=alone, after={"group": None}))
+    inputs = [apply_corrections(r, fixes.get(j, []), config) for j, r in enumerate(results)]
+    review = review_round(inputs, HashModels())
+    group = next(g for g in review.groups if g.id == target.id)
+    assert moved in group.members and alone not in group.members and results[k].document.unit in group.units
+    assert all(moved not in g.members for g in review.groups if g.id != target.id)
+    issue = next(i for i in review.results[k].issues if i.id == moved)
+    assert (issue.group, issue.scope) == (group.id, group.scope)
+    by_alone = next(i for i in review.results[owner(alone)].issues if i.id == alone)
+    assert (by_alone.group, by_alone.scope) == (f"G-{alone}", "specific")  # out of its group: alone
+    assert review.results[k].verdict.decision == "pass"  # the round step keeps a reviewer's decision
+    assert review.summary.decisions["pass"] == plain.summary.decisions["pass"] + (
+        plain.results[k].verdict.decision != "pass")

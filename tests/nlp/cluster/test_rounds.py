@@ -210,3 +210,54 @@ def test_a_discovered_common_problem_keeps_its_own_domain() -> None:
     assert {scopes[f"i{k}"] for k in range(4)} == {("common", "G-i0")}
     assert scopes["s"] == ("specific", "G-s")
     assert scope_by_issue(group_issues(list(reversed(issues)), _OnePointEncoder(), n_units=10)) == scopes
+
+
+def _moved_round() -> list[RoundIssue]:
+    """Three units report one problem (common from 3 units of 5), two others another (specific)."""
+    issues = [RoundIssue(f"a{u}", f"单位{u}", "行政执法案卷归档不及时", "law_enforcement") for u in range(3)]
+    return issues + [RoundIssue(f"b{u}", f"单位{u}", "规范性文件备案审查滞后", "normative_documents") for u in (3, 4)]
+
+
+def test_an_issue_a_reviewer_moved_is_counted_where_they_put_it() -> None:
+    from dataclasses import replace
+
+    before = scope_by_issue(group_issues(_moved_round(), HashEncoder(), n_units=5))
+    assert before["a2"] == ("common", "G-a0") and before["b3"] == ("specific", "G-b3")
+    issues = [replace(i, group="G-b3") if i.id == "a2" else i for i in _moved_round()]
+    groups = group_issues(issues, HashEncoder(), n_units=5)
+    by_id = {g.id: g for g in groups}
+    assert by_id["G-b3"].members == ("a2", "b3", "b4") and by_id["G-b3"].units == ("单位2", "单位3", "单位4")
+    assert by_id["G-b3"].scope == "common" and by_id["G-a0"].scope == "specific"
+    assert by_id["G-b3"].representative == "规范性文件备案审查滞后"  # the group keeps its title
+    for seed in range(3):
+        shuffled = list(issues)
+        random.Random(seed).shuffle(shuffled)
+        assert group_issues(shuffled, HashEncoder(), n_units=5) == groups
+
+
+def test_a_group_named_by_an_issue_it_holds_or_no_more_is_still_found() -> None:
+    from dataclasses import replace
+
+    # G-b4 is no group's id, but b4 is in G-b3: the move follows the issue
+    issues = [replace(i, group="G-b4") if i.id == "a2" else i for i in _moved_round()]
+    assert scope_by_issue(group_issues(issues, HashEncoder(), n_units=5))["a2"] == ("common", "G-b3")
+    # a group the round has no more: made of the issues put in it, and no issue dropped
+    issues = [replace(i, group="G-gone") if i.id in ("a1", "a2") else i for i in _moved_round()]
+    groups = group_issues(issues, HashEncoder(), n_units=5)
+    assert next(g for g in groups if g.id == "G-gone").members == ("a1", "a2")
+    assert sorted(m for g in groups for m in g.members) == sorted(i.id for i in issues)
+
+
+def test_an_issue_moved_to_a_type_counts_as_the_types_own() -> None:
+    from dataclasses import replace
+
+    types = {"le_cert": ("执法人员持证上岗管理不到位", "law_enforcement")}
+    issues = [RoundIssue(f"i{k}", f"单位{k}", f"无证执法第{k}种说法", "law_enforcement", "le_cert") for k in range(2)]
+    issues += [RoundIssue("x", "单位5", "协管员独立上路执法", "law_enforcement")]
+    apart = scope_by_issue(group_issues(issues, HashEncoder(), n_units=10, types=types))
+    assert apart["i0"] == ("specific", "T-le_cert") and apart["x"][1] != "T-le_cert"
+    moved = [replace(i, group="T-le_cert") if i.id == "x" else i for i in issues]
+    scopes = scope_by_issue(group_issues(moved, HashEncoder(), n_units=10, types=types))
+    assert {scopes[k] for k in ("i0", "i1", "x")} == {("common", "T-le_cert")}  # three units of the type's own
+    assert group_issues(list(reversed(moved)), HashEncoder(), n_units=10, types=types) == \
+        group_issues(moved, HashEncoder(), n_units=10, types=types)

@@ -94,3 +94,21 @@ def test_round_level_reasons_survive_a_correction(machine) -> None:  # type: ign
     again = decide_again(ReviewInput(result.document, result.sentences, result.issues, result.metrics, config), copied)
     assert again.decision == "return" and "NEAR_DUPLICATE" in [r.code for r in again.reasons]
     assert overridden(again, "revise", "已核实非照抄").machine.decision == "return"  # type: ignore[union-attr]
+
+
+def test_a_group_or_a_type_given_moves_the_issue(machine) -> None:  # type: ignore[no-untyped-def]
+    result, config = machine
+    first = next(i for i in result.issues if i.latent_basis != "omission")
+
+    def fixed(*afters: dict) -> object:  # type: ignore[type-arg]
+        out = apply_corrections(result, [Correction(target="issue", issue_id=first.id, after=a) for a in afters],
+                                config)
+        return next((i.group, i.moved, i.problem_type) for i in out.issues if i.id == first.id)
+
+    assert fixed({"group": "G-abc"}) == ("G-abc", True, first.problem_type)
+    assert fixed({"group": None})[:2] == (f"G-{first.id}", True)  # out of its group: a group of its own
+    assert fixed({"problem_type": "le_cert"}) == ("T-le_cert", True, "le_cert")
+    assert fixed({"problem_type": "le_cert", "group": "G-abc"}) == ("G-abc", True, "le_cert")  # the group named
+    assert fixed({"problem_type": "le_cert"}, {"problem_type": None})[1:] == (False, None)  # grouped again
+    assert fixed({"group": "G-abc"}, {"problem_type": None})[:2] == ("G-abc", True)  # the move named stays
+    assert '"moved"' not in result.model_dump_json()
