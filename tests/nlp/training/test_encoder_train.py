@@ -39,6 +39,20 @@ def test_dev_groups_for_calibration_are_train_groups_never_fitted() -> None:
     assert (g["problems"][0], g["measures"][0]) in pairs and (g["problems"][0], g["problems"][1]) in pairs
 
 
+def test_groups_judged_the_same_pair_across_only_within_the_groups_given() -> None:
+    from nlp.training.encoder_train import training_pairs
+
+    a = {"group": "a", "problems": ["甲一", "甲二"], "measures": []}
+    b = {"group": "b", "problems": ["乙一", "乙二"], "measures": []}
+    c = {"group": "c", "problems": ["丙一", "丙二"], "measures": []}
+    judged = [{"a": "a", "b": "b", "relation": "same"}, {"a": "a", "b": "c", "relation": "different"},
+              {"a": "b", "b": "held-out", "relation": "same"}]
+    pairs = set(training_pairs([a, b, c], judged))
+    assert {("甲一", "乙一"), ("甲二", "乙二")} <= pairs
+    assert not any("丙" in x and "甲" in y or "甲" in x and "丙" in y for x, y in pairs)
+    assert len(training_pairs([a, b, c])) == 3  # without judgements: each group's own pair only
+
+
 @pytest.mark.slow
 def test_calibrate_encoder_writes_the_threshold_a_model_is_loaded_with(tmp_path: Path) -> None:
     import json
