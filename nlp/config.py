@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from nlp.doc import KINDS
@@ -76,9 +78,10 @@ class GroupingPolicy(BaseModel):
     domain_bonus: float = 0.0
     min_units: int = Field(3, description="a problem is common from this many units (and no scope below it)")
     common_share: float = Field(0.2, description="... or from this share of the round's units, whichever is more")
-    theme_similarity: float | None = Field(0.7, description="clusters too small to be common are joined when their "
-                                                            "centroids are this alike (one kind of problem in several "
-                                                            "wordings); none: never")
+    theme_similarity: float | Literal["encoder"] | None = Field(
+        "encoder", description="clusters too small to be common are joined when their centroids are this alike (one kind "
+                               "of problem in several wordings); \"encoder\": the value calibrated with the encoder, "
+                               "else 0.7; none: never")
 
 
 class CrossSourcePolicy(BaseModel):

