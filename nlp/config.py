@@ -79,9 +79,9 @@ class GroupingPolicy(BaseModel):
     min_units: int = Field(3, description="a problem is common from this many units (and no scope below it)")
     common_share: float = Field(0.2, description="... or from this share of the round's units, whichever is more")
     theme_similarity: float | Literal["encoder"] | None = Field(
-        "encoder", description="clusters too small to be common are joined when their centroids are this alike (one kind "
-                               "of problem in several wordings); \"encoder\": the value calibrated with the encoder, "
-                               "else 0.7; none: never")
+        "encoder", description="clusters too small to be common are joined when their centroids are this alike (one "
+                               "kind of problem in several wordings); \"encoder\": the value calibrated with the "
+                               "encoder, else 0.7; none: never")
 
 
 class CrossSourcePolicy(BaseModel):
