@@ -345,11 +345,11 @@ def interview_scores(bundle: ModelBundle, root: Path, units: int = 80, seed: int
         claims = {x["key"]: (x["start"], x["end"]) for x in report["claims"]}
         planted = {i["contra"]: _first(i) for i in talk["issues"] if i["contra"]}
         omitted = [_first(i) for i in talk["issues"] if i["latent_basis"] == "cross_source"]
-        found = find_contradictions(r, [t], bundle.encoder)
+        found = find_contradictions(r, [t], bundle.encoder, bundle.config.cross_source)
         hits = {k for f in found for k, span in planted.items()
                 if _overlap(claims[k], (f.claim.start, f.claim.end))
                 and _overlap(span, (f.statement.start, f.statement.end))}
-        raised = [(s.start, s.end) for _, s in new_problems(r, [t], bundle.encoder)]
+        raised = [(s.start, s.end) for _, s in new_problems(r, [t], bundle.encoder, bundle.config.cross_source)]
         unstated = omitted + list(planted.values())
         c.update(planted=len(planted), found=len(hits), alarms=len(found), false_contradictions=len(found) - len(hits),
                  omitted=len(omitted), items=len(raised),
