@@ -20,7 +20,9 @@ HEADER_ROLES = {"谈话人": "谈话人", "督察人员": "谈话人", "主持�
 ASKING_ROLES = ("谈话人", "主持人")  # the inspectors' side: questions and procedure, not statements about the unit
 _SEPARATORS = re.compile(r"[，,、；;\s（()）]+")
 _NAME = re.compile(r"^(?:[\u4e00-\u9fff]某{1,2}|[\u4e00-\u9fff]{2,3})$")
-_NOT_A_NAME = re.compile(r"[组局科处室办队所委院会长员部厅站中心同志记主任书记人]$|^(?:省|市|县|区|镇|乡)")
+# organisation suffixes are single characters; titles are words (a class of their characters would refuse names ending in
+# 志, 中, 心, 任 or 书: 胡振志, 王建中)
+_NOT_A_NAME = re.compile(r"(?:[组局科处室办队所委院会长员部厅站人]|中心|同志|主任|书记)$|^(?:省|市|县|区|镇|乡)")
 
 
 @dataclass(frozen=True)

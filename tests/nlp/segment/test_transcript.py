@@ -56,6 +56,14 @@ def test_only_people_are_hidden_not_words() -> None:
     assert names == {"陈一鸣", "赵晓东", "王建国", "孙丽"}
 
 
+def test_names_ending_like_a_title_are_still_names() -> None:
+    from nlp.segment.transcript import names_to_hide
+
+    # 胡振志 leaked from a generated round: 志 (of 同志), 中 (of 中心) and 任 (of 主任) were refused as last characters
+    text = "谈话人：王建中、李书记\n谈话对象：刘主任，法规科同志\n记录人：胡振志\n参加人员：县司法局、督察组\n问：好的。\n"
+    assert names_to_hide(text, find_turns(text)) == {"王建中", "胡振志"}
+
+
 MINUTES = ("江川市应急管理局法治建设督察座谈会记录\n时间：2025年5月13日下午2时30分\n"
            "主持人：谭立新，临江省法治督察第四组组长\n参加人员：夏明辉（市应急管理局副局长）、贺文博（政策法规科科长）\n"
            "记录人：邹丽娟\n"
