@@ -66,6 +66,8 @@ def _subject(entry: dict[str, Any], issue_texts: dict[str, str]) -> str:
     name = glossary.CORRECTION_TARGETS.get(target, target)
     if target == "sentence":
         return f"{name}（第{int(entry['after'].get('i', 0)) + 1}句）"
+    if target == "verdict" and entry["after"].get("decision") is None:
+        return glossary.VERDICT_WITHDRAWN
     if target in ("issue", "added_issue"):
         text = issue_texts.get(entry.get("issue_id") or "") or entry["after"].get("text") or ""
         return f"{name}“{text[:40]}{'…' if len(text) > 40 else ''}”" if text else name
@@ -85,5 +87,8 @@ def history_lines(history: Sequence[dict[str, Any]], issue_texts: dict[str, str]
         changes = tuple((glossary.CORRECTION_FIELDS[k], _words(k, before.get(k)) if k in before else None,
                          _words(k, after.get(k))) for k in fields
                         if not (k == "reason" and not after.get("dismissed", True)))
+        if h["target"] == "verdict" and after.get("decision") is None:  # withdrawn: back to the machine's
+            changes = ((glossary.CORRECTION_FIELDS["decision"], _words("decision", before.get("decision")),
+                        glossary.MACHINE_DECISION),)
         lines.append(HistoryLine(h["at"], h["by"], _subject(h, issue_texts), changes, h.get("note") or ""))
     return lines

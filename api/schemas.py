@@ -165,7 +165,8 @@ class ReportPatch(BaseModel):
     kind: Kind | None = None
     year: int | None = Field(None, ge=1990, le=2100)
     sentences: list[SentenceLabelIn] = Field(default_factory=list, max_length=5000)
-    verdict: VerdictIn | None = None
+    verdict: VerdictIn | None = Field(None,
+                                      description="改判预审结论；null 为撤销改判（结论回到按更正重新计算的机器结论）")
     note: str = Field("", max_length=5000)
 
     @model_validator(mode="after")
@@ -176,6 +177,13 @@ class ReportPatch(BaseModel):
         if self.unit is not None and not self.unit.strip():
             raise ValueError("unit may not be blank")
         return self
+
+    def verdict_correction(self) -> dict[str, object] | None:
+        """The verdict correction's ``after``: the override, ``{"decision": None}`` for ``"verdict": null`` (a
+        withdrawal), or None when ``verdict`` is left out."""
+        if self.verdict is not None:
+            return self.verdict.model_dump(mode="json")
+        return {"decision": None} if "verdict" in self.model_fields_set else None
 
     def document(self) -> dict[str, object]:
         out = {k: getattr(self, k) for k in ("unit", "kind", "year") if getattr(self, k) is not None}

@@ -13,6 +13,7 @@ The machine's analysis is never changed; the corrections (``Correction``, oldest
 - ``added_issue``: ``id``, ``start``, ``end`` (offsets into ``document.text``), ``domain``, ``visibility``: a
   problem the machine missed; its evidence is that span, its sentences those the span overlaps.
 - ``verdict``: ``decision`` and ``reason``: the reviewer's decision; the machine's stays in ``verdict.machine``.
+  ``decision: null`` withdraws the override (撤销改判): the verdict is again the one decided over the corrections.
 
 Example:
     >>> fixed = apply_corrections(result, [Correction(target="issue", issue_id="3f2a…", after={"dismissed": True,
@@ -76,7 +77,7 @@ def apply_corrections(result: AnalysisResult, corrections: Sequence[Correction],
         elif c.target == Target.ADDED_ISSUE and not any(i.id == c.after.get("id") for i in issues):
             issues.append(added_issue(result, c.after, sentences))
         elif c.target == Target.VERDICT:
-            override = c
+            override = c if c.after.get("decision") is not None else None  # null: the override withdrawn
     document = type(document).model_validate(document.model_dump())  # validates the kind and year given
     counted = [i for i in issues if not i.dismissed]
     metrics = compute_metrics(sentences, counted, list(result.metrics.indicators), kind=document.kind,

@@ -279,7 +279,8 @@ SELECT = """([a, offA, b, offB]) => {
 
 def test_a_reviewer_corrects_a_report_in_the_page(server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Dismiss, restore and edit an issue, add two by selecting text, change a sentence's role, override the
-    verdict twice, give the unknown unit, edit and save the letter; the API and the page follow each step."""
+    verdict twice and withdraw the override, give the unknown unit, edit and save the letter; the API and the page
+    follow each step."""
     import docx
     from playwright.sync_api import expect
 
@@ -432,7 +433,7 @@ def test_a_reviewer_corrects_a_report_in_the_page(server, browser, tmp_path: Pat
         # override the verdict with a reason; the machine's stays beside it; then change the override again
         machine = now["verdict"]["decision"]
         other = "return" if machine == "revise" else "revise"
-        for decision, reason in ((other, "经集体研讨，改判"), (machine, "复核后维持原判意见")):
+        for decision, reason in ((machine, "复核后维持原判意见"), (other, "经集体研讨，改判")):
             page.locator("#override-open").click()
             page.locator("#override-form select[name=decision]").select_option(decision)
             page.locator("#override-form textarea[name=reason]").fill(reason)
@@ -444,7 +445,16 @@ def test_a_reviewer_corrects_a_report_in_the_page(server, browser, tmp_path: Pat
             expect(page.locator("#verdict-machine")).to_have_text(
                 "机器预审结论：" + {"revise": "修改", "return": "退回"}[machine])
         verdict = report()["verdict"]
-        assert verdict["override"]["reason"] == "复核后维持原判意见" and verdict["machine"]["decision"] == machine
+        assert verdict["override"]["reason"] == "经集体研讨，改判" and verdict["machine"]["decision"] == machine
+        # withdraw it (撤销改判): the decision shown is the machine's again, with no override beside it
+        stale()
+        page.locator("#override-withdraw").click()
+        reloaded()
+        expect(page.locator("#verdict")).to_have_attribute("data-decision", machine)
+        expect(page.locator("#verdict-override")).to_have_count(0)
+        expect(page.locator("#override-withdraw")).to_have_count(0)
+        expect(page.locator("#history > li").last).to_contain_text("撤销改判")
+        assert "override" not in report()["verdict"]
 
         # give the unit: the letter can then be downloaded and edited
         page.locator("#unit-prompt").click()
@@ -476,14 +486,15 @@ def test_a_reviewer_corrects_a_report_in_the_page(server, browser, tmp_path: Pat
         # the history: every correction, through the API and on the page, in Chinese
         history = api.get(f"{srv.url}/api/v1/reports/{rid}/corrections").json()
         assert [h["target"] for h in history] == ["issue", "issue", "issue", "added_issue", "added_issue",
-                                                  "added_issue", "sentence", "verdict", "verdict", "document"]
+                                                  "added_issue", "sentence", "verdict", "verdict", "verdict",
+                                                  "document"]
         assert history[0]["after"] == {"dismissed": True, "reason": "重复：与第二条重复"}
         assert history[-1]["after"] == {"unit": "桐山县司法局"}  # only what changed
         page.reload()
-        expect(page.locator("#history > li")).to_have_count(10)
+        expect(page.locator("#history > li")).to_have_count(11)
         listed = page.locator("#history").inner_text()
         for words_ in ("排除：未排除（恢复） → 已排除", "排除：已排除 → 未排除（恢复）", "领域：", "补充问题",
-                       "角色：成绩 → 问题", "结论：", "报送单位：（空） → 桐山县司法局"):
+                       "角色：成绩 → 问题", "结论：", "撤销改判", "机器预审结论", "报送单位：（空） → 桐山县司法局"):
             assert words_ in listed, words_
         assert "共性/个性" not in listed and "类型：" not in listed  # only the fields the reviewer changed
         assert not re.search(r"[A-Za-z]{2,}", page.locator("#history").inner_text())

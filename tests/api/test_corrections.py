@@ -189,6 +189,39 @@ def test_a_verdict_override_keeps_the_machines_beside_it(svc, fresh) -> None:
     assert letter.status_code == 409 and letter.json()["code"] == "NO_LETTER"  # a passed report gets no letter
 
 
+def test_an_override_withdrawn_leaves_the_machines_decision_over_the_corrections(svc, fresh) -> None:
+    rid, machine = fresh["id"], fresh["analysis"]["verdict"]
+    url = f"/api/v1/reports/{rid}"
+    assert svc.client.patch(url, json={"verdict": None}, headers=svc.reviewer).status_code == 422  # none to withdraw
+    wrong = [{"i": s["i"], "label": "achievement"} for s in fresh["analysis"]["sentences"]
+             if s["label"] in ("problem", "cause")]
+    relabelled = svc.client.patch(url, json={"sentences": wrong}, headers=svc.reviewer).json()["analysis"]["verdict"]
+    assert svc.client.patch(url, json={"verdict": {"decision": "pass", "reason": "同意通过"}},
+                            headers=svc.reviewer).json()["analysis"]["verdict"]["decision"] == "pass"
+    res = svc.client.patch(url, json={"verdict": None, "note": "改判有误"}, headers=svc.reviewer)
+    assert res.status_code == 200, res.text
+    verdict = res.json()["analysis"]["verdict"]
+    assert verdict == relabelled != machine  # the machine's decision over the relabelled sentences, no override
+    assert "override" not in verdict and "machine" not in verdict
+    assert _report(svc, rid)["analysis"]["verdict"] == verdict
+    history = svc.client.get(f"{url}/corrections", headers=svc.reviewer).json()
+    assert [(h["target"], h["after"]) for h in history[-2:]] == [
+        ("verdict", {"decision": "pass", "reason": "同意通过"}), ("verdict", {"decision": None})]
+    assert history[-1]["before"] == {"decision": "pass", "reason": "同意通过"} and history[-1]["note"] == "改判有误"
+    # the page's 更正记录 names it; a new override works again
+    token = svc.reviewer["Authorization"].removeprefix("Bearer ")
+    svc.client.cookies.set("prereview_token", token)
+    try:
+        page = svc.client.get(f"/reports/{rid}").text
+    finally:
+        svc.client.cookies.clear()
+    assert "撤销改判" in page[page.index("更正记录"):] and 'id="override-withdraw"' not in page
+    again = svc.client.patch(url, json={"verdict": {"decision": "revise", "reason": "复核后改为修改"}},
+                             headers=svc.reviewer).json()["analysis"]["verdict"]
+    assert again["decision"] == "revise" and again["override"]["reason"] == "复核后改为修改"
+    assert again["machine"]["decision"] == relabelled["decision"]
+
+
 def test_unit_then_letter_draft_then_docx(svc) -> None:
     report = _upload(svc, "\n".join(NO_UNIT_LINES).encode(), name="年度报告.txt", kind="annual_report", year="2025")
     rid = report["id"]

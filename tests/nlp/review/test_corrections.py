@@ -76,6 +76,20 @@ def test_an_override_keeps_the_machines_verdict(machine) -> None:  # type: ignor
     assert fixed.verdict.reasons == result.verdict.reasons
 
 
+def test_a_withdrawn_override_leaves_the_machines_decision_over_the_corrections(machine) -> None:  # type: ignore[no-untyped-def]
+    result, config = machine
+    relabel = [Correction(target="sentence", after={"i": s.i, "label": "achievement"})
+               for s in result.sentences if s.label in ("problem", "cause")]
+    override = Correction(target="verdict", after={"decision": "pass", "reason": "同意"})
+    withdraw = Correction(target="verdict", after={"decision": None})
+    fixed = apply_corrections(result, [*relabel, override, withdraw], config)
+    assert fixed == apply_corrections(result, relabel, config)  # as if never overridden, the relabelling kept
+    assert fixed.verdict.override is None and fixed.verdict.machine is None
+    assert "LOW_PROBLEM_SHARE" in [r.code for r in fixed.verdict.reasons]
+    again = apply_corrections(result, [override, withdraw, override], config)  # a later override works again
+    assert again.verdict.decision == "pass" and again.verdict.override is not None
+
+
 def test_document_corrections_are_validated_and_applied(machine) -> None:  # type: ignore[no-untyped-def]
     result, config = machine
     fixed = apply_corrections(result, [Correction(target="document", after={"unit": "乙县司法局", "year": 2023})],
