@@ -109,13 +109,32 @@ def follow_issue(row: IssueRow, after: dict[str, Any]) -> None:
 
 
 def follow_document(session: Session, report: Report, result: AnalysisResult) -> None:
-    """The report's row and checklist rows follow its corrected document and verdict."""
+    """The report's row and checklist rows follow its corrected document and verdict; an omission a corrected kind
+    brings gets its checklist row (one the kind no longer checks keeps its row, and its status history)."""
     doc = result.document
     report.unit, report.kind, report.year, report.decision = doc.unit, doc.kind, doc.year, result.verdict.decision
-    for row in session.scalars(select(IssueRow).where(IssueRow.report_id == report.id)):
+    rows = list(session.scalars(select(IssueRow).where(IssueRow.report_id == report.id)))
+    for row in rows:
         if row.unit != doc.unit:
             item = ChecklistItem.model_validate_json(row.item_json).model_copy(update={"unit": doc.unit})
             row.unit, row.item_json = doc.unit, item.model_dump_json()
+    have = {row.id for row in rows}
+    new = tuple(i for i in result.issues if i.latent_basis == "omission" and row_id(report.id, i.id) not in have)
+    if new:
+        round_row = session.get(Round, report.round_id) if report.round_id is not None else None
+        last = max((row.number for row in rows), default=0)
+        for row in new_rows(report, result.model_copy(update={"issues": new}), round_row and round_row.name, last):
+            session.add(row)
+
+
+def new_rows(report: Report, result: AnalysisResult, round_name: str | None, last: int) -> list[IssueRow]:
+    """Checklist rows for the issues of ``result``, numbered after ``last``."""
+    from nlp.checklist.build import unit_items
+
+    return [IssueRow(id=row_id(report.id, item.issue_id), report_id=report.id, round_id=report.round_id,
+                     unit=report.unit, domain=item.domain, visibility=item.visibility, scope=item.scope,
+                     status=str(item.status), number=item.number, item_json=item.model_dump_json(), updated_at=now())
+            for item in unit_items(result, round_name, start_number=last + 1)]
 
 
 def history(session: Session, report_id: str, issue_row: str | None = None) -> list[dict[str, Any]]:

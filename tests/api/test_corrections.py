@@ -255,6 +255,32 @@ def test_unit_then_letter_draft_then_docx(svc) -> None:
     assert {i["report_id"] for i in listed} <= {rid} and all(i["unit"] == "戊县司法局" for i in listed)
 
 
+def test_a_kind_correction_brings_that_kinds_omissions_into_verdict_and_checklist(svc) -> None:
+    report = _upload(svc, "\n".join(NO_UNIT_LINES).encode(), name="工作报告.txt", unit="己县司法局",
+                     kind="work_report", year="2025")
+    rid, machine = report["id"], report["analysis"]
+
+    def omitted(analysis: dict) -> list[str]:  # type: ignore[type-arg]
+        return sorted(i["domain"] for i in analysis["issues"] if i.get("latent_basis") == "omission")
+
+    def codes(analysis: dict) -> list[str]:  # type: ignore[type-arg]
+        return [r["code"] for r in analysis["verdict"]["reasons"]]
+
+    assert omitted(machine) == [] and "MISSING_REQUIRED_TOPIC" not in codes(machine)  # a 工作报告 owes no topic
+    res = svc.client.patch(f"/api/v1/reports/{rid}", json={"kind": "annual_report"}, headers=svc.reviewer)
+    assert res.status_code == 200, res.text
+    fixed = res.json()["analysis"]
+    assert omitted(fixed) == ["leadership", "reconsideration_litigation"]  # 年度报告 must show the leader's part
+    assert "MISSING_REQUIRED_TOPIC" in codes(fixed) and fixed["verdict"]["decision"] in ("revise", "return")
+    assert fixed["metrics"]["problems_total"] == machine["metrics"]["problems_total"]  # omissions are not stated
+    rows = svc.client.get("/api/v1/issues", params={"unit": "己县司法局"}, headers=svc.reviewer).json()
+    mine = {i["id"]: i for i in rows if i["report_id"] == rid}
+    omission_rows = {i["id"] for i in fixed["issues"] if i.get("latent_basis") == "omission"}
+    assert omission_rows <= set(mine) and len({i["number"] for i in mine.values()}) == len(mine)
+    back = svc.client.patch(f"/api/v1/reports/{rid}", json={"kind": "work_report"}, headers=svc.reviewer)
+    assert omitted(back.json()["analysis"]) == [] and back.json()["analysis"]["verdict"] == machine["verdict"]
+
+
 def test_history_shows_who_when_before_after(svc, fresh) -> None:
     target = fresh["analysis"]["issues"][0]
     svc.client.patch(f"/api/v1/issues/{target['id']}", json={"visibility": "latent", "note": "措辞隐晦"},
