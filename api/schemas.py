@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
 
@@ -79,11 +79,31 @@ class StatusIn(BaseModel):
 
 
 class HistoryOut(BaseModel):
+    """A status change (or 回头看) in an issue's history."""
+
+    kind: Literal["status"] = "status"
     at: str
     by: str
     from_status: Status | None
     to_status: Status
     note: str
+
+
+class CorrectionHistoryOut(BaseModel):
+    """A content correction in an issue's history (as ``GET …/corrections`` gives it): the fields a reviewer changed,
+    before and after (``target`` ``issue``), or the problem a reviewer added (``added_issue``, ``before`` empty)."""
+
+    kind: Literal["correction"] = "correction"
+    at: str
+    by: str
+    correction_id: int
+    target: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    note: str = ""
+
+
+IssueHistoryOut = Annotated[HistoryOut | CorrectionHistoryOut, Field(discriminator="kind")]
 
 
 # -- reviewers' corrections -----------------------------------------------------------------------------------------

@@ -165,9 +165,17 @@ def test_sign_in_upload_verdict_letter_and_status(server, browser, tmp_path: Pat
         letter = "\n".join(p.text for p in docx.Document(io.BytesIO(saved.read_bytes())).paragraphs)
         assert UNIT in letter or "报告" in letter
 
-        # the checklist: move the first issue of the unit to 整改中, then a refused step shows the reason
+        # the checklist: the first issue of the unit reworded (its history lists it), moved to 整改中, then a refused
+        # step shows the reason
         page.goto(f"{srv.url}/checklist?unit={UNIT}")
         row = page.locator("tr.issue-row").first
+        reworded = page.request.patch(f"{srv.url}/api/v1/issues/{row.get_attribute('data-issue')}",
+                                      data={"text": "规范性文件合法性审核把关不严", "note": "表述更准确"})
+        assert reworded.ok, reworded.text()
+        page.reload()
+        row = page.locator("tr.issue-row").first
+        expect(row.locator(".hist-count")).to_have_text("1")
+        expect(row.locator(".hist-list")).to_contain_text("更正问题表述：")
         row.locator("select[name=to]").select_option("status:in_progress")
         row.locator("input[name=note]").fill("已制定整改方案，明确责任股室")
         row.locator("button[type=submit]").click()
@@ -175,8 +183,11 @@ def test_sign_in_upload_verdict_letter_and_status(server, browser, tmp_path: Pat
         expect(row.locator(".form-msg")).to_have_text("已更新为“整改中”。")
         expect(row.locator("[data-status]")).to_have_class(re.compile(r"\bst-in_progress\b"))
         assert row.locator("select[name=to] option").all_inner_texts() == ["转为：已完成待验收"]
-        expect(row.locator(".hist-count")).to_have_text("1")
+        expect(row.locator(".hist-count")).to_have_text("2")  # the script lists the correction too, in Chinese
         row.locator("summary").click()
+        expect(row.locator(".hist-list li").first).to_contain_text("更正问题")
+        expect(row.locator(".hist-list li").first).to_contain_text("→ 规范性文件合法性审核把关不严")
+        expect(row.locator(".hist-list")).to_contain_text("表述更准确")
         expect(row.locator(".hist-list")).to_contain_text("未启动 → 整改中")
         expect(row.locator(".hist-list")).to_contain_text("已制定整改方案")
         row.locator("select[name=to]").select_option("status:for_acceptance")
@@ -195,7 +206,7 @@ def test_sign_in_upload_verdict_letter_and_status(server, browser, tmp_path: Pat
         row.locator("button[type=submit]").click()
         expect(row.locator("[data-status]")).to_have_text("已销号")
         assert row.locator("select[name=to] option").all_inner_texts() == ["回头看：巩固", "回头看：反弹", "回头看：虚假整改"]
-        expect(row.locator(".hist-count")).to_have_text("3")
+        expect(row.locator(".hist-count")).to_have_text("4")
         row.locator("select[name=to]").select_option("followup:sham")
         row.locator("button[type=submit]").click()  # 回头看 finds a sham: back in progress
         expect(row.locator("[data-status]")).to_have_text("整改中")

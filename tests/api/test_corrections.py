@@ -256,8 +256,9 @@ def test_unit_then_letter_draft_then_docx(svc) -> None:
 
 
 def test_a_kind_correction_brings_that_kinds_omissions_into_verdict_and_checklist(svc) -> None:
-    report = _upload(svc, "\n".join(NO_UNIT_LINES).encode(), name="工作报告.txt", unit="己县司法局",
-                     kind="work_report", year="2025")
+    lines = [*NO_UNIT_LINES, "本报告为类型更正测试。"]  # bytes of its own: an upload of known bytes is that report
+    report = _upload(svc, "\n".join(lines).encode(), name="工作报告.txt", unit="己县司法局", kind="work_report",
+                     year="2025")
     rid, machine = report["id"], report["analysis"]
 
     def omitted(analysis: dict) -> list[str]:  # type: ignore[type-arg]
@@ -296,6 +297,42 @@ def test_history_shows_who_when_before_after(svc, fresh) -> None:
                                                                                              "kind": "shufa_report"}
     own = svc.client.get(f"/api/v1/issues/{target['id']}/corrections", headers=svc.reviewer).json()
     assert own == [first]
+
+
+def test_an_issues_history_tells_status_changes_and_corrections_in_time_order(svc, fresh) -> None:
+    stated = [i for i in fresh["analysis"]["issues"] if i.get("latent_basis") is None]
+    target, other = stated[0], stated[1]
+    url = f"/api/v1/issues/{target['id']}"
+    for body in ({"status": "in_progress", "note": "已部署"},
+                 {"text": "执法程序不规范（改写）", "domain": "legal_workforce", "note": "改写"},
+                 {"dismissed": True, "reason": "重复"},
+                 {"dismissed": False, "status": "for_acceptance", "note": "恢复并提交验收"}):  # both at once
+        assert svc.client.patch(url, json=body, headers=svc.reviewer).status_code == 200, body
+    history = svc.client.get(f"{url}/history", headers=svc.reviewer).json()
+    assert [h["kind"] for h in history] == ["status", "correction", "correction", "correction", "status"]
+    assert [h["at"] for h in history] == sorted(h["at"] for h in history) and {h["by"] for h in history} == {"测试审核员"}
+    reworded = history[1]
+    assert (reworded["target"], reworded["note"]) == ("issue", "改写")
+    assert reworded["before"] == {"text": target["text"], "domain": target["domain"]}
+    assert reworded["after"] == {"text": "执法程序不规范（改写）", "domain": "legal_workforce"}
+    assert (history[2]["before"], history[2]["after"]) == ({"dismissed": False, "reason": None},
+                                                          {"dismissed": True, "reason": "重复"})
+    assert (history[3]["after"]["dismissed"], history[4]["to_status"]) == (False, "for_acceptance")
+    corrections = svc.client.get(f"{url}/corrections", headers=svc.reviewer).json()
+    assert [h["correction_id"] for h in history if h["kind"] == "correction"] == [c["id"] for c in corrections]
+    # an issue with status changes only: its entries as before, with their kind
+    assert svc.client.patch(f"/api/v1/issues/{other['id']}", json={"status": "in_progress"},
+                            headers=svc.reviewer).status_code == 200
+    (only,) = svc.client.get(f"/api/v1/issues/{other['id']}/history", headers=svc.reviewer).json()
+    assert only == {"kind": "status", "at": only["at"], "by": "测试审核员", "from_status": "not_started",
+                    "to_status": "in_progress", "note": ""}
+    # a problem a reviewer added: its history starts with the adding
+    s = next(x for x in fresh["analysis"]["sentences"] if x["label"] == "achievement")
+    added = svc.client.post(f"/api/v1/reports/{fresh['id']}/issues", json={"start": s["start"], "end": s["end"]},
+                            headers=svc.reviewer).json()
+    (first,) = svc.client.get(f"/api/v1/issues/{added['id']}/history", headers=svc.reviewer).json()
+    assert (first["kind"], first["target"], first["before"]) == ("correction", "added_issue", {})
+    assert svc.client.get("/api/v1/issues/nope/history", headers=svc.reviewer).status_code == 404
 
 
 def test_feedback_gives_one_line_per_correction_with_the_machines_answer(svc, fresh, monkeypatch) -> None:
