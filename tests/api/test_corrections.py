@@ -466,3 +466,13 @@ def test_generated_corrections_of_a_real_report_get_no_server_error(svc, fresh, 
         assert response.status_code < 500, f"{case.method} {case.formatted_path} {case.body!r}: {response.text[:300]}"
 
     run()
+
+
+def test_a_story_sorts_by_time_status_changes_stored_to_the_second_included() -> None:
+    from api.corrections import story
+
+    old = {"kind": "status", "at": "2026-12-01T10:00:00+00:00"}  # stored before status times kept microseconds
+    fix = {"kind": "correction", "at": "2026-12-01T09:59:59.900000+00:00"}
+    later = {"kind": "correction", "at": "2026-12-01T10:00:00.500000+00:00"}
+    naive = {"kind": "status", "at": "2026-12-01T10:00:01"}  # no zone: UTC
+    assert story([old, naive], [fix, later]) == [fix, old, later, naive]
