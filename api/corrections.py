@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from api.store import now
+from api.store import histories, now
 from api.tables import CorrectionRow, IssueRow, Report, Round
 from api.tokens import Principal
 from nlp.config import AnalysisConfig
@@ -109,13 +110,32 @@ def follow_issue(row: IssueRow, after: dict[str, Any]) -> None:
 
 
 def follow_document(session: Session, report: Report, result: AnalysisResult) -> None:
-    """The report's row and checklist rows follow its corrected document and verdict."""
+    """The report's row and checklist rows follow its corrected document and verdict; an omission a corrected kind
+    brings gets its checklist row (one the kind no longer checks keeps its row, and its status history)."""
     doc = result.document
     report.unit, report.kind, report.year, report.decision = doc.unit, doc.kind, doc.year, result.verdict.decision
-    for row in session.scalars(select(IssueRow).where(IssueRow.report_id == report.id)):
+    rows = list(session.scalars(select(IssueRow).where(IssueRow.report_id == report.id)))
+    for row in rows:
         if row.unit != doc.unit:
             item = ChecklistItem.model_validate_json(row.item_json).model_copy(update={"unit": doc.unit})
             row.unit, row.item_json = doc.unit, item.model_dump_json()
+    have = {row.id for row in rows}
+    new = tuple(i for i in result.issues if i.latent_basis == "omission" and row_id(report.id, i.id) not in have)
+    if new:
+        round_row = session.get(Round, report.round_id) if report.round_id is not None else None
+        last = max((row.number for row in rows), default=0)
+        for row in new_rows(report, result.model_copy(update={"issues": new}), round_row and round_row.name, last):
+            session.add(row)
+
+
+def new_rows(report: Report, result: AnalysisResult, round_name: str | None, last: int) -> list[IssueRow]:
+    """Checklist rows for the issues of ``result``, numbered after ``last``."""
+    from nlp.checklist.build import unit_items
+
+    return [IssueRow(id=row_id(report.id, item.issue_id), report_id=report.id, round_id=report.round_id,
+                     unit=report.unit, domain=item.domain, visibility=item.visibility, scope=item.scope,
+                     status=str(item.status), number=item.number, item_json=item.model_dump_json(), updated_at=now())
+            for item in unit_items(result, round_name, start_number=last + 1)]
 
 
 def history(session: Session, report_id: str, issue_row: str | None = None) -> list[dict[str, Any]]:
@@ -129,6 +149,34 @@ def history(session: Session, report_id: str, issue_row: str | None = None) -> l
 def history_out(row: CorrectionRow) -> dict[str, Any]:
     return {"id": row.id, "at": row.at, "by": row.by, "target": row.target, "issue_id": row.issue_id,
             "before": json.loads(row.before_json), "after": json.loads(row.after_json), "note": row.note}
+
+
+def issue_stories(session: Session, issue_rows: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each checklist row's whole history, oldest first: its status changes (``kind: "status"``) and its content
+    corrections (``kind: "correction"``), as ``GET /issues/{id}/history`` answers."""
+    statuses = histories(session, issue_rows)
+    fixes: dict[str, list[CorrectionRow]] = {}
+    for k in range(0, len(issue_rows), 500):
+        for row in session.scalars(select(CorrectionRow).where(CorrectionRow.issue_id.in_(issue_rows[k:k + 500]))
+                                   .order_by(CorrectionRow.id)):
+            fixes.setdefault(row.issue_id or "", []).append(row)
+    return {i: story([{"kind": "status", "at": h.at, "by": h.by, "from_status": h.from_status,
+                       "to_status": h.to_status, "note": h.note} for h in statuses[i]],
+                     [{"kind": "correction", "at": c.at, "by": c.by, "correction_id": c.id, "target": c.target,
+                       "before": json.loads(c.before_json), "after": json.loads(c.after_json), "note": c.note}
+                      for c in fixes.get(i, [])])
+            for i in issue_rows}
+
+
+def story(statuses: list[dict[str, Any]], fixes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Status changes and corrections in time order (each list is in order already). Times are compared as times:
+    status changes stored before microseconds were kept (``…T10:00:00+00:00``) still sort by their second."""
+    return sorted(statuses + fixes, key=lambda e: _when(e["at"]))
+
+
+def _when(at: str) -> datetime:
+    when = datetime.fromisoformat(at)
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 # -- the corrections a route makes --------------------------------------------------------------------------------

@@ -66,6 +66,8 @@ def _subject(entry: dict[str, Any], issue_texts: dict[str, str]) -> str:
     name = glossary.CORRECTION_TARGETS.get(target, target)
     if target == "sentence":
         return f"{name}（第{int(entry['after'].get('i', 0)) + 1}句）"
+    if target == "verdict" and entry["after"].get("decision") is None:
+        return glossary.VERDICT_WITHDRAWN
     if target in ("issue", "added_issue"):
         text = issue_texts.get(entry.get("issue_id") or "") or entry["after"].get("text") or ""
         return f"{name}“{text[:40]}{'…' if len(text) > 40 else ''}”" if text else name
@@ -75,15 +77,27 @@ def _subject(entry: dict[str, Any], issue_texts: dict[str, str]) -> str:
 def history_lines(history: Sequence[dict[str, Any]], issue_texts: dict[str, str]) -> list[HistoryLine]:
     """The corrections in Chinese: who, when, what, before → after. ``issue_texts``: checklist row id → the
     issue's text now."""
-    lines = []
-    for h in history:
-        before, after = h["before"], h["after"]
-        fields = [k for k in after if k in glossary.CORRECTION_FIELDS and k != "i"]
-        if h["target"] == "added_issue":
-            fields = [k for k in ("text", "domain", "visibility") if k in after]
-            before = {}
-        changes = tuple((glossary.CORRECTION_FIELDS[k], _words(k, before.get(k)) if k in before else None,
-                         _words(k, after.get(k))) for k in fields
-                        if not (k == "reason" and not after.get("dismissed", True)))
-        lines.append(HistoryLine(h["at"], h["by"], _subject(h, issue_texts), changes, h.get("note") or ""))
-    return lines
+    return [HistoryLine(h["at"], h["by"], _subject(h, issue_texts), _changes(h), h.get("note") or "")
+            for h in history]
+
+
+def _changes(h: dict[str, Any]) -> tuple[tuple[str, str | None, str], ...]:
+    """A correction's fields, before → after, in Chinese words (``api/static/app.js`` says them the same way)."""
+    before, after = h["before"], h["after"]
+    fields = [k for k in after if k in glossary.CORRECTION_FIELDS and k != "i"]
+    if h["target"] == "added_issue":
+        fields = [k for k in ("text", "domain", "visibility") if k in after]
+        before = {}
+    if h["target"] == "verdict" and after.get("decision") is None:  # withdrawn: back to the machine's
+        return ((glossary.CORRECTION_FIELDS["decision"], _words("decision", before.get("decision")),
+                 glossary.MACHINE_DECISION),)
+    return tuple((glossary.CORRECTION_FIELDS[k], _words(k, before.get(k)) if k in before else None,
+                  _words(k, after.get(k))) for k in fields
+                 if not (k == "reason" and not after.get("dismissed", True)))
+
+
+def story_lines(story: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An issue's history (``api.corrections.issue_stories``) as the checklist lists it: each correction with what
+    was done (``what``) and its ``changes`` in Chinese words; status changes as they are."""
+    return [e | {"what": glossary.CORRECTION_TARGETS.get(e["target"], e["target"]), "changes": _changes(e)}
+            if e["kind"] == "correction" else e for e in story]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
 
@@ -79,11 +79,31 @@ class StatusIn(BaseModel):
 
 
 class HistoryOut(BaseModel):
+    """A status change (or 回头看) in an issue's history."""
+
+    kind: Literal["status"] = "status"
     at: str
     by: str
     from_status: Status | None
     to_status: Status
     note: str
+
+
+class CorrectionHistoryOut(BaseModel):
+    """A content correction in an issue's history (as ``GET …/corrections`` gives it): the fields a reviewer changed,
+    before and after (``target`` ``issue``), or the problem a reviewer added (``added_issue``, ``before`` empty)."""
+
+    kind: Literal["correction"] = "correction"
+    at: str
+    by: str
+    correction_id: int
+    target: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    note: str = ""
+
+
+IssueHistoryOut = Annotated[HistoryOut | CorrectionHistoryOut, Field(discriminator="kind")]
 
 
 # -- reviewers' corrections -----------------------------------------------------------------------------------------
@@ -165,7 +185,8 @@ class ReportPatch(BaseModel):
     kind: Kind | None = None
     year: int | None = Field(None, ge=1990, le=2100)
     sentences: list[SentenceLabelIn] = Field(default_factory=list, max_length=5000)
-    verdict: VerdictIn | None = None
+    verdict: VerdictIn | None = Field(None,
+                                      description="改判预审结论；null 为撤销改判（结论回到按更正重新计算的机器结论）")
     note: str = Field("", max_length=5000)
 
     @model_validator(mode="after")
@@ -176,6 +197,13 @@ class ReportPatch(BaseModel):
         if self.unit is not None and not self.unit.strip():
             raise ValueError("unit may not be blank")
         return self
+
+    def verdict_correction(self) -> dict[str, object] | None:
+        """The verdict correction's ``after``: the override, ``{"decision": None}`` for ``"verdict": null`` (a
+        withdrawal), or None when ``verdict`` is left out."""
+        if self.verdict is not None:
+            return self.verdict.model_dump(mode="json")
+        return {"decision": None} if "verdict" in self.model_fields_set else None
 
     def document(self) -> dict[str, object]:
         out = {k: getattr(self, k) for k in ("unit", "kind", "year") if getattr(self, k) is not None}

@@ -217,10 +217,11 @@ def change_issue(session: Session, row: IssueRow, who: Principal, status: str | 
                  note: str) -> IssueRow:
     """Apply a status change or a 回头看 result; the lifecycle refuses what it does not allow (409)."""
     item = ChecklistItem.model_validate_json(row.item_json)
+    at = now()  # to the microsecond, as corrections are: an issue's history sorts them together
     if followup:
-        changed = record_followup(item, followup, by=who.name, note=note)
+        changed = record_followup(item, followup, by=who.name, note=note, at=at)
     else:
-        changed = change_status(item, status or "", by=who.name, note=note)
+        changed = change_status(item, status or "", by=who.name, note=note, at=at)
     last = changed.history[-1]
     row.item_json = changed.model_dump_json()
     row.status = str(changed.status)

@@ -13,6 +13,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -25,10 +26,10 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from api import store
-from api.corrections import as_correction, correction_rows
+from api.corrections import as_correction, correction_rows, issue_stories
 from api.deps import COOKIE, PageNo, PageReviewer, ReviewersOnly, ServicesDep, SignedIn, SignInRequired, Viewer
 from api.deps import round_ref as parse_round
-from api.page_review import history_lines, uncertain_sentences, unit_known
+from api.page_review import history_lines, story_lines, uncertain_sentences, unit_known
 from api.page_text import render_text, split_evidence
 from api.rounds import current_summary
 from api.services import Services
@@ -63,10 +64,23 @@ SECURITY_HEADERS = {
 }
 
 ROLE_ORDER: tuple[str, ...] = tuple(Label)
-# the words the pages' scripts need (status changes, job progress) and the lifecycle: app.js keeps none of its own
+# the words the pages' scripts need (status changes, job progress, an issue's corrections) and the lifecycle:
+# app.js keeps none of its own
 SCRIPT_GLOSSARY = {"statuses": glossary.STATUSES, "followups": glossary.FOLLOWUPS, "jobs": glossary.JOB_STATUSES,
                    "transitions": {code: list(nexts) for code, nexts in TRANSITIONS.items()},
-                   "labels": glossary.LABELS}
+                   "labels": glossary.LABELS, "correction_targets": glossary.CORRECTION_TARGETS,
+                   "correction_fields": glossary.CORRECTION_FIELDS, "visibility": glossary.VISIBILITY,
+                   "scopes": glossary.SCOPE, "dismissed": {str(k).lower(): v for k, v in glossary.DISMISSED.items()}}
+
+
+@lru_cache(maxsize=1)
+def script_glossary() -> dict[str, Any]:
+    """``SCRIPT_GLOSSARY`` and the domains' names, read from the taxonomy on the first page, not at import."""
+    from nlp.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    codes = (*taxonomy.codes, *glossary.EXTRA_DOMAINS)
+    return SCRIPT_GLOSSARY | {"domains": {code: taxonomy.name(code) for code in codes}}
 
 
 # -- helpers for templates --------------------------------------------------------------------------------------
@@ -94,7 +108,7 @@ templates.env.filters["pct"] = percent
 templates.env.globals.update({name: words for name, words in vars(glossary).items()
                               if name.isupper() and isinstance(words, dict)})
 templates.env.globals.update(error_message=error_message, reason_name=glossary.reason_name,
-                             SCRIPT_GLOSSARY=SCRIPT_GLOSSARY)
+                             script_glossary=script_glossary)
 
 
 templates.env.globals["split_evidence"] = split_evidence
@@ -361,7 +375,7 @@ def checklist_page(request: Request, who: PageReviewer, svc: ServicesDep, round:
             items, error = [], "未找到所选批次。"
         more = len(items) > CHECKLIST_PAGE
         items = items[:CHECKLIST_PAGE]
-        history = store.histories(s, [i["id"] for i in items])
+        history = {k: story_lines(v) for k, v in issue_stories(s, [i["id"] for i in items]).items()}
         reports = store.reports_by_id(s, {i["report_id"] for i in items})
     query = {k: v for k, v in filters.items() if v}
 

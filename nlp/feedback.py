@@ -11,7 +11,7 @@ original answer, so that training can learn from the answer and evaluation can c
   ``domain``, ``visibility``, ``scope``, ``problem_type``, ``group``, ``dismissed`` (bool) and ``reason``.
 - ``added_issue``: a problem the machine missed. ``answer`` as ``issue``; ``machine`` is ``{}``; ``start``/``end``
   are its offsets in the document text.
-- ``verdict``: ``{"decision": "revise", "reason": "..."}``.
+- ``verdict``: ``{"decision": "revise", "reason": "..."}``; ``{"decision": null}`` withdraws an override.
 - ``document``: any of ``unit``, ``kind``, ``year``.
 """
 

@@ -93,6 +93,8 @@ CORRECTION_TARGETS = {  # what a reviewer did (``nlp.feedback.Target``), as the 
     "sentence": "更正句子角色", "issue": "更正问题", "added_issue": "补充问题", "verdict": "改判预审结论",
     "document": "更正报告信息",
 }
+VERDICT_WITHDRAWN = "撤销改判"  # a verdict correction with ``decision: null``: the override withdrawn
+MACHINE_DECISION = "机器预审结论"  # what a withdrawn override leaves: the decision computed over the corrections
 CORRECTION_FIELDS = {  # the fields of a correction's before / after
     "unit": "报送单位", "kind": "类型", "year": "年度", "label": "角色", "text": "表述", "domain": "领域",
     "visibility": "显性/隐性", "scope": "共性/个性", "problem_type": "问题类型", "group": "问题组", "dismissed": "排除",

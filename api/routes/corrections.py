@@ -30,11 +30,12 @@ def _invalid(field: str, msg: str) -> RequestValidationError:
 
 @router.patch("/reports/{report_id}", response_class=JSONResponse,
               responses={200: {"model": ReportOut, "description": "the corrected report"}},
-              summary="更正报告：单位、类型、年度、句子角色，改判预审结论")
+              summary="更正报告：单位、类型、年度、句子角色，改判或撤销改判预审结论")
 def patch_report(svc: ServicesDep, report_id: str, body: ReportPatch, who: Reviewer) -> Response:
     """Each change is a correction (who, when, before, after); the answer is the report as ``GET`` gives it, with
     metrics and verdict computed again. ``verdict`` overrides the machine's decision (``reason`` required); the
-    machine's stays beside it (``verdict.machine``)."""
+    machine's stays beside it (``verdict.machine``). ``"verdict": null`` withdraws the override (撤销改判; a 422
+    when there is none): the decision is again the machine's, over the corrected sentences and issues."""
     config = svc.round_tools().config
     with svc.sessions.begin() as s:
         report = store.get_report(s, report_id, who)
@@ -45,9 +46,12 @@ def patch_report(svc: ServicesDep, report_id: str, body: ReportPatch, who: Revie
         for k, x in enumerate(body.sentences):
             if x.i not in known:
                 raise _invalid(f"sentences.{k}.i", f"the report has no sentence {x.i}")
+        verdict = body.verdict_correction()
+        if verdict is not None and verdict["decision"] is None and result.verdict.override is None:
+            raise _invalid("verdict", "the verdict is not overridden: nothing to withdraw")
         fixed = corrections.correct_report(
-            s, report, who, body.document(), [(x.i, x.label.value) for x in body.sentences],
-            body.verdict.model_dump(mode="json") if body.verdict else None, body.note, config)
+            s, report, who, body.document(), [(x.i, x.label.value) for x in body.sentences], verdict, body.note,
+            config)
         return Response(corrections.served(report, fixed), media_type="application/json")
 
 

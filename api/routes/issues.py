@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from api import corrections, store
 from api.deps import MAX_ID, ROUND_HELP, ROUND_NAME_HELP, Reviewer, ServicesDep, round_ref
-from api.schemas import STATUS_HELP, CorrectionOut, HistoryOut, IssuePatch, StatusCode
+from api.schemas import STATUS_HELP, CorrectionOut, IssueHistoryOut, IssuePatch, StatusCode
 
 router = APIRouter(tags=["issues"])
 
@@ -46,10 +46,14 @@ def patch_issue(svc: ServicesDep, issue_id: str, body: IssuePatch, who: Reviewer
         return store.issue_out(row)
 
 
-@router.get("/issues/{issue_id}/history", response_model=list[HistoryOut], summary="状态变更记录")
+@router.get("/issues/{issue_id}/history", response_model=list[IssueHistoryOut],
+            summary="问题的办理与更正记录（状态变更、内容更正，按时间）")
 def get_history(svc: ServicesDep, issue_id: str, who: Reviewer) -> list[dict[str, Any]]:
+    """The issue's whole story, oldest first: status changes (``kind: "status"``: ``from_status``, ``to_status``)
+    and content corrections (``kind: "correction"``: ``target``, ``before``, ``after``), each with who and when."""
     with svc.sessions() as s:
-        return store.issue_history(s, issue_id)
+        store.get_issue(s, issue_id)
+        return corrections.issue_stories(s, [issue_id])[issue_id]
 
 
 @router.get("/issues/{issue_id}/corrections", response_model=list[CorrectionOut], summary="问题的更正记录")

@@ -13,6 +13,10 @@
   const JOB_STATUS = GLOSSARY.jobs || {};
   const NEXT = GLOSSARY.transitions || {};
   const statusWords = (code) => STATUSES[code] || code;
+  const FIELDS = GLOSSARY.correction_fields || {};
+  const VALUES = { domain: GLOSSARY.domains || {}, visibility: GLOSSARY.visibility || {}, scope: GLOSSARY.scopes || {},
+    dismissed: GLOSSARY.dismissed || {} };
+  const valueWords = (field, v) => (v === null || v === undefined || v === "") ? "（空）" : ((VALUES[field] || {})[String(v)] || String(v));
 
   /** The Chinese message of an API error body ({"code", "message", "detail"}). */
   async function errorMessage(resp) {
@@ -293,8 +297,8 @@
           const list = details.querySelector(".hist-list");
           list.replaceChildren();
           entries.forEach((e) => {
-            const li = el("li");
-            li.append(el("span", "when", beijing(e.at)), document.createTextNode(" " + e.by + "：" + (e.from_status ? statusWords(e.from_status) : "—") + " → " + statusWords(e.to_status)));
+            const li = e.kind === "correction" ? correctionItem(e) : el("li");
+            if (e.kind !== "correction") li.append(el("span", "when", beijing(e.at)), document.createTextNode(" " + e.by + "：" + (e.from_status ? statusWords(e.from_status) : "—") + " → " + statusWords(e.to_status)));
             if (e.note) li.append(el("div", "note", e.note));
             list.append(li);
           });
@@ -303,6 +307,21 @@
         }
       });
     });
+  }
+
+  /** A content correction in an issue's history: what was done and the fields changed, before → after, as the
+   *  checklist page lists it (api/page_review.py, _changes). */
+  function correctionItem(e) {
+    const li = el("li", "hist-correction");
+    li.append(el("span", "when", beijing(e.at)),
+      document.createTextNode(" " + e.by + "：" + ((GLOSSARY.correction_targets || {})[e.target] || e.target)));
+    const added = e.target === "added_issue";
+    Object.keys(e.after).filter((k) => FIELDS[k] && k !== "i" && (!added || ["text", "domain", "visibility"].includes(k))
+      && !(k === "reason" && "dismissed" in e.after && !e.after.dismissed)).forEach((k) => {
+      const before = !added && k in e.before ? valueWords(k, e.before[k]) + " → " : "";
+      li.append(el("div", "change", FIELDS[k] + "：" + before + valueWords(k, e.after[k])));
+    });
+    return li;
   }
 
   function initFilePickers() {

@@ -120,6 +120,17 @@
       submitCorrection(override, "PATCH", url, { verdict: { decision: override.elements.decision.value, reason: reason } },
         "已改判。");
     });
+    const withdraw = document.getElementById("override-withdraw");
+    if (withdraw) withdraw.addEventListener("click", async () => {
+      // "verdict": null withdraws the override; the decision is then the machine's over the corrections
+      withdraw.disabled = true;
+      const resp = await send("PATCH", url, { verdict: null });
+      if (resp && resp.ok) { reloadWith("已撤销改判，恢复机器预审结论。"); return; }
+      withdraw.disabled = false;
+      const msg = document.getElementById("withdraw-msg");
+      msg.className = "form-msg err";
+      msg.textContent = await refusal(resp);
+    });
     const doc = document.getElementById("doc-form");
     if (doc) doc.addEventListener("submit", (ev) => {
       ev.preventDefault();

@@ -4,7 +4,9 @@ The machine's analysis is never changed; the corrections (``Correction``, oldest
 ``apply_corrections``, and the metrics and the verdict are computed again from the corrected sentences and issues.
 ``target`` takes the codes of ``nlp.feedback.Target``; ``after`` holds, per target:
 
-- ``document``: any of ``unit``, ``kind``, ``year``.
+- ``document``: any of ``unit``, ``kind``, ``year``. A new kind brings that kind's omission checks (the topics it
+  must or should cover, ``nlp.extract.omissions``): its omission issues replace the old kind's, and an omission
+  issue both kinds have keeps its corrections.
 - ``sentence``: ``i`` (the sentence) and ``label``; a reviewer is certain, so the score becomes 1.0.
 - ``issue`` (``issue_id`` names it): any of ``text``, ``domain``, ``visibility``, ``scope``, ``problem_type``,
   ``group``, ``dismissed`` with ``reason`` (a dismissed issue stays in the analysis, marked, and is counted
@@ -13,6 +15,7 @@ The machine's analysis is never changed; the corrections (``Correction``, oldest
 - ``added_issue``: ``id``, ``start``, ``end`` (offsets into ``document.text``), ``domain``, ``visibility``: a
   problem the machine missed; its evidence is that span, its sentences those the span overlaps.
 - ``verdict``: ``decision`` and ``reason``: the reviewer's decision; the machine's stays in ``verdict.machine``.
+  ``decision: null`` withdraws the override (撤销改判): the verdict is again the one decided over the corrections.
 
 Example:
     >>> fixed = apply_corrections(result, [Correction(target="issue", issue_id="3f2a…", after={"dismissed": True,
@@ -28,8 +31,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from nlp.config import AnalysisConfig
-from nlp.doc import AnalysisResult, Issue, Sentence, Span
+from nlp.doc import NON_REPORT_KINDS, AnalysisResult, Document, Issue, Sentence, Span
 from nlp.extract.issues import checklist_line
+from nlp.extract.omissions import find_omissions
 from nlp.feedback import Target
 from nlp.review.metrics import compute_metrics
 from nlp.review.reasons import ReviewInput
@@ -65,18 +69,24 @@ def apply_corrections(result: AnalysisResult, corrections: Sequence[Correction],
     document, sentences, issues = result.document, list(result.sentences), list(result.issues)
     by_i = {s.i: k for k, s in enumerate(sentences)}
     override: Correction | None = None
+    aside: dict[str, Issue] = {}  # omission issues an earlier kind had: they come back, corrected, with that kind
     for c in corrections:
         if c.target == Target.DOCUMENT:
+            kind = document.kind
             document = document.model_copy(update={k: c.after[k] for k in DOCUMENT_FIELDS if k in c.after})
+            if document.kind != kind:
+                issues = with_omissions(issues, document, config, aside)
         elif c.target == Target.SENTENCE and c.after.get("i") in by_i:
             k = by_i[c.after["i"]]
             sentences[k] = sentences[k].model_copy(update={"label": c.after["label"], "score": 1.0})
         elif c.target == Target.ISSUE:
             issues = [_edited(i, c.after) if i.id == c.issue_id else i for i in issues]
+            if c.issue_id in aside:
+                aside[c.issue_id] = _edited(aside[c.issue_id], c.after)
         elif c.target == Target.ADDED_ISSUE and not any(i.id == c.after.get("id") for i in issues):
             issues.append(added_issue(result, c.after, sentences))
         elif c.target == Target.VERDICT:
-            override = c
+            override = c if c.after.get("decision") is not None else None  # null: the override withdrawn
     document = type(document).model_validate(document.model_dump())  # validates the kind and year given
     counted = [i for i in issues if not i.dismissed]
     metrics = compute_metrics(sentences, counted, list(result.metrics.indicators), kind=document.kind,
@@ -87,6 +97,20 @@ def apply_corrections(result: AnalysisResult, corrections: Sequence[Correction],
                              override.at)
     return result.model_copy(update={"document": document, "sentences": tuple(sentences), "issues": tuple(issues),
                                      "metrics": metrics, "verdict": verdict})
+
+
+def with_omissions(issues: Sequence[Issue], document: Document, config: AnalysisConfig,
+                   aside: dict[str, Issue]) -> list[Issue]:
+    """``issues`` with the omission issues of ``document.kind`` in place of the others (``analyze_parsed`` finds them
+    the same way, for report kinds only). One the issues already have stays where it is, as corrected; one set
+    ``aside`` by an earlier kind change comes back from there, as corrected; those the kind does not check go to
+    ``aside``. The new ones follow the issues."""
+    fresh = find_omissions(document, config) if document.kind not in NON_REPORT_KINDS else []
+    wanted = {i.id for i in fresh}
+    aside.update((i.id, i) for i in issues if i.latent_basis == "omission" and i.id not in wanted)
+    kept = [i for i in issues if i.latent_basis != "omission" or i.id in wanted]
+    have = {i.id for i in kept}
+    return kept + [aside.pop(i.id, i) for i in fresh if i.id not in have]
 
 
 def _edited(issue: Issue, after: dict[str, Any]) -> Issue:

@@ -165,9 +165,17 @@ def test_sign_in_upload_verdict_letter_and_status(server, browser, tmp_path: Pat
         letter = "\n".join(p.text for p in docx.Document(io.BytesIO(saved.read_bytes())).paragraphs)
         assert UNIT in letter or "报告" in letter
 
-        # the checklist: move the first issue of the unit to 整改中, then a refused step shows the reason
+        # the checklist: the first issue of the unit reworded (its history lists it), moved to 整改中, then a refused
+        # step shows the reason
         page.goto(f"{srv.url}/checklist?unit={UNIT}")
         row = page.locator("tr.issue-row").first
+        reworded = page.request.patch(f"{srv.url}/api/v1/issues/{row.get_attribute('data-issue')}",
+                                      data={"text": "规范性文件合法性审核把关不严", "note": "表述更准确"})
+        assert reworded.ok, reworded.text()
+        page.reload()
+        row = page.locator("tr.issue-row").first
+        expect(row.locator(".hist-count")).to_have_text("1")
+        expect(row.locator(".hist-list")).to_contain_text("更正问题表述：")
         row.locator("select[name=to]").select_option("status:in_progress")
         row.locator("input[name=note]").fill("已制定整改方案，明确责任股室")
         row.locator("button[type=submit]").click()
@@ -175,8 +183,11 @@ def test_sign_in_upload_verdict_letter_and_status(server, browser, tmp_path: Pat
         expect(row.locator(".form-msg")).to_have_text("已更新为“整改中”。")
         expect(row.locator("[data-status]")).to_have_class(re.compile(r"\bst-in_progress\b"))
         assert row.locator("select[name=to] option").all_inner_texts() == ["转为：已完成待验收"]
-        expect(row.locator(".hist-count")).to_have_text("1")
+        expect(row.locator(".hist-count")).to_have_text("2")  # the script lists the correction too, in Chinese
         row.locator("summary").click()
+        expect(row.locator(".hist-list li").first).to_contain_text("更正问题")
+        expect(row.locator(".hist-list li").first).to_contain_text("→ 规范性文件合法性审核把关不严")
+        expect(row.locator(".hist-list")).to_contain_text("表述更准确")
         expect(row.locator(".hist-list")).to_contain_text("未启动 → 整改中")
         expect(row.locator(".hist-list")).to_contain_text("已制定整改方案")
         row.locator("select[name=to]").select_option("status:for_acceptance")
@@ -195,7 +206,7 @@ def test_sign_in_upload_verdict_letter_and_status(server, browser, tmp_path: Pat
         row.locator("button[type=submit]").click()
         expect(row.locator("[data-status]")).to_have_text("已销号")
         assert row.locator("select[name=to] option").all_inner_texts() == ["回头看：巩固", "回头看：反弹", "回头看：虚假整改"]
-        expect(row.locator(".hist-count")).to_have_text("3")
+        expect(row.locator(".hist-count")).to_have_text("4")
         row.locator("select[name=to]").select_option("followup:sham")
         row.locator("button[type=submit]").click()  # 回头看 finds a sham: back in progress
         expect(row.locator("[data-status]")).to_have_text("整改中")
@@ -279,7 +290,8 @@ SELECT = """([a, offA, b, offB]) => {
 
 def test_a_reviewer_corrects_a_report_in_the_page(server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Dismiss, restore and edit an issue, add two by selecting text, change a sentence's role, override the
-    verdict twice, give the unknown unit, edit and save the letter; the API and the page follow each step."""
+    verdict twice and withdraw the override, give the unknown unit, edit and save the letter; the API and the page
+    follow each step."""
     import docx
     from playwright.sync_api import expect
 
@@ -432,7 +444,7 @@ def test_a_reviewer_corrects_a_report_in_the_page(server, browser, tmp_path: Pat
         # override the verdict with a reason; the machine's stays beside it; then change the override again
         machine = now["verdict"]["decision"]
         other = "return" if machine == "revise" else "revise"
-        for decision, reason in ((other, "经集体研讨，改判"), (machine, "复核后维持原判意见")):
+        for decision, reason in ((machine, "复核后维持原判意见"), (other, "经集体研讨，改判")):
             page.locator("#override-open").click()
             page.locator("#override-form select[name=decision]").select_option(decision)
             page.locator("#override-form textarea[name=reason]").fill(reason)
@@ -444,7 +456,16 @@ def test_a_reviewer_corrects_a_report_in_the_page(server, browser, tmp_path: Pat
             expect(page.locator("#verdict-machine")).to_have_text(
                 "机器预审结论：" + {"revise": "修改", "return": "退回"}[machine])
         verdict = report()["verdict"]
-        assert verdict["override"]["reason"] == "复核后维持原判意见" and verdict["machine"]["decision"] == machine
+        assert verdict["override"]["reason"] == "经集体研讨，改判" and verdict["machine"]["decision"] == machine
+        # withdraw it (撤销改判): the decision shown is the machine's again, with no override beside it
+        stale()
+        page.locator("#override-withdraw").click()
+        reloaded()
+        expect(page.locator("#verdict")).to_have_attribute("data-decision", machine)
+        expect(page.locator("#verdict-override")).to_have_count(0)
+        expect(page.locator("#override-withdraw")).to_have_count(0)
+        expect(page.locator("#history > li").last).to_contain_text("撤销改判")
+        assert "override" not in report()["verdict"]
 
         # give the unit: the letter can then be downloaded and edited
         page.locator("#unit-prompt").click()
@@ -476,14 +497,15 @@ def test_a_reviewer_corrects_a_report_in_the_page(server, browser, tmp_path: Pat
         # the history: every correction, through the API and on the page, in Chinese
         history = api.get(f"{srv.url}/api/v1/reports/{rid}/corrections").json()
         assert [h["target"] for h in history] == ["issue", "issue", "issue", "added_issue", "added_issue",
-                                                  "added_issue", "sentence", "verdict", "verdict", "document"]
+                                                  "added_issue", "sentence", "verdict", "verdict", "verdict",
+                                                  "document"]
         assert history[0]["after"] == {"dismissed": True, "reason": "重复：与第二条重复"}
         assert history[-1]["after"] == {"unit": "桐山县司法局"}  # only what changed
         page.reload()
-        expect(page.locator("#history > li")).to_have_count(10)
+        expect(page.locator("#history > li")).to_have_count(11)
         listed = page.locator("#history").inner_text()
         for words_ in ("排除：未排除（恢复） → 已排除", "排除：已排除 → 未排除（恢复）", "领域：", "补充问题",
-                       "角色：成绩 → 问题", "结论：", "报送单位：（空） → 桐山县司法局"):
+                       "角色：成绩 → 问题", "结论：", "撤销改判", "机器预审结论", "报送单位：（空） → 桐山县司法局"):
             assert words_ in listed, words_
         assert "共性/个性" not in listed and "类型：" not in listed  # only the fields the reviewer changed
         assert not re.search(r"[A-Za-z]{2,}", page.locator("#history").inner_text())

@@ -189,6 +189,39 @@ def test_a_verdict_override_keeps_the_machines_beside_it(svc, fresh) -> None:
     assert letter.status_code == 409 and letter.json()["code"] == "NO_LETTER"  # a passed report gets no letter
 
 
+def test_an_override_withdrawn_leaves_the_machines_decision_over_the_corrections(svc, fresh) -> None:
+    rid, machine = fresh["id"], fresh["analysis"]["verdict"]
+    url = f"/api/v1/reports/{rid}"
+    assert svc.client.patch(url, json={"verdict": None}, headers=svc.reviewer).status_code == 422  # none to withdraw
+    wrong = [{"i": s["i"], "label": "achievement"} for s in fresh["analysis"]["sentences"]
+             if s["label"] in ("problem", "cause")]
+    relabelled = svc.client.patch(url, json={"sentences": wrong}, headers=svc.reviewer).json()["analysis"]["verdict"]
+    assert svc.client.patch(url, json={"verdict": {"decision": "pass", "reason": "同意通过"}},
+                            headers=svc.reviewer).json()["analysis"]["verdict"]["decision"] == "pass"
+    res = svc.client.patch(url, json={"verdict": None, "note": "改判有误"}, headers=svc.reviewer)
+    assert res.status_code == 200, res.text
+    verdict = res.json()["analysis"]["verdict"]
+    assert verdict == relabelled != machine  # the machine's decision over the relabelled sentences, no override
+    assert "override" not in verdict and "machine" not in verdict
+    assert _report(svc, rid)["analysis"]["verdict"] == verdict
+    history = svc.client.get(f"{url}/corrections", headers=svc.reviewer).json()
+    assert [(h["target"], h["after"]) for h in history[-2:]] == [
+        ("verdict", {"decision": "pass", "reason": "同意通过"}), ("verdict", {"decision": None})]
+    assert history[-1]["before"] == {"decision": "pass", "reason": "同意通过"} and history[-1]["note"] == "改判有误"
+    # the page's 更正记录 names it; a new override works again
+    token = svc.reviewer["Authorization"].removeprefix("Bearer ")
+    svc.client.cookies.set("prereview_token", token)
+    try:
+        page = svc.client.get(f"/reports/{rid}").text
+    finally:
+        svc.client.cookies.clear()
+    assert "撤销改判" in page[page.index("更正记录"):] and 'id="override-withdraw"' not in page
+    again = svc.client.patch(url, json={"verdict": {"decision": "revise", "reason": "复核后改为修改"}},
+                             headers=svc.reviewer).json()["analysis"]["verdict"]
+    assert again["decision"] == "revise" and again["override"]["reason"] == "复核后改为修改"
+    assert again["machine"]["decision"] == relabelled["decision"]
+
+
 def test_unit_then_letter_draft_then_docx(svc) -> None:
     report = _upload(svc, "\n".join(NO_UNIT_LINES).encode(), name="年度报告.txt", kind="annual_report", year="2025")
     rid = report["id"]
@@ -222,6 +255,33 @@ def test_unit_then_letter_draft_then_docx(svc) -> None:
     assert {i["report_id"] for i in listed} <= {rid} and all(i["unit"] == "戊县司法局" for i in listed)
 
 
+def test_a_kind_correction_brings_that_kinds_omissions_into_verdict_and_checklist(svc) -> None:
+    lines = [*NO_UNIT_LINES, "本报告为类型更正测试。"]  # bytes of its own: an upload of known bytes is that report
+    report = _upload(svc, "\n".join(lines).encode(), name="工作报告.txt", unit="己县司法局", kind="work_report",
+                     year="2025")
+    rid, machine = report["id"], report["analysis"]
+
+    def omitted(analysis: dict) -> list[str]:  # type: ignore[type-arg]
+        return sorted(i["domain"] for i in analysis["issues"] if i.get("latent_basis") == "omission")
+
+    def codes(analysis: dict) -> list[str]:  # type: ignore[type-arg]
+        return [r["code"] for r in analysis["verdict"]["reasons"]]
+
+    assert omitted(machine) == [] and "MISSING_REQUIRED_TOPIC" not in codes(machine)  # a 工作报告 owes no topic
+    res = svc.client.patch(f"/api/v1/reports/{rid}", json={"kind": "annual_report"}, headers=svc.reviewer)
+    assert res.status_code == 200, res.text
+    fixed = res.json()["analysis"]
+    assert omitted(fixed) == ["leadership", "reconsideration_litigation"]  # 年度报告 must show the leader's part
+    assert "MISSING_REQUIRED_TOPIC" in codes(fixed) and fixed["verdict"]["decision"] in ("revise", "return")
+    assert fixed["metrics"]["problems_total"] == machine["metrics"]["problems_total"]  # omissions are not stated
+    rows = svc.client.get("/api/v1/issues", params={"unit": "己县司法局"}, headers=svc.reviewer).json()
+    mine = {i["id"]: i for i in rows if i["report_id"] == rid}
+    omission_rows = {i["id"] for i in fixed["issues"] if i.get("latent_basis") == "omission"}
+    assert omission_rows <= set(mine) and len({i["number"] for i in mine.values()}) == len(mine)
+    back = svc.client.patch(f"/api/v1/reports/{rid}", json={"kind": "work_report"}, headers=svc.reviewer)
+    assert omitted(back.json()["analysis"]) == [] and back.json()["analysis"]["verdict"] == machine["verdict"]
+
+
 def test_history_shows_who_when_before_after(svc, fresh) -> None:
     target = fresh["analysis"]["issues"][0]
     svc.client.patch(f"/api/v1/issues/{target['id']}", json={"visibility": "latent", "note": "措辞隐晦"},
@@ -237,6 +297,42 @@ def test_history_shows_who_when_before_after(svc, fresh) -> None:
                                                                                              "kind": "shufa_report"}
     own = svc.client.get(f"/api/v1/issues/{target['id']}/corrections", headers=svc.reviewer).json()
     assert own == [first]
+
+
+def test_an_issues_history_tells_status_changes_and_corrections_in_time_order(svc, fresh) -> None:
+    stated = [i for i in fresh["analysis"]["issues"] if i.get("latent_basis") is None]
+    target, other = stated[0], stated[1]
+    url = f"/api/v1/issues/{target['id']}"
+    for body in ({"status": "in_progress", "note": "已部署"},
+                 {"text": "执法程序不规范（改写）", "domain": "legal_workforce", "note": "改写"},
+                 {"dismissed": True, "reason": "重复"},
+                 {"dismissed": False, "status": "for_acceptance", "note": "恢复并提交验收"}):  # both at once
+        assert svc.client.patch(url, json=body, headers=svc.reviewer).status_code == 200, body
+    history = svc.client.get(f"{url}/history", headers=svc.reviewer).json()
+    assert [h["kind"] for h in history] == ["status", "correction", "correction", "correction", "status"]
+    assert [h["at"] for h in history] == sorted(h["at"] for h in history) and {h["by"] for h in history} == {"测试审核员"}
+    reworded = history[1]
+    assert (reworded["target"], reworded["note"]) == ("issue", "改写")
+    assert reworded["before"] == {"text": target["text"], "domain": target["domain"]}
+    assert reworded["after"] == {"text": "执法程序不规范（改写）", "domain": "legal_workforce"}
+    assert (history[2]["before"], history[2]["after"]) == ({"dismissed": False, "reason": None},
+                                                          {"dismissed": True, "reason": "重复"})
+    assert (history[3]["after"]["dismissed"], history[4]["to_status"]) == (False, "for_acceptance")
+    corrections = svc.client.get(f"{url}/corrections", headers=svc.reviewer).json()
+    assert [h["correction_id"] for h in history if h["kind"] == "correction"] == [c["id"] for c in corrections]
+    # an issue with status changes only: its entries as before, with their kind
+    assert svc.client.patch(f"/api/v1/issues/{other['id']}", json={"status": "in_progress"},
+                            headers=svc.reviewer).status_code == 200
+    (only,) = svc.client.get(f"/api/v1/issues/{other['id']}/history", headers=svc.reviewer).json()
+    assert only == {"kind": "status", "at": only["at"], "by": "测试审核员", "from_status": "not_started",
+                    "to_status": "in_progress", "note": ""}
+    # a problem a reviewer added: its history starts with the adding
+    s = next(x for x in fresh["analysis"]["sentences"] if x["label"] == "achievement")
+    added = svc.client.post(f"/api/v1/reports/{fresh['id']}/issues", json={"start": s["start"], "end": s["end"]},
+                            headers=svc.reviewer).json()
+    (first,) = svc.client.get(f"/api/v1/issues/{added['id']}/history", headers=svc.reviewer).json()
+    assert (first["kind"], first["target"], first["before"]) == ("correction", "added_issue", {})
+    assert svc.client.get("/api/v1/issues/nope/history", headers=svc.reviewer).status_code == 404
 
 
 def test_feedback_gives_one_line_per_correction_with_the_machines_answer(svc, fresh, monkeypatch) -> None:
@@ -370,3 +466,13 @@ def test_generated_corrections_of_a_real_report_get_no_server_error(svc, fresh, 
         assert response.status_code < 500, f"{case.method} {case.formatted_path} {case.body!r}: {response.text[:300]}"
 
     run()
+
+
+def test_a_story_sorts_by_time_status_changes_stored_to_the_second_included() -> None:
+    from api.corrections import story
+
+    old = {"kind": "status", "at": "2026-12-01T10:00:00+00:00"}  # stored before status times kept microseconds
+    fix = {"kind": "correction", "at": "2026-12-01T09:59:59.900000+00:00"}
+    later = {"kind": "correction", "at": "2026-12-01T10:00:00.500000+00:00"}
+    naive = {"kind": "status", "at": "2026-12-01T10:00:01"}  # no zone: UTC
+    assert story([old, naive], [fix, later]) == [fix, old, later, naive]

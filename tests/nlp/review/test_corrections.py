@@ -76,6 +76,55 @@ def test_an_override_keeps_the_machines_verdict(machine) -> None:  # type: ignor
     assert fixed.verdict.reasons == result.verdict.reasons
 
 
+def test_a_withdrawn_override_leaves_the_machines_decision_over_the_corrections(machine) -> None:  # type: ignore[no-untyped-def]
+    result, config = machine
+    relabel = [Correction(target="sentence", after={"i": s.i, "label": "achievement"})
+               for s in result.sentences if s.label in ("problem", "cause")]
+    override = Correction(target="verdict", after={"decision": "pass", "reason": "同意"})
+    withdraw = Correction(target="verdict", after={"decision": None})
+    fixed = apply_corrections(result, [*relabel, override, withdraw], config)
+    assert fixed == apply_corrections(result, relabel, config)  # as if never overridden, the relabelling kept
+    assert fixed.verdict.override is None and fixed.verdict.machine is None
+    assert "LOW_PROBLEM_SHARE" in [r.code for r in fixed.verdict.reasons]
+    again = apply_corrections(result, [override, withdraw, override], config)  # a later override works again
+    assert again.verdict.decision == "pass" and again.verdict.override is not None
+
+
+def _omitted(result: AnalysisResult) -> list[str]:
+    return sorted(i.domain for i in result.issues if i.latent_basis == "omission")
+
+
+def test_a_kind_correction_brings_that_kinds_omission_checks(machine) -> None:  # type: ignore[no-untyped-def]
+    _, config = machine
+    bundle = load_bundle()
+    work = analyze(make_txt(), "r.txt", bundle, unit="甲县司法局", kind="work_report")  # a kind owing no topic
+    annual = analyze(make_txt(), "r.txt", bundle, unit="甲县司法局", kind="annual_report")
+    assert _omitted(work) == [] and work.verdict.decision == "pass"
+    fixed = apply_corrections(work, [Correction(target="document", after={"kind": "annual_report"})], config)
+    assert _omitted(fixed) == _omitted(annual) == ["leadership", "reconsideration_litigation"]
+    assert [i.id for i in fixed.issues if i.latent_basis == "omission"] == \
+        [i.id for i in annual.issues if i.latent_basis == "omission"]  # the ids the analysis would give
+    assert fixed.verdict == annual.verdict and "MISSING_REQUIRED_TOPIC" in [r.code for r in fixed.verdict.reasons]
+    assert fixed.metrics == work.metrics  # omissions are no stated problems
+    back = apply_corrections(annual, [Correction(target="document", after={"kind": "work_report"})], config)
+    assert _omitted(back) == [] and back.verdict == work.verdict
+
+
+def test_an_omission_keeps_its_corrections_across_kind_changes(machine) -> None:  # type: ignore[no-untyped-def]
+    _, config = machine
+    annual = analyze(make_txt(), "r.txt", load_bundle(), unit="甲县司法局", kind="annual_report")
+    lead = next(i for i in annual.issues if i.latent_basis == "omission" and i.domain == "leadership")
+    dismiss = Correction(target="issue", issue_id=lead.id, after={"dismissed": True, "reason": "非问题"})
+    to = [Correction(target="document", after={"kind": k}) for k in ("work_report", "annual_report")]
+    fixed = apply_corrections(annual, [dismiss, *to], config)  # away and back: the dismissal stays
+    assert next(i for i in fixed.issues if i.id == lead.id).dismissed
+    assert "MISSING_REQUIRED_TOPIC" not in [r.code for r in fixed.verdict.reasons]
+    shufa = apply_corrections(annual, [dismiss, Correction(target="document", after={"kind": "shufa_report"})],
+                              config)  # a kind that checks it too: the issue stays, as corrected, in its place
+    assert [i.id for i in shufa.issues] == [i.id for i in annual.issues]
+    assert next(i for i in shufa.issues if i.id == lead.id).dismissed
+
+
 def test_document_corrections_are_validated_and_applied(machine) -> None:  # type: ignore[no-untyped-def]
     result, config = machine
     fixed = apply_corrections(result, [Correction(target="document", after={"unit": "乙县司法局", "year": 2023})],
