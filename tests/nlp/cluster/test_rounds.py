@@ -274,3 +274,16 @@ def test_theme_similarity_comes_from_the_policy_then_the_encoder_then_the_defaul
     assert theme_similarity(HashEncoder()) == DEFAULT_THEME_SIMILARITY  # an encoder nobody calibrated
     assert theme_similarity(Calibrated(), GroupingPolicy(theme_similarity=0.8)) == 0.8
     assert theme_similarity(Calibrated(), GroupingPolicy(theme_similarity=None)) is None  # never join into themes
+
+
+def test_the_domain_bonus_joins_alike_issues_of_one_domain_only() -> None:
+    import numpy as np
+
+    from nlp.cluster.rounds import _cluster
+
+    # three issues 0.5 alike; at similarity 0.6 none join, unless a bonus of 0.15 counts a shared domain
+    emb = np.array([[1, 0, 0], [0.5, np.sqrt(0.75), 0], [0.5, 0, np.sqrt(0.75)]], dtype=np.float32)
+    domains = ["law_enforcement", "law_enforcement", "leadership"]
+    assert len(set(_cluster(emb, domains, 0.6, 0.0))) == 3
+    labels = _cluster(emb, domains, 0.6, 0.15)
+    assert labels[0] == labels[1] != labels[2]
