@@ -90,8 +90,11 @@ def record(session: Session, report: Report, who: Principal, target: Target, bef
 
 
 def mark_dirty(session: Session, report: Report) -> None:
+    """The report's round, and the rounds that compare with it (屡改屡犯 reads its corrected problems), are
+    computed again when next read."""
     if report.round_id is not None:
-        session.execute(update(Round).where(Round.id == report.round_id).values(dirty=True))
+        session.execute(update(Round).where((Round.id == report.round_id) | (Round.previous_round_id == report.round_id))
+                        .values(dirty=True))
 
 
 def follow_issue(row: IssueRow, after: dict[str, Any]) -> None:

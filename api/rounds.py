@@ -19,8 +19,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from api.store import now
-from api.tables import IssueRow, Job, JobFile, Report, Round
+from api.tables import CorrectionRow, IssueRow, Job, JobFile, Report, Round
 from nlp.cluster.recurrence import EarlierRound
+from nlp.config import AnalysisConfig
 from nlp.doc import AnalysisResult, ChecklistItem
 from nlp.round import Failure, RoundSummary, review_round
 
@@ -61,7 +62,7 @@ def refresh_round(session: Session, round_row: Round, tools: Tools) -> RoundSumm
     fixes = {k: [as_correction(c) for c in v] for k, v in correction_rows(session, [r.id for r in reports]).items()}
     inputs = [apply_corrections(m, fixes.get(r.id, []), models.config) for r, m in zip(reports, machine, strict=True)]
     review = review_round(inputs, models, round_name=round_row.name, failures=_failures(session, round_row),
-                          previous=earlier_round(session, round_row))
+                          previous=earlier_round(session, round_row, models.config))
     for report, before, after in zip(reports, machine, review.results, strict=True):
         stored = with_round_facts(before, after, models.config) if report.id in fixes else after
         report.result_json = stored.model_dump_json()  # scopes, groups, round-level verdicts
@@ -113,27 +114,44 @@ def current_summary(session: Session, round_row: Round, tools: Tools) -> RoundSu
     return refresh_round(session, round_row, tools)
 
 
-def earlier_round(session: Session, round_row: Round) -> EarlierRound | None:
-    """The round ``round_row`` is compared with (屡改屡犯), read from its stored results; None when it names none.
+def earlier_round(session: Session, round_row: Round, config: Any = None) -> EarlierRound | None:
+    """The round ``round_row`` is compared with (屡改屡犯), read from its stored results as its reviewers corrected
+    them (a problem they dismissed was not reported; a unit they set is the unit); None when it names none.
+    ``config``: the analysis config the corrections are applied with (the bundle's).
 
-    What is read of them (units, issue ids, wordings, types) changes only when a report is added: reports are never
-    removed nor analysed again, and the round step rewrites only their round facts. So a read is kept, keyed by the
-    database, the round, and its reports' count and latest addition, and read again once the earlier round changed.
+    What is read of them (units, issue ids, wordings, types) changes only when a report or a correction is added:
+    reports are never removed nor analysed again, corrections are append-only, and the round step rewrites only
+    round facts. So a read is kept, keyed by the database, the round, its reports' count and latest addition and its
+    corrections' count and latest id, and read again once the earlier round changed.
     """
+    from api.corrections import as_correction, correction_rows
+    from nlp.review.corrections import apply_corrections
+
     earlier = session.get(Round, round_row.previous_round_id) if round_row.previous_round_id else None
     if earlier is None:
         return None
     count, latest = session.execute(select(func.count(Report.id), func.max(Report.created_at))
                                     .where(Report.round_id == earlier.id)).one()
-    key = (str(session.get_bind().url), earlier.id, earlier.created_at, earlier.name, count, latest)
+    fixed, last_fix = session.execute(select(func.count(CorrectionRow.id), func.max(CorrectionRow.id))
+                                      .join(Report, Report.id == CorrectionRow.report_id)
+                                      .where(Report.round_id == earlier.id)).one()
+    key = (str(session.get_bind().url), earlier.id, earlier.created_at, earlier.name, count, latest, fixed, last_fix)
     with _EARLIER_LOCK:
         kept = _EARLIER.get(key)
         if kept is not None:
             _EARLIER.move_to_end(key)
             return kept
-    stored = session.scalars(select(Report.result_json).where(Report.round_id == earlier.id)
-                             .order_by(Report.created_at, Report.id))
-    read = EarlierRound.from_json((json.loads(r) for r in stored), earlier.name)
+    stored = session.execute(select(Report.id, Report.result_json).where(Report.round_id == earlier.id)
+                             .order_by(Report.created_at, Report.id)).all()
+    fixes = {k: [as_correction(c) for c in v] for k, v in correction_rows(session, [r for r, _ in stored]).items()} \
+        if fixed else {}
+    issues: list[Any] = []
+    for report_id, result_json in stored:  # only a corrected report is validated whole
+        part = EarlierRound.of([apply_corrections(AnalysisResult.model_validate_json(result_json), fixes[report_id],
+                                                  config or AnalysisConfig())]) if report_id in fixes \
+            else EarlierRound.from_json([json.loads(result_json)])
+        issues += part.issues
+    read = EarlierRound(earlier.name, tuple(issues))
     with _EARLIER_LOCK:
         _EARLIER[key] = read
         while len(_EARLIER) > EARLIER_KEPT:

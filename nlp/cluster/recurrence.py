@@ -60,7 +60,7 @@ class EarlierRound:
             unit = (r.get("document") or {}).get("unit")
             if unit:
                 issues += [EarlierIssue(unit, i["id"], i["text"], i.get("problem_type")) for i in r.get("issues", ())
-                           if i.get("latent_basis") != LatentBasis.OMISSION]
+                           if i.get("latent_basis") != LatentBasis.OMISSION and not i.get("dismissed")]
         return cls(name, tuple(issues))
 
 
@@ -140,7 +140,8 @@ def find_recurrences(results: Sequence[AnalysisResult], earlier: EarlierRound,
 
 
 def _reported(issue: Issue) -> bool:
-    return issue.latent_basis != LatentBasis.OMISSION
+    """A problem the report states: not an omission the machine found, nor one a reviewer dismissed."""
+    return issue.latent_basis != LatentBasis.OMISSION and not issue.dismissed
 
 
 def _match(issue: Issue, past: list[EarlierIssue], typed: dict[str, EarlierIssue], grams: list[frozenset[str]],

@@ -139,3 +139,19 @@ def test_the_round_step_marks_issues_rows_and_summary_given_an_earlier_round() -
     alone = review_round(this_round(), models, round_name="2025年度述法评议")
     assert all(row.item.recurring is None for row in alone.items)
     assert not {"previous_round", "recurring"} & set(json.loads(alone.summary.model_dump_json()))
+
+
+def test_a_dismissed_problem_neither_counts_as_reported_nor_is_marked() -> None:
+    def dismissed(r: AnalysisResult, k: int) -> AnalysisResult:
+        issues = tuple(i.model_copy(update={"dismissed": True, "dismissed_reason": "误识别"}) if n == k else i
+                       for n, i in enumerate(r.issues))
+        return r.model_copy(update={"issues": issues})
+
+    earlier = earlier_round()
+    earlier[0] = dismissed(earlier[0], 0)  # 甲's 持证上岗 problem of last year was a misread sentence
+    parsed = [json.loads(r.model_dump_json()) for r in earlier]
+    assert EarlierRound.from_json(parsed, EARLIER) == EarlierRound.of(earlier, EARLIER)
+    assert set(find_recurrences(this_round(), EarlierRound.of(earlier, EARLIER))) == {"甲县司法局-1"}
+    now = this_round()
+    now[0] = dismissed(now[0], 1)  # this year's 备案审查 line dismissed: nothing of it is marked
+    assert set(find_recurrences(now, EarlierRound.of(earlier_round(), EARLIER))) == {"甲县司法局-0"}
