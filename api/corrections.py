@@ -93,8 +93,8 @@ def mark_dirty(session: Session, report: Report) -> None:
     """The report's round, and the rounds that compare with it (屡改屡犯 reads its corrected problems), are
     computed again when next read."""
     if report.round_id is not None:
-        session.execute(update(Round).where((Round.id == report.round_id) | (Round.previous_round_id == report.round_id))
-                        .values(dirty=True))
+        touched = (Round.id == report.round_id) | (Round.previous_round_id == report.round_id)
+        session.execute(update(Round).where(touched).values(dirty=True))
 
 
 def follow_issue(row: IssueRow, after: dict[str, Any]) -> None:
