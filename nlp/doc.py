@@ -120,6 +120,16 @@ LABELS: tuple[str, ...] = tuple(x.value for x in Label)
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=True)  # fields hold the plain codes
 
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_derived(cls, data: object) -> object:
+        """Computed fields (``Document.chars``, ``CommonProblem.title`` …) are derived: accepted on input, as a saved
+        result carries them, and recomputed."""
+        derived = cls.model_computed_fields
+        if derived and isinstance(data, dict) and data.keys() & derived.keys():
+            data = {k: v for k, v in data.items() if k not in derived}
+        return data
+
 
 class Span(_Frozen):
     """A piece of ``Document.text``: ``text == document.text[start:end]``. ``document`` names another file when the
@@ -160,14 +170,6 @@ class Document(_Frozen):
     warnings: tuple[str, ...] = ()
     media_type: str = "text/plain"
     page_starts: tuple[int, ...] = ()
-
-    @model_validator(mode="before")
-    @classmethod
-    def _drop_derived(cls, data: object) -> object:
-        """``chars`` is derived from ``text``: accepted on input (a saved result) and recomputed."""
-        if isinstance(data, dict) and "chars" in data:
-            data = {k: v for k, v in data.items() if k != "chars"}
-        return data
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -402,14 +404,6 @@ class CommonProblem(_Frozen):
     members: tuple[str, ...]
     scope: Scope | None = Scope.COMMON
     problem_type: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _drop_derived(cls, data: object) -> object:
-        """``title`` and ``issues`` are derived: accepted on input (a saved summary) and recomputed."""
-        if isinstance(data, dict) and ("title" in data or "issues" in data):
-            data = {k: v for k, v in data.items() if k not in ("title", "issues")}
-        return data
 
     @computed_field  # type: ignore[prop-decorator]
     @property

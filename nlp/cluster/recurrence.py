@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import computed_field, model_validator
+from pydantic import computed_field
 
 from nlp.doc import AnalysisResult, Issue, LatentBasis, Recurrence, _Frozen
 
@@ -78,14 +78,6 @@ class UnitRecurrences(_Frozen):
 
     unit: str
     issues: tuple[RecurringIssue, ...]
-
-    @model_validator(mode="before")
-    @classmethod
-    def _drop_derived(cls, data: object) -> object:
-        """``count`` is derived: accepted on input (a saved summary) and recomputed."""
-        if isinstance(data, dict) and "count" in data:
-            data = {k: v for k, v in data.items() if k != "count"}
-        return data
 
     @computed_field  # type: ignore[prop-decorator]
     @property

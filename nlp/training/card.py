@@ -135,14 +135,7 @@ def adapted_lines(meta: dict[str, Any]) -> list[str]:
         "- Only the sentence classifier changes; the issue typer, encoder and policy are the base bundle's.",
         "",
     ]
-    before, after = figures.get("test_before"), figures.get("test_after")
-    if before and after:
-        lines += ["| corpus test split | before | after |", "|---|---|---|"]
-        for name, key in (("sentence macro-F1", ("sentences", "macro_f1")), ("issue extraction F1",
-                                                                              ("issue_extraction", "f1"))):
-            lines.append(f"| {name} | {before['test'][key[0]][key[1]]:.3f} | {after['test'][key[0]][key[1]]:.3f} |")
-        lines += [f"| visibility accuracy | {before['test']['visibility_accuracy']:.3f} | "
-                  f"{after['test']['visibility_accuracy']:.3f} |", ""]
+    lines += _test_split_table(figures)
     real_before, real_after = figures.get("real_before"), figures.get("real_after")
     if real_before and real_after:
         lines += ["Real round, by folds of units: *after* analyses each fold with a bundle adapted on the other folds'",
@@ -195,14 +188,7 @@ def feedback_card_lines(meta: dict[str, Any]) -> list[str]:
         "policy are the base bundle's.",
         "",
     ]
-    before, after = figures.get("test_before"), figures.get("test_after")
-    if before and after:
-        lines += ["| corpus test split | before | after |", "|---|---|---|"]
-        for name, key in (("sentence macro-F1", ("sentences", "macro_f1")),
-                          ("issue extraction F1", ("issue_extraction", "f1"))):
-            lines.append(f"| {name} | {before['test'][key[0]][key[1]]:.3f} | {after['test'][key[0]][key[1]]:.3f} |")
-        lines += [f"| visibility accuracy | {before['test']['visibility_accuracy']:.3f} | "
-                  f"{after['test']['visibility_accuracy']:.3f} |", ""]
+    lines += _test_split_table(figures)
     real_before, real_after = figures.get("real_before"), figures.get("real_after")
     if real_before and real_after:
         lines += [f"Real round `{real_before['folder']}` (one bundle for all its reports: not held out when the "
@@ -269,3 +255,16 @@ def _reason_lines(res: dict[str, Any]) -> list[str]:
              for code, m in watched.items()]
     return [f"- reasons on the {res['verdict_documents']} reports (precision: share fired on gold revise/return): "
             + "; ".join(parts)]
+
+
+def _test_split_table(figures: dict[str, Any]) -> list[str]:
+    """The corpus test split before and after a bundle learned more (``adapt``, ``train --feedback``)."""
+    before, after = figures.get("test_before"), figures.get("test_after")
+    if not (before and after):
+        return []
+    lines = ["| corpus test split | before | after |", "|---|---|---|"]
+    for name, (part, key) in (("sentence macro-F1", ("sentences", "macro_f1")),
+                              ("issue extraction F1", ("issue_extraction", "f1"))):
+        lines.append(f"| {name} | {before['test'][part][key]:.3f} | {after['test'][part][key]:.3f} |")
+    return lines + [f"| visibility accuracy | {before['test']['visibility_accuracy']:.3f} | "
+                    f"{after['test']['visibility_accuracy']:.3f} |", ""]

@@ -307,7 +307,7 @@ def round_scores(bundle: ModelBundle, root: Path, units: int = 200, seeds: tuple
     f1 = [r["f1_common"] for r in per_seed.values()]
     return {"plant": plant, "groups": len(planted_from), "units": units, "seeds": list(seeds), "shuffles": shuffles,
             "similarity": grouping_similarity(bundle.encoder),
-            "theme_similarity": theme_similarity(bundle.encoder, bundle.config.grouping),
+            "theme_similarity": theme_similarity(bundle.encoder),  # what score_grouping groups with
             "join_score": bundle.config.problem_types.join_score,
             "issues": round(sum(r["issues"] for r in per_seed.values()) / len(seeds)),
             "gold_common": round(sum(r["gold_common"] for r in per_seed.values()) / len(seeds)),
