@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from api.store import histories, now
+from api.store import histories, now, status_out
 from api.tables import CorrectionRow, IssueRow, Report, Round
 from api.tokens import Principal
 from nlp.config import AnalysisConfig
@@ -163,8 +163,7 @@ def issue_stories(session: Session, issue_rows: list[str]) -> dict[str, list[dic
         for row in session.scalars(select(CorrectionRow).where(CorrectionRow.issue_id.in_(issue_rows[k:k + 500]))
                                    .order_by(CorrectionRow.id)):
             fixes.setdefault(row.issue_id or "", []).append(row)
-    return {i: story([{"kind": "status", "at": h.at, "by": h.by, "from_status": h.from_status,
-                       "to_status": h.to_status, "note": h.note} for h in statuses[i]],
+    return {i: story([status_out(h) for h in statuses[i]],
                      [{"kind": "correction", "at": c.at, "by": c.by, "correction_id": c.id, "target": c.target,
                        "before": json.loads(c.before_json), "after": json.loads(c.after_json), "note": c.note}
                       for c in fixes.get(i, [])])

@@ -232,11 +232,10 @@ def change_issue(session: Session, row: IssueRow, who: Principal, status: str | 
     return row
 
 
-def issue_history(session: Session, issue_id: str) -> list[dict[str, Any]]:
-    get_issue(session, issue_id)
-    rows = session.scalars(select(IssueHistory).where(IssueHistory.issue_id == issue_id).order_by(IssueHistory.id))
-    return [{"at": h.at, "by": h.by, "from_status": h.from_status, "to_status": h.to_status, "note": h.note}
-            for h in rows]
+def status_out(h: IssueHistory) -> dict[str, Any]:
+    """One status change as ``GET /issues/{id}/history`` lists it (``api.corrections.issue_stories``)."""
+    return {"kind": "status", "at": h.at, "by": h.by, "from_status": h.from_status, "to_status": h.to_status,
+            "note": h.note}
 
 
 def histories(session: Session, issue_ids: list[str]) -> dict[str, list[IssueHistory]]:

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, inspect, text
 
 from api.blobs import BlobStore
 from api.db import make_engine, migrate, session_factory
-from api.store import add_report, change_issue, ensure_round, find_report, issue_history, list_issues
+from api.store import add_report, change_issue, ensure_round, find_report, histories, list_issues
 from api.tables import Base, IssueRow
 from api.tokens import Principal, create_token, principal_for
 from nlp.checklist.status import InvalidTransitionError
@@ -77,7 +77,7 @@ def test_reports_issues_history_and_tokens_survive_a_new_engine(engine) -> None:
     with sessions.begin() as s, pytest.raises(InvalidTransitionError):
         change_issue(s, s.get(IssueRow, issues[0]["id"]), who, "not_started", None, "")
     with sessions() as s:
-        assert [h["to_status"] for h in issue_history(s, row.id)] == ["in_progress"]
+        assert [h.to_status for h in histories(s, [row.id])[row.id]] == ["in_progress"]
         assert list_issues(s, status="in_progress")[0]["id"] == issues[0]["id"]
 
 
